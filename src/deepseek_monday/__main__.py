@@ -1,0 +1,5 @@
+"""Allow ``python -m deepseek_monday``."""
+
+from deepseek_monday.cli import main
+
+main()

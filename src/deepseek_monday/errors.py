@@ -1,0 +1,15 @@
+"""Exceptions with messages meant for the person running the report."""
+
+from __future__ import annotations
+
+
+class DeepSeekMondayError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class DataValidationError(DeepSeekMondayError):
+    """A data file is missing, malformed or disagrees with its manifest."""
+
+
+class ParameterError(DeepSeekMondayError, ValueError):
+    """A notebook or command-line parameter is invalid."""

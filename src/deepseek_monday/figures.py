@@ -1,0 +1,55 @@
+"""Figures of the overview chapter, in the house style (see :mod:`deepseek_monday.style`)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from deepseek_monday.overview import INDEX_ROWS, NOT_RETURNS
+from deepseek_monday.style import GROUP_PALETTE, SNAPSHOT_SOURCE, finish, percent_axis
+
+
+def event_day_bars(table: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
+    """Horizontal bars of every instrument's event-day return, grouped and sorted."""
+    data = table[~table["kind"].isin(NOT_RETURNS)].dropna(subset=["return"]).reset_index()
+    data["group"] = data["group"].astype(str)
+    data["label"] = data["symbol"] + " (" + data["name"].str.slice(0, 28) + ")"
+    height = max(4.0, 0.19 * len(data) + 1.5)
+    fig, ax = plt.subplots(figsize=(9, height))
+    sns.barplot(data=data, y="label", x="return", hue="group", palette=GROUP_PALETTE,
+                dodge=False, ax=ax, orient="h")
+    ax.axvline(0, color="0.2", linewidth=0.8)
+    percent_axis(ax.xaxis)
+    ax.set_xlabel(f"Return on {event_date:%a %d %b %Y} (%)")
+    ax.set_ylabel("Instrument (grouped; sorted by return within group)")
+    ax.tick_params(axis="y", labelsize=7)
+    ax.legend(title="Group", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return finish(fig, f"Every instrument on {event_date:%d %B %Y}", SNAPSHOT_SOURCE)
+
+
+def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
+    """Two panels: headline indices (by date) and group averages (by relative day)."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
+    for symbol in indices.columns:
+        series = indices[symbol].dropna()
+        left.plot(series.index, series.to_numpy(), marker=".", label=INDEX_ROWS.get(symbol, symbol))
+    left.axvline(event_date, color="0.3", linestyle="--", linewidth=0.9)
+    left.set_title("Headline indices and chip-index proxies")
+    left.set_xlabel("Date")
+    left.set_ylabel("Cumulative return since window start (%)")
+    left.tick_params(axis="x", rotation=45)
+    left.legend(fontsize=7)
+    for group in groups.columns:
+        right.plot(groups.index, groups[group].to_numpy(), label=group, color=GROUP_PALETTE[group])
+    right.axvline(0, color="0.3", linestyle="--", linewidth=0.9)
+    right.xaxis.set_major_locator(MaxNLocator(integer=True))
+    right.set_title("Groups, equal-weighted")
+    right.set_xlabel("Trading days relative to the event (NYSE sessions)")
+    right.set_ylabel("Cumulative return since window start (%)")
+    right.legend(fontsize=7, ncols=2)
+    for axis in (left.yaxis, right.yaxis):
+        percent_axis(axis)
+    return finish(fig, f"Cumulative returns around {event_date:%d %B %Y}", SNAPSHOT_SOURCE)
