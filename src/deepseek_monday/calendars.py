@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from importlib.metadata import version
 
@@ -13,6 +14,7 @@ from deepseek_monday.errors import ParameterError
 from deepseek_monday.paths import cache_dir
 
 DEFAULT_MARKET = "XNYS"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Earliest starts tried in turn: each calendar records holidays back to a different year.
 _STARTS = ("1927-01-01", "1960-01-01", "1997-01-01")
 
@@ -62,10 +64,13 @@ def check_trading_day(date: str | pd.Timestamp, market: str = DEFAULT_MARKET,
 
     The message names the weekday and the nearest sessions before and after.
     """
+    not_a_date = ParameterError(f"{parameter}: {date!r} is not a date (use YYYY-MM-DD)")
+    if isinstance(date, str) and not _ISO_DATE.match(date):
+        raise not_a_date
     try:
         timestamp = pd.Timestamp(date)
     except (ValueError, TypeError) as error:
-        raise ParameterError(f"{parameter}: {date!r} is not a date (use YYYY-MM-DD)") from error
+        raise not_a_date from error
     if timestamp.tzinfo is not None or timestamp != timestamp.normalize():
         raise ParameterError(f"{parameter}: {date!r} must be a plain calendar date (YYYY-MM-DD)")
     all_sessions = sessions(market)

@@ -19,8 +19,8 @@ INDEX_ROWS: dict[str, str] = {
     "NDX": "Nasdaq-100",
     "DJI": "Dow Jones Industrial Average",
     "GDAXI": "DAX 40",
-    "SMH": "SMH ETF (proxy for the chip index; no ^SOX series)",
-    "SOXX": "SOXX ETF (proxy for the chip index; no ^SOX series)",
+    "SMH": "SMH ETF (chip-index proxy)",
+    "SOXX": "SOXX ETF (chip-index proxy)",
 }
 
 

@@ -39,8 +39,9 @@ def manifest_table(snapshot: Snapshot) -> pd.DataFrame:
     table["group"] = universe["group"].reindex(table.index)
     table["returns from"] = table["price_column"]
     table["source"] = table["source_repo"] + " @ " + table["source_commit"].str.slice(0, 7)
-    columns = ["name", "group", "kind", "currency", "exchange", "first_date", "last_date", "rows",
-               "returns from", "source", "validated"]
+    table["reference check"] = table["validated"].str.split(":").str[0]
+    columns = ["name", "group", "currency", "first_date", "last_date", "rows", "returns from",
+               "reference check", "source"]
     return table[columns]
 
 
@@ -84,7 +85,7 @@ def coverage_figure(snapshot: Snapshot) -> Figure:
     ax.set_ylabel("Symbol (grouped as in the universe)")
     handles = [plt.Line2D([], [], color=colour, linewidth=4, label=group)
                for group, colour in GROUP_PALETTE.items() if group in set(universe["group"])]
-    ax.legend(handles=handles, fontsize=7, loc="lower left")
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return finish(fig, "Coverage of the price snapshot", "the snapshot's MANIFEST.csv")
 
 
