@@ -1,0 +1,30 @@
+# Front door of the project. `make book` builds the report, `make test` checks it.
+# Both create the virtual environment in .venv and install the project on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+BUILD_ARGS := $(if $(EVENT_DATE),--event-date $(EVENT_DATE))
+
+.PHONY: install book assemble test lint clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+book: $(INSTALLED)  ## execute every notebook with papermill and build the HTML book
+	$(BIN)/python -m deepseek_monday build $(BUILD_ARGS)
+
+assemble: $(INSTALLED)  ## rebuild the HTML from the executed notebooks in book/ only
+	$(BIN)/python -m deepseek_monday build --no-execute
+
+test: $(INSTALLED)  ## lint, unit tests, and nbval over the executed chapters in book/
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf _build data/cache

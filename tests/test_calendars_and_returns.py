@@ -1,0 +1,75 @@
+"""Trading-day checks and returns on each instrument's own sessions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import requires_real_data
+
+from deepseek_monday.calendars import check_trading_day, sessions
+from deepseek_monday.errors import ParameterError
+from deepseek_monday.returns import daily_returns, returns_from_prices
+
+
+def test_trading_day_is_returned_as_timestamp() -> None:
+    assert check_trading_day("2025-01-27") == pd.Timestamp("2025-01-27")
+
+
+def test_weekend_names_nearest_trading_days() -> None:
+    with pytest.raises(ParameterError) as error:
+        check_trading_day("2025-01-25")
+    message = str(error.value)
+    assert "Sat 2025-01-25 is not a trading day of XNYS (a weekend day" in message
+    assert "before: Fri 2025-01-24, after: Mon 2025-01-27" in message
+
+
+def test_holiday_names_nearest_trading_days() -> None:
+    with pytest.raises(ParameterError, match=r"a holiday or closure.*before: Fri 2025-01-17, after: Tue 2025-01-21"):
+        check_trading_day("2025-01-20")
+
+
+def test_other_market_calendar_is_used() -> None:
+    # 2025-01-20 is a US holiday but a Xetra session; 2025-12-24 is closed in Frankfurt.
+    assert check_trading_day("2025-01-20", "XETR") == pd.Timestamp("2025-01-20")
+    with pytest.raises(ParameterError, match="not a trading day of XETR"):
+        check_trading_day("2025-12-24", "XETR")
+
+
+def test_not_a_date_and_unknown_calendar() -> None:
+    with pytest.raises(ParameterError, match=r"'27\.1\.2025' is not a date"):
+        check_trading_day("27.1.2025")
+    with pytest.raises(ParameterError, match="unknown exchange calendar 'MOON'"):
+        check_trading_day("2025-01-27", "MOON")
+
+
+def test_returns_are_taken_between_own_rows_and_never_filled() -> None:
+    # SYNTHETIC prices on NYSE sessions around the 2025-01-20 holiday; 2025-01-23 is missing.
+    dates = pd.to_datetime(["2025-01-16", "2025-01-17", "2025-01-21", "2025-01-22", "2025-01-24"])
+    prices = pd.Series([100.0, 110.0, 121.0, 121.0, 60.5], index=dates)
+    result = returns_from_prices(prices, sessions("XNYS"))
+    assert np.isnan(result.iloc[0])
+    assert result.iloc[1] == pytest.approx(0.10)
+    assert result.iloc[2] == pytest.approx(0.10)  # across the holiday: a one-session return
+    assert result.iloc[3] == 0.0
+    assert np.isnan(result.iloc[4])  # 2025-01-23 was a session the file lacks: undefined
+    assert list(result.index) == list(dates)  # no rows invented for the holiday
+
+
+def test_log_returns_and_unknown_kind() -> None:
+    prices = pd.Series([100.0, 110.0], index=pd.to_datetime(["2025-01-16", "2025-01-17"]))
+    assert returns_from_prices(prices, kind="log").iloc[1] == pytest.approx(np.log(1.1))
+    with pytest.raises(ParameterError, match="kind: 'arithmetic'"):
+        returns_from_prices(prices, kind="arithmetic")
+
+
+@requires_real_data
+def test_real_returns_on_own_exchange_days() -> None:
+    returns = daily_returns(["NVDA", "GDAXI", "BTC-USD"])
+    assert returns.loc["2025-01-27", "NVDA"] == pytest.approx(-0.1697, abs=5e-5)
+    # US holiday: no NVDA return, but the DAX traded; Bitcoin trades on Sundays.
+    assert np.isnan(returns.loc["2025-01-20", "NVDA"])
+    assert not np.isnan(returns.loc["2025-01-20", "GDAXI"])
+    assert not np.isnan(returns.loc["2025-01-26", "BTC-USD"])
+    # The first NVDA return after the holiday spans one session (Fri 17 -> Tue 21).
+    assert not np.isnan(returns.loc["2025-01-21", "NVDA"])

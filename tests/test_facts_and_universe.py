@@ -1,0 +1,75 @@
+"""Facts loaders (units kept, conversions explicit) and the universe file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import REAL_DATA, requires_real_data
+
+from deepseek_monday import facts
+from deepseek_monday.errors import DataValidationError, ParameterError
+from deepseek_monday.universe import GROUPS, check_symbols, load_universe, symbols_in_group
+
+
+def test_convert_between_units_of_one_dimension() -> None:
+    values = pd.Series([1.5, 2500.0])
+    units = pd.Series(["USD_billions", "USD_millions"])
+    assert facts.convert(values, units, "USD_millions").tolist() == [1500.0, 2500.0]
+
+
+def test_convert_refuses_other_dimensions_and_unknown_units() -> None:
+    with pytest.raises(ParameterError, match=r"cannot convert \['percent'\] to 'USD_millions'"):
+        facts.convert(pd.Series([50.0]), pd.Series(["percent"]), "USD_millions")
+    with pytest.raises(ParameterError, match="unknown unit 'EUR'"):
+        facts.convert(pd.Series([1.0]), pd.Series(["USD"]), "EUR")
+
+
+def test_bad_facts_file_names_the_line(tmp_path: Path) -> None:
+    # SYNTHETIC facts file with a malformed value on line 3.
+    (tmp_path / "fundamentals.csv").write_text(
+        "ticker,fiscal_period,period_end,metric,value,unit,source\n"
+        "NVDA,FY2025,2025-01-26,revenue,130497,USD_millions,synthetic\n"
+        "NVDA,FY2026,2026-01-25,revenue,lots,USD_millions,synthetic\n"
+    )
+    with pytest.raises(DataValidationError, match=r"fundamentals.csv: line 3: value 'lots' is not a number"):
+        facts.load_fundamentals(str(tmp_path))
+
+
+@requires_real_data
+def test_real_fundamentals_keep_units_and_convert_on_request() -> None:
+    revenue = facts.fundamentals("NVDA", "revenue", "USD_millions")
+    assert set(revenue["unit"]) == {"USD_millions"}
+    assert {"USD_millions", "USD_billions"} <= set(revenue["unit_as_written"])
+    as_written = revenue[revenue["unit_as_written"] == "USD_billions"].iloc[0]
+    assert as_written["value"] == as_written["value_as_written"] * 1000
+
+
+@requires_real_data
+def test_real_events_and_compute() -> None:
+    events = facts.load_events()
+    assert events["date"].is_monotonic_increasing
+    assert (events["category"] == "export_control").sum() >= 5
+    assert events.loc[events["approximate"], "event"].str.contains("approximate").all()
+    compute = facts.load_ai_compute()
+    assert compute["gpu_hours"].dtype.kind == "f"
+    assert compute["estimate"].any()
+
+
+@requires_real_data
+def test_universe_covers_every_manifest_symbol() -> None:
+    manifest = pd.read_csv(REAL_DATA / "MANIFEST.csv", dtype=str)
+    universe = load_universe()
+    assert set(manifest["symbol"]) == set(universe.index)
+    assert set(universe["group"]) == set(GROUPS)
+    assert universe.loc[universe["kind"] != "volatility", "kind"].isin(manifest["kind"]).all()
+
+
+def test_universe_lookups() -> None:
+    assert "NVDA" in symbols_in_group("AI chips")
+    assert check_symbols(["NVDA", "SPY"]) == ["NVDA", "SPY"]
+    with pytest.raises(ParameterError, match=r"unknown ticker\(s\) \['NVDIA'\]"):
+        check_symbols(["NVDIA"])
+    with pytest.raises(ParameterError, match="unknown group"):
+        symbols_in_group("banks")

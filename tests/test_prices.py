@@ -1,0 +1,142 @@
+"""The price loader: validation of every bad input, and the checksum-keyed parquet cache.
+
+All price files here are SYNTHETIC (see conftest), except where marked requires_real_data.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import SYNTHETIC_DATES, requires_real_data
+
+from deepseek_monday import prices
+from deepseek_monday.errors import DataValidationError
+from deepseek_monday.prices import load_snapshot, price_panel
+
+
+def rewrite(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_valid_snapshot_loads_with_return_column_per_manifest(synthetic_snapshot: Path) -> None:
+    snapshot = load_snapshot()
+    assert snapshot.symbols() == ["NVDA", "GSPC"]
+    assert snapshot.manifest.loc["NVDA", "price_column"] == "adj_close"
+    assert snapshot.manifest.loc["GSPC", "price_column"] == "close"
+    panel = price_panel(["NVDA", "GSPC"])
+    assert panel.loc["2025-01-21", "NVDA"] == pytest.approx(104.04)
+    assert panel.loc["2025-01-14", "GSPC"] == pytest.approx(5000.0)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("date,open,high", "day,open,high", "line 1: header is 'day,open"),
+        ("2025-01-16", "16/01/2025", "line 4 (date '16/01/2025'): date is not an ISO date"),
+        ("2025-01-16", "2025-01-15", "line 4 (date '2025-01-15'): date repeats the previous date"),
+        ("2025-01-16", "2025-01-13", "line 4 (date '2025-01-13'): date is earlier than the previous date"),
+        (",,,,,99.0,", ",,,,,-99.0,", "line 4 (date '2025-01-16'): adj_close is -99.0; prices must be positive"),
+        (",,,,,99.0,", ",,,,,0.0,", "line 4 (date '2025-01-16'): adj_close is 0.0; prices must be positive"),
+        (",,,,,99.0,", ",,,,,n/a,", "line 4 (date '2025-01-16'): adj_close 'n/a' is not a number"),
+        (",,,,,99.0,", ",,,,,,", "line 4 (date '2025-01-16'): adj_close is empty; returns for this symbol"),
+        (",,,,,99.0,", ",,,,,99.0,-5", "line 4 (date '2025-01-16'): volume is -5.0; volume must not be negative"),
+    ],
+)
+def test_bad_price_file_names_file_line_and_problem(synthetic_snapshot: Path, old: str, new: str,
+                                                    message: str) -> None:
+    path = synthetic_snapshot / "prices" / "NVDA.csv"
+    rewrite(path, old, new)
+    with pytest.raises(DataValidationError, match=re.escape(f"{path}: ") + ".*" + re.escape(message)):
+        load_snapshot()
+
+
+def test_row_count_must_match_manifest(synthetic_snapshot: Path) -> None:
+    path = synthetic_snapshot / "prices" / "NVDA.csv"
+    path.write_text("".join(path.read_text().splitlines(keepends=True)[:-1]))
+    with pytest.raises(DataValidationError, match=r"5 data rows, but MANIFEST\.csv says 6"):
+        load_snapshot()
+
+
+def test_date_range_must_match_manifest(synthetic_snapshot: Path) -> None:
+    rewrite(synthetic_snapshot / "MANIFEST.csv", f"{SYNTHETIC_DATES[0]},", "2025-01-13,")
+    with pytest.raises(DataValidationError, match=r"dates run 2025-01-14\.\.2025-01-22, but MANIFEST.csv says"):
+        load_snapshot()
+
+
+def test_missing_price_file_is_reported(synthetic_snapshot: Path) -> None:
+    (synthetic_snapshot / "prices" / "GSPC.csv").unlink()
+    with pytest.raises(DataValidationError, match=r"GSPC.csv: file listed in MANIFEST.csv is missing"):
+        load_snapshot()
+
+
+def test_missing_data_directory_names_its_origin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEEPSEEK_MONDAY_DATA", str(tmp_path / "nowhere"))
+    with pytest.raises(DataValidationError, match=r"nowhere \(from \$DEEPSEEK_MONDAY_DATA\) does not exist"):
+        load_snapshot()
+
+
+def test_zero_in_auxiliary_field_becomes_missing_with_a_note(synthetic_snapshot: Path) -> None:
+    rewrite(synthetic_snapshot / "prices" / "NVDA.csv", "2025-01-16,,", "2025-01-16,0,")
+    snapshot = load_snapshot()
+    notes = snapshot.quality_notes
+    assert notes.to_dict("records") == [
+        {"symbol": "NVDA", "line": 4, "date": "2025-01-16",
+         "note": "open is 0 (placeholder for missing); treated as missing"}
+    ]
+    nvda = snapshot.prices[snapshot.prices["symbol"] == "NVDA"]
+    assert nvda["open"].isna().all()
+
+
+def test_warm_load_reads_the_cache_without_revalidating(synthetic_snapshot: Path, isolated_cache: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = load_snapshot()
+    assert len(list(isolated_cache.glob("prices-*.parquet"))) == 1
+    prices._load_snapshot.cache_clear()
+
+    def must_not_run(*args: object) -> None:
+        raise AssertionError("validated again although the cache matches")
+
+    monkeypatch.setattr(prices, "read_price_file", must_not_run)
+    warm = load_snapshot()
+    pd.testing.assert_frame_equal(warm.prices, cold.prices)
+
+
+def test_changed_file_rebuilds_the_cache(synthetic_snapshot: Path, isolated_cache: Path) -> None:
+    before = load_snapshot()
+    rewrite(synthetic_snapshot / "prices" / "NVDA.csv", ",,,,,99.0,", ",,,,,98.0,")
+    prices._load_snapshot.cache_clear()
+    after = load_snapshot()
+    assert after.checksum != before.checksum
+    assert price_panel(["NVDA"]).loc["2025-01-16", "NVDA"] == 98.0
+    assert [p.name for p in isolated_cache.glob("prices-*.parquet")] == [f"prices-{after.checksum[:24]}.parquet"]
+
+
+def test_corrupt_cache_file_is_rebuilt_not_used(synthetic_snapshot: Path, isolated_cache: Path) -> None:
+    first = load_snapshot()
+    cache_file = next(isolated_cache.glob("prices-*.parquet"))
+    cache_file.write_bytes(b"not parquet")
+    prices._load_snapshot.cache_clear()
+    again = load_snapshot()
+    pd.testing.assert_frame_equal(again.prices, first.prices)
+    assert pd.read_parquet(cache_file).shape == first.prices.shape
+
+
+def test_corrupt_price_file_is_detected_even_with_a_warm_cache(synthetic_snapshot: Path) -> None:
+    load_snapshot()
+    prices._load_snapshot.cache_clear()
+    rewrite(synthetic_snapshot / "prices" / "NVDA.csv", ",,,,,99.0,", ",,,,,-1,")
+    with pytest.raises(DataValidationError, match="prices must be positive"):
+        load_snapshot()
+
+
+@requires_real_data
+def test_real_snapshot_matches_its_manifest_reference_closes() -> None:
+    panel = price_panel(["GSPC", "IXIC", "DJI", "GDAXI"])
+    assert panel.loc["2025-01-27"].round(2).to_dict() == {
+        "GSPC": 6012.28, "IXIC": 19341.83, "DJI": 44713.58, "GDAXI": 21282.18,
+    }
