@@ -50,6 +50,7 @@ def test_success_writes_sanitised_notebook_with_parameters(project: Path) -> Non
     injected = next(c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
     assert "limit = 3" in "".join(injected["source"])
     assert "remove-cell" in injected["metadata"]["tags"]
+    assert injected["id"] == "injected-parameters"
     assert notebook["cells"][-1]["outputs"][0]["text"] == ["6\n"]
     assert "start_time" not in notebook["metadata"]["papermill"]
     assert all("execution" not in c["metadata"] for c in notebook["cells"])

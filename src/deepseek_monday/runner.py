@@ -106,7 +106,7 @@ def ensure_kernel() -> None:
 def sanitize_notebook(path: Path) -> None:
     """Remove timings and paths that change on every run, so unchanged results diff clean.
 
-    Also hides papermill's injected-parameters cell from the book.
+    Also gives papermill's injected-parameters cell a fixed id and hides it from the book.
     """
     notebook = json.loads(path.read_text(encoding="utf-8"))
     papermill_meta = notebook.get("metadata", {}).get("papermill", {})
@@ -115,8 +115,10 @@ def sanitize_notebook(path: Path) -> None:
     for cell in notebook.get("cells", []):
         meta = cell.get("metadata", {})
         tags = meta.get("tags", [])
-        if "injected-parameters" in tags and "remove-cell" not in tags:
-            tags.append("remove-cell")  # the chapter states its parameters in prose
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"  # papermill draws a random id on every run
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")  # the chapter states its parameters in prose
         for key in _VOLATILE_CELL_KEYS:
             meta.pop(key, None)
         cell_papermill = meta.get("papermill", {})
