@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 BUILD_ARGS := $(if $(EVENT_DATE),--event-date $(EVENT_DATE))
 
-.PHONY: install book assemble test lint clean
+.PHONY: install book assemble test data clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,5 +26,8 @@ test: $(INSTALLED)  ## lint, unit tests, and nbval over the executed chapters in
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-clean:
+data: $(INSTALLED)  ## download fresh prices from Yahoo Finance into data/refreshed (needs internet)
+	$(BIN)/python -m deepseek_monday data refresh --since $(or $(SINCE),2026-07-01)
+
+clean:  ## remove build output and the cache (keeps data/refreshed)
 	rm -rf _build data/cache

@@ -54,6 +54,7 @@ def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     """Point the parquet cache at an empty folder and forget in-process caches."""
     cache = tmp_path / "cache"
     monkeypatch.setenv(CACHE_ENV_VAR, str(cache))
+    monkeypatch.setenv("DEEPSEEK_MONDAY_REFRESHED", "off")  # ignore a developer's data/refreshed/
     prices._load_snapshot.cache_clear()
     yield cache
     prices._load_snapshot.cache_clear()

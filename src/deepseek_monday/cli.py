@@ -74,3 +74,74 @@ def validate(event_date: str | None, pairs: tuple[str, ...]) -> None:
                f"(checksum {snapshot.checksum[:12]})")
     for name, parameters in resolved.items():
         click.echo(f"{name}: {parameters}")
+
+
+@main.group()
+def data() -> None:
+    """Refresh the prices from Yahoo Finance, or show where each series comes from."""
+
+
+def _split_symbols(values: tuple[str, ...]) -> list[str] | None:
+    symbols = [s for value in values for s in value.replace(",", " ").split()]
+    return symbols or None
+
+
+@data.command()
+@click.option("--since", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="First date wanted (YYYY-MM-DD); each download also starts at least 30 days before the "
+                   "snapshot's last date, so it can be spliced on.")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Last date wanted (YYYY-MM-DD, default: yesterday, as today's bar may still move).")
+@click.option("--symbols", "symbol_args", multiple=True, metavar="SYMBOLS",
+              help="Symbols as in the snapshot (GSPC, EURUSD, NVDA), comma-separated or repeated; default: all.")
+@click.option("--into", "refreshed_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for refreshed data (default: $DEEPSEEK_MONDAY_REFRESHED or data/refreshed).")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
+def refresh(since: Any, until: Any, symbol_args: tuple[str, ...], refreshed_dir: str | None,
+            progress: bool | None) -> None:
+    """Download fresh daily prices from Yahoo Finance.
+
+    Each symbol is checked before it is installed; a symbol that fails keeps its previous
+    data and is reported with the reason (exit status 1).
+    """
+    try:
+        from deepseek_monday.refresh import refresh_prices
+    except ImportError as error:
+        click.echo(f"error: {error}; refreshing needs: pip install 'deepseek-monday[live]'", err=True)
+        sys.exit(1)
+    try:
+        report = refresh_prices(since.date(), _split_symbols(symbol_args), until.date() if until else None,
+                                refreshed_dir=refreshed_dir, progress=progress)
+    except DeepSeekMondayError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    for result in report.results:
+        if result.status == "updated":
+            click.echo(f"{result.symbol:9} updated  {result.first_date}..{result.last_date} "
+                       f"({result.rows} rows, {result.message})")
+        else:
+            click.echo(f"{result.symbol:9} {result.status:8} [{result.kind}] {result.message}")
+    updated, failed = report.by_status("updated"), [r for r in report.results if r.status != "updated"]
+    where = f"installed in {report.directory}" if report.installed else "nothing installed"
+    click.echo(f"{len(updated)} updated, {len(failed)} failed or skipped; {where}"
+               + ("; previous data kept for the others" if failed else ""))
+    if failed:
+        sys.exit(1)
+
+
+@data.command()
+def status() -> None:
+    """Show, per symbol, whether its series comes from the snapshot or refreshed data."""
+    from deepseek_monday.prices import load_snapshot
+
+    try:
+        snapshot = load_snapshot()
+    except DeepSeekMondayError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    where = snapshot.refreshed_directory or "none"
+    click.echo(f"snapshot {snapshot.directory}; refreshed data {where}")
+    for symbol, row in snapshot.manifest.iterrows():
+        detail = f" from {row['refreshed_from']} (retrieved {row['retrieved_at']})" if row["refreshed_from"] else ""
+        note = f"  {row['refresh_note']}" if row["refresh_note"] else ""
+        click.echo(f"{symbol:9} {row['source']:18} {row['first_date']}..{row['last_date']}{detail}{note}")

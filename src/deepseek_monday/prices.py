@@ -9,6 +9,20 @@ which column a symbol's returns come from.
 Every file is validated against its manifest row on load; a validated copy of the whole
 snapshot is cached as parquet under a key made of the files' SHA-256 checksums, so a
 changed file can never be served from a stale cache.
+
+Refreshed data (``deepseek-monday data refresh``, see :mod:`deepseek_monday.refresh`)
+live in their own folder in the same format, with a ``MANIFEST.csv`` that adds the
+retrieval details. When that folder exists the loader splices each refreshed series onto
+the snapshot: from the refreshed file's first date on, only refreshed rows are used (the
+newer source wins); earlier rows come from the snapshot. For adjusted series
+(``adj_close``) the earlier snapshot rows are multiplied by the constant ratio
+refreshed/snapshot measured on the first shared days, because Yahoo re-scales the whole
+adjusted history whenever a dividend or split is paid: the ratio is constant between two
+retrievals, and rescaling keeps every return unchanged and the level continuous.
+Unadjusted series (``close``) must agree to within 1% and are never rescaled. A refreshed
+series that cannot be spliced is not used (the snapshot series is, and the manifest's
+``refresh_note`` says why). The manifest's ``source`` column tells, per symbol, where the
+series came from: ``snapshot``, ``snapshot+refreshed`` or ``refreshed``.
 """
 
 from __future__ import annotations
@@ -25,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from deepseek_monday.errors import DataValidationError
-from deepseek_monday.paths import cache_dir, market_data_dir
+from deepseek_monday.paths import cache_dir, market_data_dir, project_root
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +49,25 @@ MANIFEST_COLUMNS = ["symbol", "name", "kind", "currency", "exchange", "first_dat
                     "last_date", "rows", "adjusted", "source_repo", "source_path",
                     "source_commit", "validated", "notes"]
 # Bump when validation or the cached layout changes, so old caches are rebuilt.
-CACHE_FORMAT = "prices-v2"
+CACHE_FORMAT = "prices-v3"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+REFRESHED_ENV_VAR = "DEEPSEEK_MONDAY_REFRESHED"
+# Columns a refreshed folder's MANIFEST.csv carries beyond MANIFEST_COLUMNS.
+REFRESH_COLUMNS = ["yahoo_ticker", "retrieved_at", "library", "library_version", "auto_adjust",
+                   "requested_start", "requested_end", "sha256"]
+# Columns the loader adds to the manifest: where each series came from.
+SOURCE_COLUMNS = ["source", "refreshed_from", "retrieved_at", "library_version", "splice_factor",
+                  "refresh_note"]
+# Manifest columns a refreshed series may change.
+_OVERRIDDEN_COLUMNS = ["first_date", "last_date", "rows", "adjusted", "source_repo", "source_path",
+                       "source_commit", "validated", "notes"]
+# Splicing: the refreshed/snapshot ratio is measured on the first SPLICE_WINDOW shared days
+# (at least MIN_SPLICE_OVERLAP) and may vary by at most SPLICE_TOLERANCE around its median.
+MIN_SPLICE_OVERLAP = 5
+SPLICE_WINDOW = 10
+SPLICE_TOLERANCE = 0.01
+_SWITCHED_OFF = {"off", "none", "no", "false", "0"}
 
 
 @dataclass(frozen=True)
@@ -44,7 +75,9 @@ class Snapshot:
     """A validated snapshot: its manifest, all prices in long form, and where it came from.
 
     ``prices`` has one row per symbol and date with the file's fields plus ``price``,
-    the column that symbol's returns come from (see :func:`price_column`).
+    the column that symbol's returns come from (see :func:`price_column`). With refreshed
+    data, ``manifest`` describes the spliced series and its ``source`` column says which
+    source each came from; ``refreshed_directory`` is the refreshed folder used, if any.
     """
 
     directory: Path
@@ -52,6 +85,7 @@ class Snapshot:
     manifest: pd.DataFrame
     prices: pd.DataFrame
     quality_notes: pd.DataFrame
+    refreshed_directory: Path | None = None
 
     def symbols(self) -> list[str]:
         """Return the symbols in manifest order."""
@@ -179,66 +213,283 @@ def snapshot_checksum(directory: Path, manifest: pd.DataFrame) -> str:
 NOTE_COLUMNS = ["symbol", "line", "date", "note"]
 
 
-def _validate_all(directory: Path, manifest: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frames, notes = [], []
+def refreshed_location(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """Return where refreshed data live (or go), or None when they are switched off.
+
+    Resolution: the ``explicit`` argument, ``$DEEPSEEK_MONDAY_REFRESHED``, then
+    ``data/refreshed`` in the project. The value ``off`` switches refreshed data off, so the
+    report is built from the snapshot alone.
+    """
+    if explicit is not None:
+        raw = os.fspath(explicit)
+    elif os.environ.get(REFRESHED_ENV_VAR):
+        raw = os.environ[REFRESHED_ENV_VAR]
+    else:
+        try:
+            raw = os.fspath(project_root() / "data" / "refreshed")
+        except DataValidationError:
+            return None
+    if raw.strip().lower() in _SWITCHED_OFF:
+        return None
+    return Path(raw).expanduser().resolve()
+
+
+def read_refreshed_manifest(directory: Path) -> pd.DataFrame:
+    """Read a refreshed folder's ``MANIFEST.csv``: the snapshot's checks plus REFRESH_COLUMNS."""
+    manifest = read_manifest(directory)
+    missing = [c for c in REFRESH_COLUMNS if c not in manifest.columns]
+    if missing:
+        raise DataValidationError(f"{directory / 'MANIFEST.csv'}: missing columns {missing}")
+    return manifest
+
+
+def read_refreshed_file(directory: Path, symbol: str, expected: pd.Series) -> tuple[pd.DataFrame, list[dict]]:
+    """Read one refreshed price file: its SHA-256 must match the manifest, then as :func:`read_price_file`."""
+    path = directory / "prices" / f"{symbol}.csv"
+    if path.is_file():
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        if actual != expected["sha256"]:
+            raise DataValidationError(
+                f"{path}: SHA-256 {actual[:12]}... differs from MANIFEST.csv ({expected['sha256'][:12]}...); "
+                "the file changed after it was downloaded"
+            )
+    return read_price_file(path, expected)
+
+
+@dataclass(frozen=True)
+class Splice:
+    """One symbol's snapshot series with a refreshed series spliced on (see the module docstring)."""
+
+    frame: pd.DataFrame
+    source: str
+    refreshed_from: pd.Timestamp
+    factor: float
+    overlap: int
+    deviation: float
+
+
+def splice_series(symbol: str, snapshot: pd.DataFrame, refreshed: pd.DataFrame, column: str) -> Splice:
+    """Splice ``refreshed`` onto ``snapshot`` (both as returned by :func:`read_price_file`).
+
+    From the refreshed series' first date on only refreshed rows are kept. If it starts on
+    or before the snapshot's first date it replaces the snapshot wholesale. Otherwise the
+    ratio refreshed/snapshot of ``column`` is measured on the first shared days; for
+    ``adj_close`` the earlier snapshot values are multiplied by its median, for ``close``
+    the ratio must be 1. Raises DataValidationError, naming the symbol, when the series
+    share too few days or the ratio varies by more than SPLICE_TOLERANCE.
+    """
+    start = refreshed["date"].iloc[0]
+    if start <= snapshot["date"].iloc[0]:
+        return Splice(refreshed.reset_index(drop=True), "refreshed", start, 1.0, 0, 0.0)
+    old = snapshot.set_index("date")[column]
+    new = refreshed.set_index("date")[column]
+    shared = new.index.intersection(old.index)[:SPLICE_WINDOW]
+    if len(shared) < MIN_SPLICE_OVERLAP:
+        raise DataValidationError(
+            f"{symbol}: the refreshed series starts {start:%Y-%m-%d} and shares {len(shared)} day(s) with the "
+            f"snapshot, which ends {old.index[-1]:%Y-%m-%d}; at least {MIN_SPLICE_OVERLAP} are needed to splice "
+            "them (refresh from an earlier date)"
+        )
+    ratios = new[shared] / old[shared]
+    rescale = column == "adj_close"
+    factor = float(ratios.median()) if rescale else 1.0
+    deviation = float((ratios / factor - 1).abs().max())
+    if deviation > SPLICE_TOLERANCE:
+        expectation = "constant" if rescale else "1 (unadjusted prices must agree)"
+        raise DataValidationError(
+            f"{symbol}: on the {len(shared)} days from {shared[0]:%Y-%m-%d} the refreshed/snapshot {column} ratio "
+            f"runs {ratios.min():.4f}..{ratios.max():.4f}, expected {expectation} within {SPLICE_TOLERANCE:.0%}; "
+            "the two series disagree (a split or a different instrument?)"
+        )
+    before = snapshot[snapshot["date"] < start].copy()
+    if rescale:
+        before[column] = before[column] * factor
+    frame = pd.concat([before, refreshed], ignore_index=True)
+    return Splice(frame, "snapshot+refreshed", start, factor, len(shared), deviation)
+
+
+def _usable_refreshed(explicit: str | os.PathLike[str] | None) -> tuple[Path | None, pd.DataFrame | None]:
+    """Return the refreshed folder and its manifest, or (None, None) if absent, off or unreadable."""
+    directory = refreshed_location(explicit)
+    if directory is None or not (directory / "MANIFEST.csv").is_file():
+        return None, None
+    try:
+        return directory, read_refreshed_manifest(directory)
+    except DataValidationError as error:
+        log.warning("ignoring refreshed data in %s: %s", directory, error)
+        return None, None
+
+
+def data_checksum(directory: Path, manifest: pd.DataFrame, refreshed: Path | None = None,
+                  refreshed_manifest: pd.DataFrame | None = None) -> str:
+    """Return the cache key: :func:`snapshot_checksum`, extended by the refreshed files if any."""
+    checksum = snapshot_checksum(directory, manifest)
+    if refreshed is None or refreshed_manifest is None:
+        return checksum
+    digest = hashlib.sha256(checksum.encode())
+    digest.update(b"refreshed")
+    digest.update((refreshed / "MANIFEST.csv").read_bytes())
+    for symbol in refreshed_manifest.index:
+        path = refreshed / "prices" / f"{symbol}.csv"
+        digest.update(symbol.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()
+
+
+def _snapshot_sources(manifest: pd.DataFrame) -> pd.DataFrame:
+    """Return the per-symbol source table for series that come from the snapshot alone."""
+    sources = manifest[_OVERRIDDEN_COLUMNS].copy()
+    sources["source"] = "snapshot"
+    for column in ("refreshed_from", "retrieved_at", "library_version", "refresh_note"):
+        sources[column] = ""
+    sources["splice_factor"] = np.nan
+    return sources
+
+
+def _spliced_source(snapshot_row: pd.Series, refreshed_row: pd.Series, splice: Splice) -> dict[str, object]:
+    """Return the manifest values describing a spliced (or wholly refreshed) series."""
+    frame = splice.frame
+    start = f"{splice.refreshed_from:%Y-%m-%d}"
+    values: dict[str, object] = {
+        "first_date": f"{frame['date'].iloc[0]:%Y-%m-%d}", "last_date": f"{frame['date'].iloc[-1]:%Y-%m-%d}",
+        "rows": len(frame), "source": splice.source, "refreshed_from": start,
+        "retrieved_at": refreshed_row["retrieved_at"], "library_version": refreshed_row["library_version"],
+        "splice_factor": splice.factor, "refresh_note": "",
+    }
+    if splice.source == "refreshed":
+        values.update({c: refreshed_row[c] for c in ("adjusted", "source_repo", "source_path", "source_commit",
+                                                      "validated", "notes")})
+        return values
+    rescaled = (f"; snapshot adj_close before {start} rescaled by {splice.factor:.6f}"
+                if splice.factor != 1.0 else "")
+    values.update({
+        "adjusted": snapshot_row["adjusted"],
+        "source_repo": f"{snapshot_row['source_repo']} + {refreshed_row['source_repo']}",
+        "source_path": f"{snapshot_row['source_path']} + {refreshed_row['source_path']}",
+        "source_commit": snapshot_row["source_commit"],
+        "validated": f"{snapshot_row['validated']}; refreshed part: {refreshed_row['validated']}",
+        "notes": (f"{snapshot_row['notes']}; from {start} {refreshed_row['source_repo']} "
+                  f"({refreshed_row['library']} {refreshed_row['library_version']}, auto_adjust="
+                  f"{refreshed_row['auto_adjust']}) retrieved {refreshed_row['retrieved_at']}{rescaled}"),
+    })
+    return values
+
+
+def _validate_all(directory: Path, manifest: pd.DataFrame, refreshed: Path | None = None,
+                  refreshed_manifest: pd.DataFrame | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Validate every snapshot file, splice on the usable refreshed series.
+
+    Returns the prices in long form, the quality notes and the per-symbol source table.
+    """
+    frames: dict[str, pd.DataFrame] = {}
+    notes: dict[str, list[dict]] = {}
     for symbol, expected in manifest.iterrows():
-        frame, file_notes = read_price_file(directory / "prices" / f"{symbol}.csv", expected)
+        frames[symbol], notes[symbol] = read_price_file(directory / "prices" / f"{symbol}.csv", expected)
+    sources = _snapshot_sources(manifest)
+    if refreshed is not None and refreshed_manifest is not None:
+        for symbol, row in refreshed_manifest.iterrows():
+            if symbol not in frames:
+                log.warning("ignoring refreshed %s: not in the snapshot %s", symbol, directory)
+                continue
+            try:
+                if row["price_column"] != manifest.at[symbol, "price_column"]:
+                    raise DataValidationError(
+                        f"{symbol}: the refreshed file carries {row['price_column']}, the snapshot "
+                        f"{manifest.at[symbol, 'price_column']}"
+                    )
+                frame, file_notes = read_refreshed_file(refreshed, symbol, row)
+                splice = splice_series(symbol, frames[symbol], frame, row["price_column"])
+            except DataValidationError as error:
+                log.warning("refreshed %s not used, the snapshot series is: %s", symbol, error)
+                sources.loc[symbol, "refresh_note"] = f"refreshed series not used: {error}"
+                continue
+            frames[symbol] = splice.frame
+            start = f"{splice.refreshed_from:%Y-%m-%d}"
+            notes[symbol] = ([n for n in notes[symbol] if n["date"] < start]
+                             + [{**n, "note": f"{n['note']} (refreshed file)"} for n in file_notes])
+            for column, value in _spliced_source(manifest.loc[symbol], row, splice).items():
+                sources.loc[symbol, column] = value
+    parts = []
+    for symbol, frame in frames.items():
+        frame = frame.copy()
         frame.insert(0, "symbol", symbol)
-        frame["price"] = frame[expected["price_column"]]
-        frames.append(frame)
-        notes.extend(file_notes)
-    prices = pd.concat(frames, ignore_index=True)
+        frame["price"] = frame[manifest.at[symbol, "price_column"]]
+        parts.append(frame)
+    prices = pd.concat(parts, ignore_index=True)
     prices["symbol"] = prices["symbol"].astype("category")
-    return prices, pd.DataFrame(notes, columns=NOTE_COLUMNS)
+    all_notes = pd.DataFrame([n for symbol_notes in notes.values() for n in symbol_notes], columns=NOTE_COLUMNS)
+    return prices, all_notes, sources.rename_axis("symbol").reset_index()
 
 
-def _cache_paths(checksum: str) -> tuple[Path, Path]:
+def _apply_sources(manifest: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Return the manifest with the source table's columns (the spliced series' dates, rows, provenance)."""
+    table = sources.set_index("symbol").reindex(manifest.index)
+    merged = manifest.copy()
+    for column in [*_OVERRIDDEN_COLUMNS, *SOURCE_COLUMNS]:
+        merged[column] = table[column]
+    merged["rows"] = merged["rows"].astype(int)
+    return merged
+
+
+_CACHE_PARTS = ("prices", "notes", "sources")
+
+
+def _cache_paths(checksum: str) -> dict[str, Path]:
     directory = cache_dir()
-    return (directory / f"prices-{checksum[:24]}.parquet",
-            directory / f"notes-{checksum[:24]}.parquet")
+    return {part: directory / f"{part}-{checksum[:24]}.parquet" for part in _CACHE_PARTS}
 
 
-def _read_cache(checksum: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    prices_path, notes_path = _cache_paths(checksum)
-    if not (prices_path.is_file() and notes_path.is_file()):
+def _read_cache(checksum: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    paths = _cache_paths(checksum)
+    if not all(path.is_file() for path in paths.values()):
         return None
     try:
-        return pd.read_parquet(prices_path), pd.read_parquet(notes_path)
+        prices, notes, sources = (pd.read_parquet(paths[part]) for part in _CACHE_PARTS)
     except Exception as error:  # a truncated or corrupt cache file is rebuilt, never used
-        log.warning("ignoring unreadable cache %s (%s); rebuilding", prices_path, error)
+        log.warning("ignoring unreadable cache %s (%s); rebuilding", paths["prices"], error)
         return None
+    return prices, notes, sources
 
 
-def _write_cache(checksum: str, prices: pd.DataFrame, notes: pd.DataFrame) -> None:
-    """Write both cache files atomically; the prices file last, so it marks completeness."""
+def _write_cache(checksum: str, prices: pd.DataFrame, notes: pd.DataFrame, sources: pd.DataFrame) -> None:
+    """Write the cache files atomically; the prices file last, so it marks completeness."""
     current = _cache_paths(checksum)
-    for path, frame in zip(reversed(current), (notes, prices), strict=True):
-        temporary = path.with_suffix(f".tmp-{os.getpid()}")
+    for part, frame in (("sources", sources), ("notes", notes), ("prices", prices)):
+        temporary = current[part].with_suffix(f".tmp-{os.getpid()}")
         frame.to_parquet(temporary, index=False)
-        os.replace(temporary, path)
-    for stale in [*current[0].parent.glob("prices-*.parquet"),
-                  *current[0].parent.glob("notes-*.parquet")]:
-        if stale not in current:
+        os.replace(temporary, current[part])
+    keep = set(current.values())
+    directory = current["prices"].parent
+    for stale in [path for part in _CACHE_PARTS for path in directory.glob(f"{part}-*.parquet")]:
+        if stale not in keep:
             stale.unlink(missing_ok=True)
 
 
 @cache
-def _load_snapshot(directory: Path, checksum: str) -> Snapshot:
+def _load_snapshot(directory: Path, refreshed: Path | None, checksum: str) -> Snapshot:
     manifest = read_manifest(directory)
+    refreshed_manifest = read_refreshed_manifest(refreshed) if refreshed is not None else None
     cached = _read_cache(checksum)
     if cached is None:
-        cached = _validate_all(directory, manifest)
+        cached = _validate_all(directory, manifest, refreshed, refreshed_manifest)
         _write_cache(checksum, *cached)
-    prices, notes = cached
-    return Snapshot(directory=directory, checksum=checksum, manifest=manifest, prices=prices,
-                    quality_notes=notes)
+    prices, notes, sources = cached
+    return Snapshot(directory=directory, checksum=checksum, manifest=_apply_sources(manifest, sources),
+                    prices=prices, quality_notes=notes, refreshed_directory=refreshed)
 
 
-def load_snapshot(data_dir: str | os.PathLike[str] | None = None) -> Snapshot:
-    """Return the validated snapshot, from the parquet cache when its checksum matches."""
+def load_snapshot(data_dir: str | os.PathLike[str] | None = None,
+                  refreshed_dir: str | os.PathLike[str] | None = None) -> Snapshot:
+    """Return the validated snapshot, with refreshed series spliced on where they exist.
+
+    ``refreshed_dir`` defaults to :func:`refreshed_location`. Served from the parquet cache
+    when the checksum of the snapshot and refreshed files matches.
+    """
     directory = market_data_dir(data_dir)
     manifest = read_manifest(directory)
-    return _load_snapshot(directory, snapshot_checksum(directory, manifest))
+    refreshed, refreshed_manifest = _usable_refreshed(refreshed_dir)
+    return _load_snapshot(directory, refreshed, data_checksum(directory, manifest, refreshed, refreshed_manifest))
 
 
 def price_panel(symbols: list[str] | None = None,
