@@ -38,10 +38,10 @@ def manifest_table(snapshot: Snapshot) -> pd.DataFrame:
     table = snapshot.manifest.copy()
     table["group"] = universe["group"].reindex(table.index)
     table["returns from"] = table["price_column"]
-    table["source"] = table["source_repo"] + " @ " + table["source_commit"].str.slice(0, 7)
+    table["origin"] = table["source_repo"] + " @ " + table["source_commit"].str.slice(0, 7)
     table["reference check"] = table["validated"].str.split(":").str[0]
     columns = ["name", "group", "currency", "first_date", "last_date", "rows", "returns from",
-               "reference check", "source"]
+               "reference check", "origin"]
     return table[columns]
 
 
