@@ -199,14 +199,19 @@ def read_price_file(path: Path, expected: pd.Series) -> tuple[pd.DataFrame, list
     return frame, notes
 
 
-def snapshot_checksum(directory: Path, manifest: pd.DataFrame) -> str:
-    """Return a SHA-256 over the manifest and every listed price file (the cache key)."""
-    digest = hashlib.sha256(CACHE_FORMAT.encode())
+def _hash_folder(digest: hashlib._Hash, directory: Path, symbols: pd.Index) -> None:
+    """Feed a price folder's MANIFEST.csv and each listed price file into ``digest``."""
     digest.update((directory / "MANIFEST.csv").read_bytes())
-    for symbol in manifest.index:
+    for symbol in symbols:
         path = directory / "prices" / f"{symbol}.csv"
         digest.update(symbol.encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+
+
+def snapshot_checksum(directory: Path, manifest: pd.DataFrame) -> str:
+    """Return a SHA-256 over the manifest and every listed price file (the cache key)."""
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    _hash_folder(digest, directory, manifest.index)
     return digest.hexdigest()
 
 
@@ -328,11 +333,7 @@ def data_checksum(directory: Path, manifest: pd.DataFrame, refreshed: Path | Non
         return checksum
     digest = hashlib.sha256(checksum.encode())
     digest.update(b"refreshed")
-    digest.update((refreshed / "MANIFEST.csv").read_bytes())
-    for symbol in refreshed_manifest.index:
-        path = refreshed / "prices" / f"{symbol}.csv"
-        digest.update(symbol.encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    _hash_folder(digest, refreshed, refreshed_manifest.index)
     return digest.hexdigest()
 
 
