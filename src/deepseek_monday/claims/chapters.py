@@ -1,0 +1,69 @@
+"""Chapters that discuss the claims, and links to them that never break the book.
+
+A claim names the chapter that discusses it. Theme chapters are written later, so a
+link is made only when the chapter is in the book: ``_toc.yml`` lists it (the build
+skips files outside the table of contents, and a link to a skipped page fails the
+warnings-as-errors build) *and* its page exists, as ``book/<name>.ipynb`` or ``.md``, or
+as ``notebooks/<name>.ipynb``, which the runner executes into ``book/`` in the same build
+(it copies the executed chapters only after all of them ran). Otherwise the chapter is
+named in plain text. The links are MyST ``{doc}`` roles, to be rendered
+through ``{glue:md}`key:myst``` or the ``glue:md`` directive with ``:format: myst``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from deepseek_monday.paths import project_root
+
+# Chapter name -> title, in reading order.
+CHAPTER_TITLES: dict[str, str] = {
+    "00_overview": "DeepSeek Monday in numbers",
+    "10_bubble": "An AI bubble?",
+    "20_saas": "Software against infrastructure",
+    "30_sanctions": "Export controls and efficiency",
+    "claims_ledger": "The claims ledger",
+}
+
+
+def _toc_files(entry: object) -> set[str]:
+    """Return every ``file`` value anywhere in a parsed ``_toc.yml``."""
+    found: set[str] = set()
+    if isinstance(entry, dict):
+        for key, value in entry.items():
+            if key in ("file", "root") and isinstance(value, str):
+                found.add(value.removesuffix(".ipynb").removesuffix(".md"))
+            else:
+                found |= _toc_files(value)
+    elif isinstance(entry, list):
+        for item in entry:
+            found |= _toc_files(item)
+    return found
+
+
+def chapters_in_book(root: Path | None = None) -> frozenset[str]:
+    """Return the chapter names that exist in ``book/`` and are listed in ``_toc.yml``."""
+    root = root or project_root()
+    toc_path = root / "_toc.yml"
+    listed = _toc_files(yaml.safe_load(toc_path.read_text(encoding="utf-8"))) if toc_path.is_file() else set()
+    present = set()
+    for name in CHAPTER_TITLES:
+        pages = (root / "book" / f"{name}.ipynb", root / "book" / f"{name}.md", root / "notebooks" / f"{name}.ipynb")
+        if f"book/{name}" in listed and any(page.is_file() for page in pages):
+            present.add(name)
+    return frozenset(present)
+
+
+def chapter_reference(name: str, available: frozenset[str], current: str | None = "claims_ledger") -> str:
+    """Return MyST text naming chapter ``name``: a link if it is in the book, else plain text.
+
+    The chapter the text appears in (``current``) is called "this chapter".
+    """
+    title = CHAPTER_TITLES[name]
+    if name == current:
+        return "this chapter"
+    if name in available:
+        return f"{{doc}}`{title} <{name}>`"
+    return f"{title} (`{name}`, to come)"

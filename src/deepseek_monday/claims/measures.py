@@ -1,0 +1,549 @@
+"""The registered measures: each computes one kind of claimed value from the data layer.
+
+Market measures read the snapshot through :mod:`deepseek_monday.prices` and
+:mod:`deepseek_monday.returns` (adjusted closes for US stocks and ETFs, so their returns
+are total returns; closes for indices, Bitcoin and FX). Company measures read
+:mod:`deepseek_monday.facts`. Returns, shares and margins come out in percent. Nothing
+here knows a claimed value: the measures only measure.
+
+Conventions stated once:
+
+- *Known at the time*: a fiscal quarter counts as known on a date when the facts'
+  event timeline has Nvidia's results for it before that date (``events.csv``, rows
+  "Nvidia Qn FYyyyy results").
+- *Share count*: Nvidia's market value uses the latest annual weighted diluted share
+  count whose fiscal year ended before the date (for 27 Jan 2025: FY2025, ended the day
+  before). The facts hold no period-end shares outstanding; a share count, unlike revenue,
+  carries no news, so using one published after the date is harmless. Weighted diluted
+  counts run about 1 % above period-end shares outstanding and adjusted closes sit about
+  0.1 % below printed prices, so market values are approximate to about 1 %; the measure
+  reports a cross-check against the facts' fiscal-year-end market value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+
+from deepseek_monday.claims import calculations as calc
+from deepseek_monday.claims.catalogue import Claim
+from deepseek_monday.claims.registry import Measurement, NotCheckable, measure
+from deepseek_monday.errors import DataValidationError
+from deepseek_monday.facts import fundamentals, load_ai_compute, load_events
+from deepseek_monday.prices import Snapshot, load_snapshot, price_panel
+from deepseek_monday.returns import daily_returns
+from deepseek_monday.universe import load_universe
+
+# ---------------------------------------------------------------- market data access
+
+
+@dataclass(frozen=True)
+class MarketData:
+    """The snapshot with every symbol's prices and returns, loaded once per evaluation."""
+
+    snapshot: Snapshot
+    prices: pd.DataFrame
+    returns: pd.DataFrame
+
+
+@cache
+def market_data() -> MarketData:
+    """Return the market data (cached; :func:`refresh_market_data` reloads it)."""
+    return MarketData(load_snapshot(), price_panel(), daily_returns())
+
+
+def refresh_market_data() -> None:
+    """Forget the cached market data, so the next measure reads the snapshot again."""
+    market_data.cache_clear()
+    _ohlc.cache_clear()
+
+
+def _prices(symbol: str) -> pd.Series:
+    """The price a symbol's returns come from, on its own rows."""
+    return market_data().prices[symbol].dropna()
+
+
+def _returns(symbol: str) -> pd.Series:
+    """Daily returns on the symbol's own sessions (a session after a missing one has none)."""
+    return market_data().returns[symbol].dropna()
+
+
+@cache
+def _ohlc(symbol: str) -> pd.DataFrame:
+    """Open, high, low and close of a symbol (indices only; stocks have no OHLC)."""
+    prices = market_data().snapshot.prices
+    rows = prices[prices["symbol"] == symbol]
+    return rows.set_index("date")[["open", "high", "low", "close"]]
+
+
+def _price_kind(symbol: str) -> str:
+    column = market_data().snapshot.manifest.at[symbol, "price_column"]
+    return "adjusted close" if column == "adj_close" else "close"
+
+
+def _pct(fraction: float) -> str:
+    return f"{100 * fraction:+.2f} %"
+
+
+def _session_return(symbol: str, date: pd.Timestamp) -> float:
+    return calc.row_on(_returns(symbol), date, f"{symbol} return series")
+
+
+def day_low_move(symbol: str, date: pd.Timestamp) -> float:
+    """Return the day's low of an index relative to the previous close, in percent."""
+    ohlc = _ohlc(symbol)
+    return float(100 * calc.move_from_previous_close(ohlc["close"].dropna(), ohlc["low"], date))
+
+
+def _intraday_low_note(symbol: str, date: pd.Timestamp) -> str:
+    """Say how far the day's low lay from the previous close, where the series has lows."""
+    ohlc = _ohlc(symbol)
+    if date not in ohlc.index or pd.isna(ohlc.at[date, "low"]):
+        return ""
+    return f"; the day's low was {day_low_move(symbol, date):+.2f} % from the previous close"
+
+
+# ---------------------------------------------------------------- market measures
+
+
+@measure("session_return", unit="percent")
+def session_return(claim: Claim) -> Measurement:
+    """Close-to-close return of one instrument on one session."""
+    symbol, date = claim.symbol, claim.date
+    value = _session_return(symbol, date)
+    basis = (f"{symbol} {_price_kind(symbol)} on {date:%Y-%m-%d} against the previous session"
+             f"{_intraday_low_note(symbol, date)}")
+    return Measurement(100 * value, basis)
+
+
+def _basket_returns(claim: Claim) -> pd.Series:
+    return pd.Series({symbol: _session_return(symbol, claim.date) for symbol in claim.symbols})
+
+
+@measure("basket_highest_return", unit="percent")
+def basket_highest_return(claim: Claim) -> Measurement:
+    """Best session return among several instruments (all fell if it is negative)."""
+    returns = _basket_returns(claim)
+    listed = ", ".join(f"{s} {_pct(r)}" for s, r in returns.sort_values().items())
+    return Measurement(100 * returns.max(), f"returns on {claim.date:%Y-%m-%d}: {listed}")
+
+
+@measure("basket_lowest_return", unit="percent")
+def basket_lowest_return(claim: Claim) -> Measurement:
+    """Worst session return among several instruments (the largest loss)."""
+    returns = _basket_returns(claim)
+    listed = ", ".join(f"{s} {_pct(r)}" for s, r in returns.sort_values().items())
+    return Measurement(100 * returns.min(), f"returns on {claim.date:%Y-%m-%d}: {listed}")
+
+
+@measure("intraday_move", unit="percent")
+def intraday_move(claim: Claim) -> Measurement:
+    """The day's low (``level=low``) or high relative to the previous close."""
+    level = claim.arg("level", "low")
+    ohlc = _ohlc(claim.symbol)
+    if ohlc[level].isna().all():
+        raise NotCheckable(f"{claim.symbol} has no intraday {level} in the snapshot")
+    value = calc.move_from_previous_close(ohlc["close"].dropna(), ohlc[level], claim.date)
+    return Measurement(100 * value, f"{claim.symbol} intraday {level} on {claim.date:%Y-%m-%d} "
+                                    f"against the previous close (daily bars: the time of day is unknown)")
+
+
+@measure("close_level", unit=None)
+def close_level(claim: Claim) -> Measurement:
+    """Closing level of an index (points) or an unadjusted price (USD) on one day."""
+    symbol, date = claim.symbol, claim.date
+    if _price_kind(symbol) != "close":
+        raise NotCheckable(f"{symbol} carries adjusted closes only, not printed levels")
+    ohlc = _ohlc(symbol)
+    value = calc.row_on(ohlc["close"], date, f"{symbol} close")
+    span = ""
+    if not pd.isna(ohlc.at[date, "low"]):
+        span = f"; the day's range was {ohlc.at[date, 'low']:,.2f}-{ohlc.at[date, 'high']:,.2f}"
+    return Measurement(value, f"{symbol} close on {date:%Y-%m-%d}{span}")
+
+
+@measure("record_high", unit="index_points")
+def record_high(claim: Claim) -> Measurement:
+    """Highest intraday high of an index up to and including a date, and when it was set."""
+    highs = _ohlc(claim.symbol)["high"].loc[: claim.date].dropna()
+    if highs.empty:
+        raise NotCheckable(f"{claim.symbol} has no intraday highs up to {claim.date:%Y-%m-%d}")
+    return Measurement(float(highs.max()), f"{claim.symbol} highest intraday high up to {claim.date:%Y-%m-%d}, "
+                                           f"set on {highs.idxmax():%Y-%m-%d}")
+
+
+@measure("window_return", unit="percent")
+def window_return(claim: Claim) -> Measurement:
+    """Compounded return over a window, from the close on its start to the close on its end."""
+    start, end = claim.window
+    value, base, last = calc.return_between(_prices(claim.symbol), start, end)
+    return Measurement(100 * value, f"{claim.symbol} {_price_kind(claim.symbol)} from {base:%Y-%m-%d} "
+                                    f"to {last:%Y-%m-%d}")
+
+
+@measure("basket_lowest_excess_return", unit="percent")
+def basket_lowest_excess_return(claim: Claim) -> Measurement:
+    """Smallest excess over a benchmark (``benchmark=``) of several instruments' window returns."""
+    start, end = claim.window
+    benchmark = claim.arg("benchmark")
+    reference, base, last = calc.return_between(_prices(benchmark), start, end)
+    excess = pd.Series({s: calc.return_between(_prices(s), start, end)[0] - reference for s in claim.symbols})
+    listed = ", ".join(f"{s} {_pct(e)}" for s, e in excess.sort_values().items())
+    return Measurement(100 * excess.min(), f"total returns {base:%Y-%m-%d}..{last:%Y-%m-%d} minus the "
+                                           f"{benchmark} {_price_kind(benchmark)} return ({_pct(reference)}, "
+                                           f"dividends not included): {listed}")
+
+
+@measure("drawdown_from_high", unit="percent")
+def drawdown_from_high(claim: Claim) -> Measurement:
+    """Distance of the price on a date below its high of an earlier period (``high_from``, ``high_to``)."""
+    value, high_date, day = calc.drawdown_from_high(_prices(claim.symbol), pd.Timestamp(claim.arg("high_from")),
+                                                    pd.Timestamp(claim.arg("high_to")), claim.date)
+    return Measurement(100 * value, f"{claim.symbol} {_price_kind(claim.symbol)} on {day:%Y-%m-%d} against "
+                                    f"its high of {high_date:%Y-%m-%d}")
+
+
+@measure("largest_fall_since", unit="date")
+def largest_fall_since(claim: Claim) -> Measurement:
+    """Latest earlier session with a fall at least as large (over several instruments: the latest)."""
+    found = {s: calc.previous_larger_fall(_returns(s), claim.date) for s in claim.symbols}
+    if any(date is None for date in found.values()):
+        worst = [s for s, date in found.items() if date is None]
+        raise NotCheckable(f"{', '.join(worst)}: the fall on {claim.date:%Y-%m-%d} is the largest on record")
+    listed = ", ".join(f"{s} {_pct(_session_return(s, claim.date))} (last as large on {d:%Y-%m-%d})"
+                       for s, d in found.items())
+    return Measurement(max(found.values()), listed)
+
+
+@measure("share_of_group_beyond", unit="percent")
+def share_of_group_beyond(claim: Claim) -> Measurement:
+    """Share of the universe's stocks in some groups whose session return is beyond a threshold.
+
+    Arguments: ``groups`` (``a|b``), ``side`` (``below``/``above``), ``threshold`` (percent),
+    ``exclude`` (symbols, optional). Only ``kind == stock`` rows count (no ETFs or indices).
+    """
+    universe = load_universe()
+    groups, exclude = claim.arg_list("groups"), set(claim.arg_list("exclude") if "exclude" in claim.args else [])
+    members = [s for s in universe.index
+               if universe.at[s, "group"] in groups and universe.at[s, "kind"] == "stock" and s not in exclude]
+    returns = pd.Series({s: _session_return(s, claim.date) for s in members})
+    threshold, side = float(claim.arg("threshold")) / 100, claim.arg("side")
+    share = calc.share_beyond(returns, threshold, side)
+    hits = returns[returns < threshold] if side == "below" else returns[returns > threshold]
+    return Measurement(100 * share, f"{len(hits)} of {len(returns)} stocks in {' + '.join(groups)} "
+                                    f"(universe) returned {side} {_pct(threshold)} on {claim.date:%Y-%m-%d}: "
+                                    f"{', '.join(hits.index)}")
+
+
+@measure("volatility_ratio", unit="ratio")
+def volatility_ratio(claim: Claim) -> Measurement:
+    """Volatility of daily returns in the ``sessions`` after a date over the ``sessions`` before."""
+    sessions = int(claim.arg("sessions"))
+    value = calc.volatility_ratio(_returns(claim.symbol), claim.date, sessions)
+    return Measurement(value, f"{claim.symbol}: standard deviation of the {sessions} daily returns after "
+                              f"{claim.date:%Y-%m-%d} over that of the {sessions} before (event day excluded)")
+
+
+# ---------------------------------------------------------------- company facts
+
+_NVIDIA_RESULTS = re.compile(r"^Nvidia Q([1-4]) FY(\d{4}) results")
+
+
+def latest_reported_quarter(date: pd.Timestamp) -> tuple[str, pd.Timestamp]:
+    """Return Nvidia's latest fiscal quarter with results published before ``date``, and the publication date."""
+    events = load_events()
+    reported = []
+    for _, row in events[(events["category"] == "earnings") & (events["date"] < date)].iterrows():
+        match = _NVIDIA_RESULTS.match(row["event"])
+        if match:
+            reported.append((f"FY{match.group(2)}Q{match.group(1)}", row["date"]))
+    if not reported:
+        raise NotCheckable(f"the event timeline has no Nvidia results before {date:%Y-%m-%d}")
+    return max(reported, key=lambda item: item[1])
+
+
+def _quarterly(metric: str, unit: str) -> pd.DataFrame:
+    rows = fundamentals("NVDA", metric, unit)
+    rows = rows[rows["fiscal_period"].str.fullmatch(r"FY\d{4}Q[1-4]")].drop_duplicates("fiscal_period")
+    return rows.reset_index(drop=True)
+
+
+def _value_for(metric: str, unit: str, fiscal_period: str) -> float:
+    rows = fundamentals("NVDA", metric, unit)
+    rows = rows[rows["fiscal_period"] == fiscal_period].drop_duplicates("fiscal_period")
+    if rows.empty:
+        raise NotCheckable(f"the facts have no Nvidia {metric} for {fiscal_period}")
+    return float(rows["value"].iloc[0])
+
+
+def nvidia_shares(date: pd.Timestamp) -> tuple[float, str]:
+    """Return Nvidia's latest annual weighted diluted share count (shares) for a fiscal year ended before ``date``."""
+    rows = fundamentals("NVDA", "diluted_shares_weighted", "shares")
+    rows = rows[rows["period_end"] < date]
+    if rows.empty:
+        raise NotCheckable(f"no Nvidia share count for a fiscal year ended before {date:%Y-%m-%d}")
+    latest = rows.iloc[-1]
+    return float(latest["value"]), (f"{latest['value'] / 1e6:,.0f} m weighted diluted shares "
+                                    f"({latest['fiscal_period']}, ended {latest['period_end']:%Y-%m-%d})")
+
+
+@measure("market_value_loss", unit="USD_billions")
+def market_value_loss(claim: Claim) -> Measurement:
+    """Fall in Nvidia's market value on a session: shares x (previous close - close), adjusted closes."""
+    date = claim.date
+    prices = _prices("NVDA")
+    close = calc.row_on(prices, date, "NVDA price")
+    position = prices.index.get_loc(date)
+    previous = float(prices.iloc[position - 1])
+    shares, shares_text = nvidia_shares(date)
+    loss = calc.market_value_loss(shares, previous, close) / 1e9
+    caps = fundamentals("NVDA", "market_cap", "USD_billions")
+    caps = caps[caps["period_end"] < date]
+    cross_check = ""
+    if not caps.empty:
+        cap = caps.iloc[-1]
+        implied = cap["value"] * (1 - close / previous)
+        cross_check = (f"; cross-check: the facts' market value of {cap['value']:,.0f} bn USD at "
+                       f"{cap['period_end']:%Y-%m-%d} times the fall gives {implied:,.1f} bn")
+    return Measurement(loss, f"{shares_text} x ({previous:.2f} - {close:.2f} USD, adjusted closes of "
+                             f"{prices.index[position - 1]:%Y-%m-%d} and {date:%Y-%m-%d}){cross_check}")
+
+
+@measure("price_to_sales", unit="ratio")
+def price_to_sales(claim: Claim) -> Measurement:
+    """Nvidia's market value on a date over the revenue of the four quarters reported before it."""
+    date = claim.date
+    quarter, published = latest_reported_quarter(date)
+    revenue = _quarterly("revenue", "USD")
+    positions = revenue.index[revenue["fiscal_period"] == quarter]
+    if positions.empty or positions[0] < 3:
+        raise NotCheckable(f"fewer than four quarters of revenue up to {quarter}")
+    four = revenue.loc[positions[0] - 3: positions[0]]
+    if (four["period_end"].diff().dt.days.iloc[1:] > 100).any():
+        raise NotCheckable(f"the four quarters up to {quarter} are not consecutive in the facts")
+    day = calc.last_row_on_or_before(_prices("NVDA"), date, "NVDA prices")
+    shares, shares_text = nvidia_shares(date)
+    value = shares * float(_prices("NVDA").loc[day]) / four["value"].sum()
+    return Measurement(value, f"{shares_text} x adjusted close of {day:%Y-%m-%d} over revenue "
+                              f"{four['fiscal_period'].iloc[0]}-{quarter} ({four['value'].sum() / 1e9:,.1f} bn USD; "
+                              f"{quarter} published {published:%Y-%m-%d})")
+
+
+def _data_centre_ceiling(date: pd.Timestamp) -> tuple[float, str]:
+    quarter, published = latest_reported_quarter(date)
+    gross_profit = _value_for("gross_profit", "USD_millions", quarter)
+    data_centre = _value_for("data_center_revenue", "USD_millions", quarter)
+    revenue = _value_for("revenue", "USD_millions", quarter)
+    ceiling = calc.gross_margin_ceiling(gross_profit, data_centre)
+    basis = (f"{quarter} (published {published:%Y-%m-%d}): company gross profit {gross_profit:,.0f} m USD over "
+             f"data-centre revenue {data_centre:,.0f} m USD, assuming no other segment made a gross loss; "
+             f"the company-wide gross margin was {100 * gross_profit / revenue:.1f} %")
+    return ceiling, basis
+
+
+@measure("data_centre_gross_margin_ceiling", unit="percent")
+def data_centre_gross_margin_ceiling(claim: Claim) -> Measurement:
+    """Highest data-centre gross margin consistent with Nvidia's reported gross profit."""
+    ceiling, basis = _data_centre_ceiling(claim.date)
+    return Measurement(100 * ceiling, basis)
+
+
+@measure("data_centre_markup_ceiling", unit="ratio")
+def data_centre_markup_ceiling(claim: Claim) -> Measurement:
+    """Highest data-centre price-to-cost ratio consistent with Nvidia's reported gross profit."""
+    ceiling, basis = _data_centre_ceiling(claim.date)
+    return Measurement(calc.markup_ceiling(ceiling), f"1 / (1 - margin ceiling {100 * ceiling:.1f} %); {basis}")
+
+
+@measure("revenue_peak_to_trough", unit="percent")
+def revenue_peak_to_trough(claim: Claim) -> Measurement:
+    """Largest fall of Nvidia's quarterly revenue from an earlier quarterly peak, up to a date."""
+    quarter, published = latest_reported_quarter(claim.date)
+    revenue = _quarterly("revenue", "USD_millions")
+    last_end = revenue.loc[revenue["fiscal_period"] == quarter, "period_end"].max()
+    revenue = revenue[revenue["period_end"] <= last_end].set_index("period_end")["value"]
+    fall, peak, trough = calc.worst_peak_to_trough(revenue)
+    return Measurement(100 * fall, f"quarterly revenue {revenue.loc[peak]:,.0f} m USD (quarter ended "
+                                   f"{peak:%Y-%m-%d}) to {revenue.loc[trough]:,.0f} m USD ({trough:%Y-%m-%d}); "
+                                   f"{len(revenue)} quarters in the facts, the last {quarter} "
+                                   f"(published {published:%Y-%m-%d})")
+
+
+def _annual_revenue(fiscal_year: str) -> float:
+    return _value_for("revenue", "USD_millions", fiscal_year)
+
+
+@measure("fiscal_year_revenue_growth", unit="percent")
+def fiscal_year_revenue_growth(claim: Claim) -> Measurement:
+    """Nvidia's revenue growth in a fiscal year (``fiscal_year=FYyyyy``) as reported afterwards."""
+    year = claim.arg("fiscal_year")
+    previous = f"FY{int(year[2:]) - 1}"
+    current, before = _annual_revenue(year), _annual_revenue(previous)
+    return Measurement(100 * (current / before - 1), f"reported revenue {year} {current:,.0f} m USD against "
+                                                     f"{previous} {before:,.0f} m USD")
+
+
+@measure("fiscal_year_net_margin", unit="percent")
+def fiscal_year_net_margin(claim: Claim) -> Measurement:
+    """Nvidia's net margin in a fiscal year: net income (sum of its quarters) over annual revenue."""
+    year = claim.arg("fiscal_year")
+    income = _quarterly("net_income", "USD_millions")
+    quarters = income[income["fiscal_period"].str.startswith(f"{year}Q")]
+    if len(quarters) != 4:
+        raise NotCheckable(f"the facts hold {len(quarters)} of the four quarters of {year} net income")
+    revenue = _annual_revenue(year)
+    return Measurement(100 * quarters["value"].sum() / revenue,
+                       f"net income of the four quarters of {year} ({quarters['value'].sum():,.0f} m USD) over "
+                       f"revenue {revenue:,.0f} m USD, as reported afterwards")
+
+
+@measure("fundamental_value", unit=None)
+def fundamental_value(claim: Claim) -> Measurement:
+    """One figure of ``fundamentals.csv`` (``ticker``, ``metric``, ``fiscal_period``) in the claim's unit."""
+    rows = fundamentals(claim.arg("ticker"), claim.arg("metric"), claim.unit)
+    rows = rows[rows["fiscal_period"] == claim.arg("fiscal_period")]
+    if rows.empty:
+        raise NotCheckable(f"no {claim.arg('metric')} for {claim.arg('ticker')} {claim.arg('fiscal_period')}")
+    row = rows.iloc[0]
+    secondary = " (secondary source)" if row["secondary_source"] else ""
+    return Measurement(float(row["value"]), f"{row['ticker']} {row['metric']} {row['fiscal_period']} in the "
+                                            f"facts{secondary}")
+
+
+# ---------------------------------------------------------------- AI training facts
+
+
+def _model_row(model: str) -> pd.Series:
+    compute = load_ai_compute()
+    rows = compute[compute["model"] == model]
+    if rows.empty:
+        raise NotCheckable(f"ai_compute.csv has no row {model!r}")
+    return rows.iloc[0]
+
+
+@measure("training_cost", unit="USD_millions")
+def training_cost(claim: Claim) -> Measurement:
+    """Reported training cost of a model (``model=`` a row of ``ai_compute.csv``)."""
+    row = _model_row(claim.arg("model"))
+    if pd.isna(row["reported_cost_usd"]):
+        raise NotCheckable(f"no reported cost for {row['model']}")
+    basis = f"{row['model']}: reported cost in ai_compute.csv"
+    if pd.notna(row["gpu_hours"]) and row["gpu_type"]:
+        basis += f" ({row['gpu_hours']:,.0f} {row['gpu_type']} GPU-hours)"
+    return Measurement(row["reported_cost_usd"] / 1e6, basis + (" - an estimate" if row["estimate"] else ""))
+
+
+@measure("training_ratio", unit="ratio")
+def training_ratio(claim: Claim) -> Measurement:
+    """Ratio of one model's training figure to another's (``field``: gpu_count, gpu_hours or reported_cost_usd)."""
+    field = claim.arg("field")
+    if field not in ("gpu_count", "gpu_hours", "reported_cost_usd"):
+        raise DataValidationError(f"claim {claim.id}: training_ratio cannot compare {field!r}")
+    model, reference = _model_row(claim.arg("model")), _model_row(claim.arg("reference"))
+    if pd.isna(model[field]) or pd.isna(reference[field]):
+        raise NotCheckable(f"{field} is missing for {model['model']} or {reference['model']}")
+    return Measurement(float(model[field] / reference[field]),
+                       f"{field}: {model['model']} {model[field]:,.0f} over {reference['model']} "
+                       f"{reference[field]:,.0f}" + (" (an estimate)" if reference["estimate"] else ""))
+
+
+@measure("training_gpu_type", unit="text")
+def training_gpu_type(claim: Claim) -> Measurement:
+    """GPU model a training run used (``model=``)."""
+    row = _model_row(claim.arg("model"))
+    return Measurement(row["gpu_type"], f"{row['model']}: {row['gpu_count']:,.0f} x {row['gpu_type']} "
+                                        "in ai_compute.csv (the H800 is the export-compliant H100 variant)")
+
+
+# ---------------------------------------------------------------- event timeline
+
+
+def find_event(keyword: str) -> pd.Series:
+    """Return the one row of ``events.csv`` whose text contains ``keyword`` (case-insensitive)."""
+    events = load_events()
+    rows = events[events["event"].str.contains(keyword, case=False, regex=False)]
+    if rows.empty:
+        raise NotCheckable(f"no event mentioning {keyword!r} in events.csv")
+    if len(rows) > 1:
+        raise DataValidationError(f"{len(rows)} events mention {keyword!r}; use a more specific keyword")
+    return rows.iloc[0]
+
+
+def _event_basis(row: pd.Series) -> str:
+    approximate = " (date approximate)" if row["approximate"] and "approximate" not in row["event"] else ""
+    secondary = " (secondary source)" if "(secondary" in row["source"] else ""
+    return f"events.csv {row['date']:%Y-%m-%d}: {row['event']}{approximate}{secondary}"
+
+
+@measure("event_date", unit="date")
+def event_date(claim: Claim) -> Measurement:
+    """Date of an event in the timeline (``keyword=``)."""
+    row = find_event(claim.arg("keyword"))
+    return Measurement(row["date"], _event_basis(row))
+
+
+@measure("days_between_events", unit="days")
+def days_between_events(claim: Claim) -> Measurement:
+    """Calendar days from one event (``from=``) to another (``to=``); negative if it came first."""
+    first, second = find_event(claim.arg("from")), find_event(claim.arg("to"))
+    days = (second["date"] - first["date"]).days
+    return Measurement(float(days), f"{_event_basis(first)}; {_event_basis(second)}")
+
+
+@measure("days_since_event", unit="days")
+def days_since_event(claim: Claim) -> Measurement:
+    """Calendar days from an event (``keyword=``) to the claim's date."""
+    row = find_event(claim.arg("keyword"))
+    return Measurement(float((claim.date - row["date"]).days), _event_basis(row))
+
+
+# Figures quoted in the timeline's event texts, by name.
+EVENT_TEXT_PATTERNS: dict[str, str] = {
+    "up_to_usd_bn": r"up to USD (\d+(?:\.\d+)?)bn",
+    "immediate_usd_bn": r"USD (\d+(?:\.\d+)?)bn deployed immediately",
+    "dollar_b": r"\$(\d+(?:\.\d+)?)B\b",
+    "over_years": r"over (\d+) years",
+}
+
+
+def _figure_in_event(keyword: str, pattern: str) -> tuple[float, pd.Series]:
+    row = find_event(keyword)
+    match = re.search(EVENT_TEXT_PATTERNS[pattern], row["event"])
+    if not match:
+        raise NotCheckable(f"the event mentioning {keyword!r} states no figure of the form {pattern!r}")
+    return float(match.group(1)), row
+
+
+@measure("amount_in_event", unit="USD_billions")
+def amount_in_event(claim: Claim) -> Measurement:
+    """An amount (USD bn) stated in an event of the timeline (``keyword``, ``pattern``)."""
+    value, row = _figure_in_event(claim.arg("keyword"), claim.arg("pattern"))
+    return Measurement(value, _event_basis(row))
+
+
+@measure("horizon_years", unit="years")
+def horizon_years(claim: Claim) -> Measurement:
+    """Length in years of a programme stated in the timeline (``keyword``)."""
+    value, row = _figure_in_event(claim.arg("keyword"), "over_years")
+    return Measurement(value, _event_basis(row))
+
+
+@measure("horizon_end_year", unit="year")
+def horizon_end_year(claim: Claim) -> Measurement:
+    """Last year of a programme: the year it was announced plus its length in years."""
+    value, row = _figure_in_event(claim.arg("keyword"), "over_years")
+    return Measurement(float(row["date"].year + value), f"{row['date'].year} + {value:.0f} years; {_event_basis(row)}")
+
+
+@measure("export_controls_before", unit="count")
+def export_controls_before(claim: Claim) -> Measurement:
+    """Number of US export-control milestones in the timeline dated before the claim's date."""
+    events = load_events()
+    rules = events[(events["category"] == "export_control") & (events["date"] < claim.date)]
+    if rules.empty:
+        return Measurement(0.0, f"no export-control milestones before {claim.date:%Y-%m-%d}")
+    return Measurement(float(len(rules)), f"export-control milestones in events.csv from "
+                                          f"{rules['date'].min():%Y-%m-%d} to {rules['date'].max():%Y-%m-%d}")

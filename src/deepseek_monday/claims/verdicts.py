@@ -1,0 +1,177 @@
+"""Verdicts: how a claimed value is compared with a measured one.
+
+Every claim states a *relation* between the truth and a claimed value, and a
+*tolerance* with two bands:
+
+- relations: ``approx`` (the value is c), ``at_least`` (≥ c), ``above`` (> c),
+  ``at_most`` (≤ c), ``below`` (< c), ``within`` (lo ≤ value ≤ hi, written ``lo..hi``),
+  ``equals`` (a name, compared ignoring case);
+- tolerance ``abs A/B``: the claimed interval widened by A (confirmed) or B (roughly
+  right) in the claim's own unit (percentage points for returns, points, days...);
+  ``rel A/B``: widened by A % or B % of the bound's magnitude (money amounts, ratios);
+  ``exact``: no widening (names, and claims whose only content is a direction).
+
+The claimed interval is widened only at its finite ends; closed ends stay closed and
+open ends (``above``/``below``) stay open, so "rose" (``above 0``, ``abs 0/0``) is
+confirmed by any gain and contradicted by a return of exactly zero. Closed ends allow a
+floating-point slack of 1e-9 relative, so that a value exactly on a band edge counts as
+inside. Outside the rough band the claim is contradicted. The *deviation* reported with
+a verdict is the distance from the measured value to the claimed interval (0 inside).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from deepseek_monday.errors import DataValidationError
+
+
+class Verdict(StrEnum):
+    """The four verdicts of the ledger, in the order the tables show them."""
+
+    CONFIRMED = "confirmed"
+    ROUGHLY_RIGHT = "roughly right"
+    CONTRADICTED = "contradicted"
+    NOT_CHECKABLE = "not checkable"
+
+
+VERDICT_ORDER: tuple[str, ...] = tuple(v.value for v in Verdict)
+RELATIONS = ("approx", "at_least", "above", "at_most", "below", "within", "equals")
+_FLOAT_SLACK = 1e-9
+_TOLERANCE = re.compile(r"^(abs|rel)\s+([0-9.]+)\s*/\s*([0-9.]+)$")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Two bands around the claimed interval: ``confirm`` ≤ ``rough``, absolute or relative (%)."""
+
+    kind: str  # "abs", "rel" or "exact"
+    confirm: float = 0.0
+    rough: float = 0.0
+
+    def band(self, which: str, bound: float) -> float:
+        """Return the widening, in the claim's unit, of band ``which`` at ``bound``."""
+        width = self.confirm if which == "confirm" else self.rough
+        return width * abs(bound) / 100 if self.kind == "rel" else width
+
+    def describe(self, unit: str) -> str:
+        """Return the tolerance in words, e.g. ``±0.5 / ±2.5 pp``."""
+        if self.kind == "exact":
+            return "exact"
+        suffix = "%" if self.kind == "rel" else UNIT_SUFFIX.get(unit, unit)
+        return f"±{self.confirm:g} / ±{self.rough:g} {suffix}".rstrip()
+
+
+# How a difference in each unit is written in the tolerance column.
+UNIT_SUFFIX = {"percent": "pp", "USD_billions": "bn USD", "USD_millions": "m USD", "USD": "USD", "EUR": "EUR",
+               "index_points": "points", "date": "days", "days": "days", "year": "years",
+               "years": "years", "ratio": "x", "count": ""}
+
+
+def parse_tolerance(spec: str) -> Tolerance:
+    """Parse ``abs A/B``, ``rel A/B`` or ``exact``; raise DataValidationError otherwise."""
+    text = spec.strip()
+    if text == "exact":
+        return Tolerance("exact")
+    match = _TOLERANCE.match(text)
+    if not match:
+        raise DataValidationError(f"tolerance {spec!r} is not 'abs A/B', 'rel A/B' or 'exact'")
+    kind, confirm, rough = match.group(1), float(match.group(2)), float(match.group(3))
+    if confirm > rough:
+        raise DataValidationError(f"tolerance {spec!r}: the confirm band must not exceed the rough band")
+    return Tolerance(kind, confirm, rough)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The set of values a claim allows: finite or infinite ends, each closed or open."""
+
+    low: float
+    high: float
+    low_open: bool = False
+    high_open: bool = False
+
+
+def claimed_interval(relation: str, claimed: float | tuple[float, float]) -> Interval:
+    """Return the interval of true values under which the claim holds exactly."""
+    if relation == "within":
+        if not isinstance(claimed, tuple):
+            raise DataValidationError("relation 'within' needs a claimed range lo..hi")
+        low, high = claimed
+        if low > high:
+            raise DataValidationError(f"claimed range {low}..{high} is reversed")
+        return Interval(low, high)
+    if isinstance(claimed, tuple):
+        raise DataValidationError(f"relation {relation!r} needs a single claimed value, not a range")
+    intervals = {
+        "approx": Interval(claimed, claimed),
+        "at_least": Interval(claimed, math.inf),
+        "above": Interval(claimed, math.inf, low_open=True),
+        "at_most": Interval(-math.inf, claimed),
+        "below": Interval(-math.inf, claimed, high_open=True),
+    }
+    if relation not in intervals:
+        raise DataValidationError(f"relation {relation!r} is not one of {RELATIONS}")
+    return intervals[relation]
+
+
+def _inside(value: float, interval: Interval, tolerance: Tolerance, which: str) -> bool:
+    """Return whether ``value`` lies in ``interval`` widened by band ``which``."""
+    if math.isfinite(interval.low):
+        edge = interval.low - tolerance.band(which, interval.low)
+        if interval.low_open:
+            if not value > edge:
+                return False
+        elif value < edge - _FLOAT_SLACK * max(1.0, abs(edge)):
+            return False
+    if math.isfinite(interval.high):
+        edge = interval.high + tolerance.band(which, interval.high)
+        if interval.high_open:
+            if not value < edge:
+                return False
+        elif value > edge + _FLOAT_SLACK * max(1.0, abs(edge)):
+            return False
+    return True
+
+
+def deviation(value: float, interval: Interval) -> float:
+    """Return the distance from ``value`` to the claimed interval (0 inside or on its edge)."""
+    if value < interval.low:
+        return interval.low - value
+    if value > interval.high:
+        return value - interval.high
+    return 0.0
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A verdict with the deviation of the measured value from the claim (None for names)."""
+
+    verdict: Verdict
+    deviation: float | None
+
+
+def judge(relation: str, claimed: float | tuple[float, float] | str, measured: float | str,
+          tolerance: Tolerance) -> Judgement:
+    """Return the verdict on a claim given the measured value (numbers, or names for ``equals``)."""
+    if relation == "equals":
+        if not isinstance(claimed, str) or not isinstance(measured, str):
+            raise DataValidationError("relation 'equals' compares names (text), not numbers")
+        same = claimed.strip().casefold() == measured.strip().casefold()
+        return Judgement(Verdict.CONFIRMED if same else Verdict.CONTRADICTED, None)
+    if isinstance(claimed, str) or isinstance(measured, str):
+        raise DataValidationError(f"relation {relation!r} compares numbers; got {claimed!r} and {measured!r}")
+    if isinstance(measured, float) and math.isnan(measured):
+        raise DataValidationError("the measured value is NaN; a measure must raise NotCheckable instead")
+    interval = claimed_interval(relation, claimed)
+    if tolerance.kind == "rel" and 0.0 in (interval.low, interval.high):
+        raise DataValidationError("a relative tolerance needs a non-zero claimed bound")
+    off = deviation(measured, interval)
+    if _inside(measured, interval, tolerance, "confirm"):
+        return Judgement(Verdict.CONFIRMED, off)
+    if _inside(measured, interval, tolerance, "rough"):
+        return Judgement(Verdict.ROUGHLY_RIGHT, off)
+    return Judgement(Verdict.CONTRADICTED, off)

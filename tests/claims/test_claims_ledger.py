@@ -1,0 +1,191 @@
+"""The ledger: every claim evaluated once, its tables, and links that only point at existing chapters."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from deepseek_monday.claims import ledger as ledger_module
+from deepseek_monday.claims.catalogue import load_claims
+from deepseek_monday.claims.chapters import CHAPTER_TITLES, chapter_reference, chapters_in_book
+from deepseek_monday.claims.verdicts import VERDICT_ORDER, Verdict
+from deepseek_monday.errors import ParameterError
+from deepseek_monday.paths import market_data_dir
+
+
+@pytest.fixture(scope="module")
+def ledger() -> pd.DataFrame:
+    return ledger_module.evaluate()
+
+
+def test_one_row_per_claim_with_a_verdict(ledger: pd.DataFrame) -> None:
+    claims = load_claims()
+    assert ledger["id"].tolist() == [claim.id for claim in claims]
+    assert ledger["verdict"].notna().all()
+    assert set(ledger["verdict"].astype(str)) <= set(VERDICT_ORDER)
+
+
+def test_claims_declared_not_checkable_stay_not_checkable(ledger: pd.DataFrame) -> None:
+    declared = {claim.id for claim in load_claims() if not claim.checkable}
+    rows = ledger.set_index("id")
+    for claim_id in declared:
+        assert rows.at[claim_id, "verdict"] == Verdict.NOT_CHECKABLE.value
+    not_checkable = ledger[ledger["verdict"] == Verdict.NOT_CHECKABLE.value]
+    assert (not_checkable["basis"].str.len() > 0).all(), "every not-checkable verdict gives its reason"
+    assert (not_checkable["measured"] == "").all(), "context never poses as a measured value"
+
+
+def test_checked_claims_show_a_measured_value(ledger: pd.DataFrame) -> None:
+    checked = ledger[ledger["verdict"] != Verdict.NOT_CHECKABLE.value]
+    assert (checked["measured"] != "").all()
+    assert (checked["basis"] != "").all()
+
+
+def test_missing_instruments_are_never_estimated(ledger: pd.DataFrame) -> None:
+    """Claims about Siemens Energy, Infineon, ^SOX... are not checkable whatever the proxies show."""
+    rows = ledger.set_index("id")
+    for claim in load_claims():
+        if any(name in claim.instrument for name in ("Siemens Energy", "Infineon", "^SOX", "Suss", "Aixtron")):
+            assert rows.at[claim.id, "verdict"] == Verdict.NOT_CHECKABLE.value, claim.id
+
+
+def test_the_sp500_contradiction_in_article_001_is_resolved_by_the_close(ledger: pd.DataFrame) -> None:
+    """The close of 27 Jan (the README's 6012.28) against the raw previous close decides -1.5 % over -1.9 %."""
+    raw = pd.read_csv(market_data_dir() / "prices" / "GSPC.csv", index_col="date")["close"]
+    move = 100 * (raw.loc["2025-01-27"] / raw.loc["2025-01-24"] - 1)
+    assert abs(move - -1.5) < abs(move - -1.9)
+    table = ledger_module.conflicts_table(ledger)
+    assert table.loc["001-10 / 001-15", "nearer the data"] == "001-15"
+    assert "001-15 is confirmed and 001-10 contradicted" in ledger_module.conflict_sentences(ledger)
+
+
+def test_a_measure_that_cannot_measure_gives_not_checkable_with_its_reason() -> None:
+    (claim,) = [c for c in load_claims() if c.id == "001-14"]
+    saturday = dataclasses.replace(claim, dates=(pd.Timestamp("2025-01-25"),))
+    row = ledger_module.check_claim(saturday)
+    assert row["verdict"] == Verdict.NOT_CHECKABLE.value
+    assert "2025-01-25" in row["basis"]
+
+
+def test_measures_table_lists_every_measure_once(ledger: pd.DataFrame) -> None:
+    table = ledger_module.measures_table(ledger)
+    assert table["claims"].sum() == (ledger["measure"] != "").sum()
+    assert (table["computes"].str.len() > 0).all()
+
+
+def test_prose_helpers(ledger: pd.DataFrame) -> None:
+    row = ledger_module.first_measured_by(ledger, "market_value_loss")
+    assert row["measured"].endswith("bn USD")
+    moves = ledger_module.day_low_moves(load_claims(), ["GSPC"])
+    raw = pd.read_csv(market_data_dir() / "prices" / "GSPC.csv", index_col="date")
+    expected = 100 * (raw.at["2025-01-27", "low"] / raw.at["2025-01-24", "close"] - 1)
+    assert moves["GSPC"] == (pd.Timestamp("2025-01-27"), pytest.approx(expected))
+
+
+def test_closer_claim_orders_by_verdict_then_deviation() -> None:
+    def row(claim_id: str, verdict: str, deviation: float) -> pd.Series:
+        return pd.Series({"id": claim_id, "verdict": verdict, "deviation": deviation})
+
+    assert ledger_module.closer_claim(row("a", "confirmed", 0.3), row("b", "roughly right", 0.0)) == "a"
+    assert ledger_module.closer_claim(row("a", "confirmed", 0.3), row("b", "confirmed", 0.1)) == "b"
+    assert ledger_module.closer_claim(row("a", "confirmed", 0.0), row("b", "confirmed", 0.0)) == "both"
+    assert ledger_module.closer_claim(row("a", "contradicted", 3), row("b", "contradicted", 1)) == "neither"
+    assert ledger_module.closer_claim(row("a", "not checkable", 0), row("b", "confirmed", 0)) == "cannot tell"
+
+
+def test_verdict_counts_add_up(ledger: pd.DataFrame) -> None:
+    for by in ("article", "chapter"):
+        counts = ledger_module.verdict_counts(ledger, by)
+        assert counts["total"].iloc[-1] == len(ledger)
+        assert (counts.iloc[:-1].sum() == counts.iloc[-1]).all()
+        assert list(counts.columns) == [*VERDICT_ORDER, "total"]
+
+
+def test_every_conflict_appears_once(ledger: pd.DataFrame) -> None:
+    pairs = {frozenset((a, b)) for a, b in ledger.loc[ledger["conflicts_with"] != "", ["id", "conflicts_with"]].values}
+    assert len(ledger_module.conflicts_table(ledger)) == len(pairs)
+
+
+def test_headline_numbers(ledger: pd.DataFrame) -> None:
+    params = ledger_module.LedgerParameters.validate("2025-01-27")
+    numbers = ledger_module.headline_numbers(ledger, params)
+    verdict_total = sum(numbers[f"n_{v.name.lower()}"] for v in Verdict)
+    assert verdict_total == numbers["n_claims"] == len(ledger)
+    assert numbers["n_checkable"] == numbers["n_claims"] - numbers["n_not_checkable"]
+    assert 0 < numbers["n_event_day_claims"] < numbers["n_claims"]
+    assert numbers["event_day"] == "Monday 27 January 2025"
+
+
+@pytest.mark.parametrize("bad", ["2025-01-25", "27.01.2025", "1800-01-03", 20250127])
+def test_parameters_are_validated(bad: object) -> None:
+    with pytest.raises(ParameterError):
+        ledger_module.LedgerParameters.validate(bad)
+
+
+def test_format_value_and_claimed() -> None:
+    assert ledger_module.format_value(-16.9683, "percent") == "-16.97 %"
+    assert ledger_module.format_value(599.36, "USD_billions") == "599.4 bn USD"
+    assert ledger_module.format_value(27.048, "ratio") == "27.05x"
+    assert ledger_module.format_value(pd.Timestamp("2025-01-20"), "date") == "2025-01-20"
+    claims = {c.id: c for c in load_claims()}
+    assert ledger_module.format_claimed(claims["001-24"]) == "21,282.18 points"
+    assert ledger_module.format_claimed(claims["004-01"]) == "540 to 600 bn USD"
+    assert ledger_module.format_claimed(claims["003-01"]) == "≥ 600 bn USD"
+
+
+def test_markdown_table_escapes_pipes() -> None:
+    frame = pd.DataFrame({"claim": ["a | b"]}, index=pd.Index(["x"], name="id"))
+    assert ledger_module.markdown_table(frame).splitlines() == ["| id | claim |", "|---|---|", "| x | a \\| b |"]
+
+
+# ---------------------------------------------------------------- links
+
+
+def _book(tmp_path: Path, toc: str, files: list[str]) -> Path:
+    (tmp_path / "book").mkdir()
+    (tmp_path / "_toc.yml").write_text(toc, encoding="utf-8")
+    for name in files:
+        (tmp_path / "book" / name).write_text("{}", encoding="utf-8")
+    return tmp_path
+
+
+TOC = """
+format: jb-book
+root: book/intro
+parts:
+  - caption: The event
+    chapters:
+      - file: book/00_overview
+      - file: book/10_bubble
+"""
+
+
+def test_a_chapter_is_linked_only_when_its_page_exists_and_the_toc_lists_it(tmp_path: Path) -> None:
+    root = _book(tmp_path, TOC, ["00_overview.ipynb", "20_saas.ipynb"])
+    available = chapters_in_book(root)
+    assert available == frozenset({"00_overview"})      # 10_bubble: no page; 20_saas: not in the toc
+    assert chapter_reference("00_overview", available) == "{doc}`DeepSeek Monday in numbers <00_overview>`"
+    assert chapter_reference("10_bubble", available) == "An AI bubble? (`10_bubble`, to come)"
+    assert chapter_reference("claims_ledger", available) == "this chapter"
+    (root / "book" / "10_bubble.md").write_text("# Bubble", encoding="utf-8")
+    assert chapters_in_book(root) == frozenset({"00_overview", "10_bubble"})
+
+
+def test_a_chapter_source_in_notebooks_counts_once_the_toc_lists_it(tmp_path: Path) -> None:
+    """The runner executes notebooks/<name>.ipynb into book/ in the same build."""
+    root = _book(tmp_path, TOC + "      - file: book/30_sanctions\n", ["00_overview.ipynb"])
+    (root / "notebooks").mkdir()
+    (root / "notebooks" / "30_sanctions.ipynb").write_text("{}", encoding="utf-8")
+    assert chapters_in_book(root) == frozenset({"00_overview", "30_sanctions"})
+
+
+def test_article_markdown_links_rows_to_existing_chapters(ledger: pd.DataFrame) -> None:
+    text = ledger_module.article_markdown(ledger, "001", frozenset({"00_overview"}))
+    lines = text.splitlines()
+    assert len(lines) == 2 + (ledger["article"] == "001").sum()
+    assert "{doc}`DeepSeek Monday in numbers <00_overview>`" in text
+    assert "{doc}`" not in "".join(line for line in lines if "30_sanctions" in line)
+    assert set(CHAPTER_TITLES) >= set(ledger["chapter"])
