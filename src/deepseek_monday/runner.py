@@ -24,6 +24,7 @@ from typing import Any
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
+from deepseek_monday.claims.ledger import LedgerParameters
 from deepseek_monday.errors import DeepSeekMondayError, ParameterError
 from deepseek_monday.overview import OverviewParameters
 from deepseek_monday.paths import project_root
@@ -48,6 +49,7 @@ class Chapter:
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("00_overview", OverviewParameters.validate),
+    Chapter("claims_ledger", LedgerParameters.validate),
     Chapter("data_sources"),
 )
 
