@@ -5,6 +5,7 @@ All price files here are SYNTHETIC (see conftest), except where marked requires_
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -140,3 +141,13 @@ def test_real_snapshot_matches_its_manifest_reference_closes() -> None:
     assert panel.loc["2025-01-27"].round(2).to_dict() == {
         "GSPC": 6012.28, "IXIC": 19341.83, "DJI": 44713.58, "GDAXI": 21282.18,
     }
+
+
+def test_same_size_rewrite_within_timestamp_granularity_is_detected(synthetic_snapshot: Path) -> None:
+    path = synthetic_snapshot / "prices" / "NVDA.csv"
+    first = load_snapshot().checksum
+    stamp = path.stat().st_mtime_ns
+    rewrite(path, ",,,,,99.0,", ",,,,,97.0,")  # same size; keep the old mtime to mimic a coarse clock
+    os.utime(path, ns=(stamp, stamp))
+    prices._load_snapshot.cache_clear()
+    assert load_snapshot().checksum != first

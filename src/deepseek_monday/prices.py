@@ -31,6 +31,7 @@ import hashlib
 import logging
 import os
 import re
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -199,13 +200,32 @@ def read_price_file(path: Path, expected: pd.Series) -> tuple[pd.DataFrame, list
     return frame, notes
 
 
+@cache
+def _content_digest(path: Path, size: int, modified_ns: int) -> bytes:
+    """Return the SHA-256 of a file's bytes; memoised per path, size and modification time."""
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+# A file modified this recently may change again within the filesystem's timestamp
+# granularity without its size or mtime changing, so it is always hashed afresh.
+_RACY_SECONDS = 2
+
+
+def _file_digest(path: Path) -> bytes:
+    if not path.is_file():
+        return b"<missing>"
+    status = path.stat()
+    if time.time_ns() - status.st_mtime_ns < _RACY_SECONDS * 1_000_000_000:
+        return hashlib.sha256(path.read_bytes()).digest()
+    return _content_digest(path, status.st_size, status.st_mtime_ns)
+
+
 def _hash_folder(digest: hashlib._Hash, directory: Path, symbols: pd.Index) -> None:
-    """Feed a price folder's MANIFEST.csv and each listed price file into ``digest``."""
-    digest.update((directory / "MANIFEST.csv").read_bytes())
+    """Feed the digests of a price folder's MANIFEST.csv and each listed price file into ``digest``."""
+    digest.update(_file_digest(directory / "MANIFEST.csv"))
     for symbol in symbols:
-        path = directory / "prices" / f"{symbol}.csv"
         digest.update(symbol.encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        digest.update(_file_digest(directory / "prices" / f"{symbol}.csv"))
 
 
 def snapshot_checksum(directory: Path, manifest: pd.DataFrame) -> str:
