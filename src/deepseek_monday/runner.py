@@ -48,6 +48,7 @@ class Chapter:
 
 
 CHAPTERS: tuple[Chapter, ...] = (
+    Chapter("intro", LedgerParameters.validate),
     Chapter("00_overview", OverviewParameters.validate),
     Chapter("claims_ledger", LedgerParameters.validate),
     Chapter("data_sources"),
