@@ -70,3 +70,22 @@ def test_cumulative_returns_compound_own_returns() -> None:
     assert paths["NVDA"].iloc[-1] == pytest.approx(np.prod(1 + window) - 1)
     groups = overview.group_cumulative_returns(returns, params.event_date, 3, 2)
     assert list(groups.index) == [-3, -2, -1, 0, 1, 2]
+
+
+def test_group_event_study_tables() -> None:
+    params = overview.OverviewParameters.validate(
+        "2025-01-27", symbols=["NVDA", "AVGO", "AMD", "MU", "AAPL", "MSFT", "VST", "CEG", "SPY", "GSPC"])
+    study = overview.group_event_study(overview.load_event_returns(params), params.event_date)
+    shown = overview.display_group_tests(study)
+    chips = shown[shown["Group"] == "AI chips"]
+    assert list(chips["Window"]) == ["[0,0]", "[-1,+1]", "[0,+10]", "[-5,+5]"]  # the order of OVERVIEW_WINDOWS
+    assert chips["Firms"].tolist() == [4, 4, 4, 4]
+    day0 = study.car[(study.car["window"] == "[0,0]") & study.car["symbol"].isin(["NVDA", "AVGO", "AMD", "MU"])]
+    assert chips["CAAR (%)"].iloc[0] == round(100 * day0["car"].mean(), 2)
+    assert set(shown["Group"]) <= set(overview.GROUPS)  # the pooled "All" row is not shown per group
+    # Groups below MIN_FIRMS_FOR_PATH are not drawn; indices are excluded with a reason.
+    assert overview.equity_groups(study) == ["AI chips"]
+    assert "GSPC" in overview.display_exclusions(study).index
+    numbers = overview.event_study_numbers(study)
+    assert numbers["chips_n"] == 4
+    assert numbers["chips_caar"] * 100 == pytest.approx(chips["CAAR (%)"].iloc[0], abs=0.005)

@@ -8,6 +8,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from deepseek_monday.eventstudy import EventStudyResult, car_paths, plot_car_paths
 from deepseek_monday.overview import INDEX_ROWS, NOT_RETURNS
 from deepseek_monday.style import GROUP_PALETTE, SNAPSHOT_SOURCE, finish, percent_axis
 
@@ -53,3 +54,11 @@ def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: p
     for axis in (left.yaxis, right.yaxis):
         percent_axis(axis)
     return finish(fig, f"Cumulative returns around {event_date:%d %B %Y}", SNAPSHOT_SOURCE)
+
+
+def group_car_paths(result: EventStudyResult, groups: list[str], event_date: pd.Timestamp) -> Figure:
+    """Mean CAR per group from 5 days before to 10 after the event, with 95 % bands."""
+    paths = car_paths(result, start=-5, end=10, by="group")
+    fig, ax = plt.subplots(figsize=(9, 5))
+    plot_car_paths(paths[paths["group"].isin(groups)], ax=ax, title="Equity groups, market model")
+    return finish(fig, f"Abnormal returns around {event_date:%d %B %Y}", SNAPSHOT_SOURCE)

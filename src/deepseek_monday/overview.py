@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from deepseek_monday.eventstudy import EventStudyResult, run_event_study
 from deepseek_monday.params import check_event_date, check_positive_int, window_sessions
 from deepseek_monday.prices import load_snapshot, price_panel
 from deepseek_monday.returns import daily_returns
@@ -187,3 +188,62 @@ def display_percent(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     for column in columns:
         shown[column] = (shown[column] * 100).round(2)
     return shown.rename(columns={c: f"{c} (%)" for c in columns})
+
+
+# Event windows the overview reports, and the tests it shows for each group.
+OVERVIEW_WINDOWS = ((0, 0), (-1, 1), (0, 10), (-5, 5))
+GROUP_TESTS = {"p_t_cs": "p cross-sectional t", "p_bmp": "p BMP", "p_kp": "p BMP (Kolari-Pynnönen)",
+               "p_corrado": "p Corrado rank", "p_sign": "p generalized sign"}
+
+
+def group_event_study(returns: pd.DataFrame, event_date: pd.Timestamp) -> EventStudyResult:
+    """Run the market-model event study of every instrument with a benchmark on the event date.
+
+    Defaults of :mod:`deepseek_monday.eventstudy`: estimation window [-250, -11], the
+    universe's benchmark per instrument; firms without one or without enough history are
+    listed in the result's exclusions.
+    """
+    return run_event_study(returns, [event_date], model="market", event_windows=OVERVIEW_WINDOWS)
+
+
+def display_group_tests(result: EventStudyResult) -> pd.DataFrame:
+    """Return each group's CAAR per window with the p-values of its tests (two-sided)."""
+    caar = result.caar[result.caar["group"].isin(GROUPS)].copy()
+    caar["group"] = pd.Categorical(caar["group"], categories=GROUPS, ordered=True)
+    order = {window: position for position, window in enumerate(OVERVIEW_WINDOWS)}
+    caar["window_order"] = [order.get((a, b), len(order)) for a, b in zip(caar["window_start"], caar["window_end"],
+                                                                          strict=True)]
+    caar = caar.sort_values(["group", "window_order"])
+    shown = pd.DataFrame({
+        "Group": caar["group"].astype(str), "Window": caar["window"], "Firms": caar["n_firms"],
+        "CAAR (%)": (caar["caar"] * 100).round(2),
+    })
+    for column, label in GROUP_TESTS.items():
+        shown[label] = caar[column].round(3)
+    return shown.reset_index(drop=True)
+
+
+# Fewest firms for a group's CAR path to be drawn: below it the confidence band is too wide to read.
+MIN_FIRMS_FOR_PATH = 4
+
+
+def equity_groups(result: EventStudyResult, min_firms: int = MIN_FIRMS_FOR_PATH) -> list[str]:
+    """Return the equity groups of an event study with at least ``min_firms`` firms, in universe order."""
+    firms = result.caar.groupby("group")["n_firms"].max()
+    return [g for g in GROUPS if firms.get(g, 0) >= min_firms and g not in NON_EQUITY_GROUPS]
+
+
+def display_exclusions(result: EventStudyResult) -> pd.DataFrame:
+    """Return the instruments left out of the event study and why."""
+    return result.exclusions[["symbol", "reason"]].set_index("symbol")
+
+
+def event_study_numbers(result: EventStudyResult) -> dict[str, object]:
+    """Return the event-study figures the prose quotes: the AI-chip group's day-0 CAAR and tests."""
+    day0 = result.caar[(result.caar["window"] == "[0,0]") & (result.caar["group"].isin(GROUPS))]
+    chips = day0.set_index("group").loc["AI chips"]
+    return {
+        "chips_caar": float(chips["caar"]), "chips_n": int(chips["n_firms"]),
+        "chips_p_kp": float(chips["p_kp"]), "chips_p_corrado": float(chips["p_corrado"]),
+        "n_studied": int(result.car["symbol"].nunique()), "n_excluded": len(result.exclusions),
+    }
