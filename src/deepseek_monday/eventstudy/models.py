@@ -95,7 +95,8 @@ def masked_ols(y: np.ndarray, x: np.ndarray, mask: np.ndarray) -> OLSFit:
         sxx_inv = np.zeros((n_pairs, 0, 0))
         beta = np.zeros((n_pairs, 0))
     alpha = ybar - np.einsum("pk,pk->p", beta, xbar)
-    resid = yc - np.einsum("pdk,pk->pd", xc, beta) if k else yc  # zero off the mask
+    # Fitted part as a batched matrix product (einsum's generic loop is several times slower here).
+    resid = yc - np.matmul(xc, beta[:, :, None])[:, :, 0] if k else yc  # zero off the mask
     ssr = np.einsum("pd,pd->p", resid, resid)
     sst = np.einsum("pd,pd->p", yc, yc)
     df = n - k - 1
