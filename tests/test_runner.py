@@ -7,7 +7,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbclient.exceptions import DeadKernelError
 
+from deepseek_monday import execution
 from deepseek_monday.errors import DeepSeekMondayError, ParameterError
 from deepseek_monday.runner import (
     Chapter,
@@ -44,8 +46,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_success_writes_sanitised_notebook_with_parameters(project: Path) -> None:
-    [written] = execute_chapters((TINY,), {"limit": 3}, project, project / "book")
+    [written], reused = execute_chapters((TINY,), {"limit": 3}, project, project / "book")
     assert written == project / "book" / "tiny.ipynb"
+    assert reused == []
     notebook = json.loads(written.read_text())
     injected = next(c for c in notebook["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
     assert "limit = 3" in "".join(injected["source"])
@@ -57,7 +60,7 @@ def test_success_writes_sanitised_notebook_with_parameters(project: Path) -> Non
 
 
 def test_failing_cell_is_reported_and_previous_output_kept(project: Path) -> None:
-    [written] = execute_chapters((TINY,), {"limit": 3}, project, project / "book")
+    [written], _ = execute_chapters((TINY,), {"limit": 3}, project, project / "book")
     before = written.read_bytes()
     with pytest.raises(NotebookExecutionError) as error:
         execute_chapters((TINY,), {"limit": 50}, project, project / "book")
@@ -78,6 +81,69 @@ def test_parameters_are_validated_before_anything_runs(project: Path) -> None:
         resolve_parameters((TINY,), {"limt": 2}, project)
 
 
+def add_notebook(project: Path, name: str, body: str) -> Chapter:
+    """Add a fixture notebook with a ``limit`` parameter and one code cell."""
+    notebook = nbformat.read(project / "notebooks" / "tiny.ipynb", as_version=4)
+    notebook.cells[1].source = body
+    nbformat.write(notebook, project / "notebooks" / f"{name}.ipynb")
+    return Chapter(name, reject_negative)
+
+
+def test_cache_reuses_unchanged_chapters_and_reexecutes_changed_ones(project: Path) -> None:
+    book = project / "book"
+    executed, reused = execute_chapters((TINY,), {"limit": 3}, project, book)
+    assert (executed, reused) == ([book / "tiny.ipynb"], [])
+    executed, reused = execute_chapters((TINY,), {"limit": 3}, project, book)
+    assert (executed, reused) == ([], [book / "tiny.ipynb"])  # nothing changed: not executed
+    executed, _ = execute_chapters((TINY,), {"limit": 4}, project, book)
+    assert executed == [book / "tiny.ipynb"]  # new parameters
+    source = project / "notebooks" / "tiny.ipynb"
+    source.write_text(source.read_text().replace("limit * 2", "limit * 3"))
+    executed, _ = execute_chapters((TINY,), {"limit": 4}, project, book)
+    assert executed == [book / "tiny.ipynb"]  # new source
+    assert json.loads((book / "tiny.ipynb").read_text())["cells"][-1]["outputs"][0]["text"] == ["12\n"]
+
+
+def test_parallel_run_reports_every_failure_and_writes_nothing(project: Path) -> None:
+    other = add_notebook(project, "other", 'raise ValueError("broken on purpose")')
+    with pytest.raises(NotebookExecutionError) as error:
+        execute_chapters((TINY, other), {"limit": 50}, project, project / "book", workers=2)
+    message = str(error.value)
+    assert "notebook tiny.ipynb failed" in message and "AssertionError: limit too large" in message
+    assert "notebook other.ipynb failed" in message and "ValueError: broken on purpose" in message
+    assert list((project / "book").iterdir()) == []
+
+
+def test_parallel_run_executes_all_chapters(project: Path) -> None:
+    other = add_notebook(project, "other", "print(limit + 1)")
+    executed, _ = execute_chapters((TINY, other), {"limit": 2}, project, project / "book", workers=2)
+    assert sorted(p.name for p in executed) == ["other.ipynb", "tiny.ipynb"]
+
+
+def test_kernel_that_fails_to_start_is_retried(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = execution.papermill.execute_notebook
+    calls = []
+
+    def flaky(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise DeadKernelError("kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(execution.papermill, "execute_notebook", flaky)
+    executed, _ = execute_chapters((TINY,), {"limit": 2}, project, project / "book", use_cache=False)
+    assert len(calls) == 2 and executed == [project / "book" / "tiny.ipynb"]
+
+
+def test_kernel_that_never_starts_fails_clearly(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def dead(*args: object, **kwargs: object) -> None:
+        raise DeadKernelError("no kernel")
+
+    monkeypatch.setattr(execution.papermill, "execute_notebook", dead)
+    with pytest.raises(NotebookExecutionError, match=r"tiny.ipynb: the kernel failed 3 times \(DeadKernelError"):
+        execute_chapters((TINY,), {"limit": 2}, project, project / "book", use_cache=False)
+
+
 def write_book(root: Path, body: str) -> None:
     (root / "_config.yml").write_text('title: tiny\nexecute:\n  execute_notebooks: "off"\n'
                                       "only_build_toc_files: true\n")
@@ -87,10 +153,13 @@ def write_book(root: Path, body: str) -> None:
 
 def test_failed_html_build_leaves_previous_book_untouched(tmp_path: Path) -> None:
     write_book(tmp_path, "A first edition.")
-    html = build_html(tmp_path)
+    html, rebuilt = build_html(tmp_path)
+    assert rebuilt
     assert "A first edition." in (html / "intro.html").read_text()
+    assert build_html(tmp_path) == (html, False)  # unchanged sources: nothing rebuilt
     write_book(tmp_path, "A broken {doc}`missing-page` reference.")
     with pytest.raises(DeepSeekMondayError, match=r"jupyter-book build failed .* the previous book is untouched"):
         build_html(tmp_path)
     assert "A first edition." in (tmp_path / "_build" / "html" / "intro.html").read_text()
-    assert sorted(p.name for p in (tmp_path / "_build").iterdir()) == ["html", "jupyter-book-failed.log"]
+    assert sorted(p.name for p in (tmp_path / "_build").iterdir()) == [".html.sources", "html",
+                                                                      "jupyter-book-failed.log"]

@@ -36,23 +36,32 @@ def main(data_dir: str | None) -> None:
 
 
 @main.command()
-@click.option("--event-date", default=None, help="Event day (YYYY-MM-DD) for every chapter.")
+@click.option("--event-date", default=None, help="Event day (YYYY-MM-DD); another date builds an edition.")
 @click.option("-p", "--parameter", "pairs", multiple=True, metavar="KEY=VALUE",
               help="Override a notebook parameter (YAML value), e.g. -p lookback_days=15.")
 @click.option("--no-execute", is_flag=True, help="Only assemble the book from book/*.ipynb.")
-def build(event_date: str | None, pairs: tuple[str, ...], no_execute: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Notebooks executed in parallel (default: the number of cores).")
+@click.option("--force", is_flag=True, help="Re-execute every notebook even if its execution key is unchanged.")
+def build(event_date: str | None, pairs: tuple[str, ...], no_execute: bool, jobs: int | None, force: bool) -> None:
     """Execute the notebooks with papermill and build the HTML book."""
     from deepseek_monday.runner import build as run_build
 
     overrides = _parse_overrides(event_date, pairs)
     try:
-        report = run_build(overrides, execute=not no_execute)
+        report = run_build(overrides, execute=not no_execute, workers=jobs, use_cache=not force, progress=True)
     except DeepSeekMondayError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     for path in report.executed:
         click.echo(f"executed {path}")
-    click.echo(f"book built: open {report.html / 'index.html'}")
+    for path in report.reused:
+        click.echo(f"unchanged, not re-executed: {path}")
+    state = "built" if report.html_rebuilt else "unchanged (sources identical)"
+    label = "edition " + report.edition if report.edition else "book"
+    click.echo(f"{label} {state}: open {report.html / 'index.html'}")
+    if report.editions_index is not None:
+        click.echo(f"editions index: {report.editions_index}")
 
 
 @main.command()

@@ -1,39 +1,48 @@
-"""Execute the chapter notebooks with papermill and build the book with jupyter-book.
+"""Build the report: validate parameters, execute the notebooks, assemble the HTML book.
 
-The flow: validate every chapter's parameters before anything runs; execute each
-notebook of ``notebooks/`` with papermill into a staging folder; only when all succeed,
-strip run-specific metadata and copy them into ``book/``; build the HTML with
-jupyter-book into a staging folder (execution off, warnings as errors) and swap it into
-``_build/html`` only on success. A failure leaves the previous book untouched and names
-the notebook, the failing cell and the parameters.
+The flow: validate every chapter's parameters before anything runs; execute the chapters
+whose execution key changed (see :mod:`deepseek_monday.execution`) with papermill, in a
+process pool, into a staging folder; only when all succeed copy them into the edition's
+``book/``; build the HTML with jupyter-book into a staging folder (execution off,
+warnings as errors) and swap it into place only on success, skipping the build when its
+sources are unchanged. A failure leaves the previous book untouched and names each
+failing notebook, its cell and its parameters.
 """
 
 from __future__ import annotations
 
 import ast
-import json
+import hashlib
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import papermill
-from papermill.exceptions import PapermillExecutionError
 
+from deepseek_monday import editions
 from deepseek_monday.claims.ledger import LedgerParameters
 from deepseek_monday.errors import DeepSeekMondayError, ParameterError
+from deepseek_monday.execution import (
+    ExecutionCache,
+    Job,
+    NotebookExecutionError,
+    execution_key,
+    run_jobs,
+    shared_inputs_digest,
+)
 from deepseek_monday.overview import OverviewParameters
 from deepseek_monday.paths import project_root
+from deepseek_monday.toc import toc_documents
 
-KERNEL_NAME = "deepseek-monday"
-# Cell and notebook metadata that changes on every run and is removed from executed copies.
-_VOLATILE_NOTEBOOK_KEYS = ("duration", "end_time", "start_time", "input_path", "output_path",
-                           "environment_variables", "version")
-_VOLATILE_CELL_KEYS = ("execution",)
+__all__ = ["CHAPTERS", "BuildReport", "Chapter", "NotebookExecutionError", "build", "build_html",
+           "execute_chapters", "resolve_parameters"]
 
 
 @dataclass(frozen=True)
@@ -53,10 +62,8 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("claims_ledger", LedgerParameters.validate),
     Chapter("data_sources"),
 )
-
-
-class NotebookExecutionError(DeepSeekMondayError):
-    """A chapter notebook failed; the message names the notebook, cell and parameters."""
+# Parameters the runner sets itself; notebooks may declare them, overrides may not.
+RUNNER_PARAMETERS = ("edition",)
 
 
 @dataclass
@@ -64,7 +71,11 @@ class BuildReport:
     """What a build did."""
 
     executed: list[Path] = field(default_factory=list)
+    reused: list[Path] = field(default_factory=list)
     html: Path | None = None
+    html_rebuilt: bool = False
+    edition: str | None = None
+    editions_index: Path | None = None
 
 
 def notebook_parameters(path: Path) -> dict[str, Any]:
@@ -73,9 +84,16 @@ def notebook_parameters(path: Path) -> dict[str, Any]:
     return {name: ast.literal_eval(spec["default"]) for name, spec in declared.items()}
 
 
-def resolve_parameters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any],
-                       root: Path) -> dict[str, dict[str, Any]]:
-    """Merge overrides into each chapter's defaults and validate them all before any run."""
+def resolve_parameters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any], root: Path,
+                       runner_values: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """Merge overrides into each chapter's defaults and validate them all before any run.
+
+    ``runner_values`` (e.g. the edition's name) go to the notebooks that declare them and
+    are not validated as chapter parameters.
+    """
+    reserved = sorted(set(overrides) & set(RUNNER_PARAMETERS))
+    if reserved:
+        raise ParameterError(f"{reserved} are set by the runner and cannot be overridden")
     resolved: dict[str, dict[str, Any]] = {}
     used: set[str] = set()
     for chapter in chapters:
@@ -83,108 +101,27 @@ def resolve_parameters(chapters: tuple[Chapter, ...], overrides: Mapping[str, An
         chosen = {key: value for key, value in overrides.items() if key in defaults}
         used.update(chosen)
         parameters = {**defaults, **chosen}
+        checked = {key: value for key, value in parameters.items() if key not in RUNNER_PARAMETERS}
         if chapter.validate is not None:
             try:
-                chapter.validate(**parameters)
+                chapter.validate(**checked)
             except ParameterError as error:
                 raise ParameterError(f"{chapter.name}: {error}") from error
-        resolved[chapter.name] = parameters
+        extra = {key: value for key, value in (runner_values or {}).items() if key in defaults}
+        resolved[chapter.name] = {**parameters, **extra}
     unknown = sorted(set(overrides) - used)
     if unknown:
         raise ParameterError(f"unknown parameter(s) {unknown}: no chapter declares them")
     return resolved
 
 
-def ensure_kernel() -> None:
-    """Install this environment's Jupyter kernel under :data:`KERNEL_NAME` if it is missing."""
-    from ipykernel.kernelspec import install
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-    except NoSuchKernel:
-        install(kernel_name=KERNEL_NAME, display_name="Python (deepseek-monday)", prefix=sys.prefix)
-
-
-def sanitize_notebook(path: Path) -> None:
-    """Remove timings and paths that change on every run, so unchanged results diff clean.
-
-    Also gives papermill's injected-parameters cell a fixed id and hides it from the book.
-    """
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    papermill_meta = notebook.get("metadata", {}).get("papermill", {})
-    for key in _VOLATILE_NOTEBOOK_KEYS:
-        papermill_meta.pop(key, None)
-    for cell in notebook.get("cells", []):
-        meta = cell.get("metadata", {})
-        tags = meta.get("tags", [])
-        if "injected-parameters" in tags:
-            cell["id"] = "injected-parameters"  # papermill draws a random id on every run
-            if "remove-cell" not in tags:
-                tags.append("remove-cell")  # the chapter states its parameters in prose
-        for key in _VOLATILE_CELL_KEYS:
-            meta.pop(key, None)
-        cell_papermill = meta.get("papermill", {})
-        for key in _VOLATILE_NOTEBOOK_KEYS:
-            cell_papermill.pop(key, None)
-    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def _describe_failure(chapter: Chapter, error: PapermillExecutionError, parameters: Mapping[str, Any],
-                      kept: Path) -> str:
-    source = error.source.strip().splitlines()
-    excerpt = "\n    ".join(source[:6]) + ("\n    ..." if len(source) > 6 else "")
-    return (
-        f"notebook {chapter.name}.ipynb failed in cell {error.cell_index} "
-        f"(execution count {error.exec_count}): {error.ename}: {error.evalue}\n"
-        f"  cell source:\n    {excerpt}\n"
-        f"  parameters: {dict(parameters)}\n"
-        f"  the executed notebook with the traceback is kept at {kept}"
-    )
-
-
-def execute_chapter(chapter: Chapter, parameters: Mapping[str, Any], output: Path,
-                    root: Path, failed_dir: Path) -> Path:
-    """Execute one chapter into ``output``; raise NotebookExecutionError on failure."""
-    try:
-        papermill.execute_notebook(
-            str(chapter.source(root)), str(output), parameters=dict(parameters),
-            kernel_name=KERNEL_NAME, cwd=str(root / "book"), progress_bar=False,
-            log_output=False, request_save_on_cell_execute=False,
-        )
-    except PapermillExecutionError as error:
-        failed_dir.mkdir(parents=True, exist_ok=True)
-        kept = failed_dir / output.name
-        shutil.copyfile(output, kept)
-        raise NotebookExecutionError(_describe_failure(chapter, error, parameters, kept)) from None
-    return output
-
-
-def execute_chapters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any], root: Path,
-                     destination: Path) -> list[Path]:
-    """Validate, execute all chapters into a staging folder, then copy them to ``destination``.
-
-    Nothing in ``destination`` changes unless every chapter succeeded.
-    """
-    resolved = resolve_parameters(chapters, overrides, root)
-    ensure_kernel()
-    failed_dir = root / "_build" / "failed"
-    staging = Path(tempfile.mkdtemp(prefix="execute-", dir=_build_dir(root)))
-    try:
-        outputs = []
-        for chapter in chapters:
-            output = execute_chapter(chapter, resolved[chapter.name], staging / f"{chapter.name}.ipynb",
-                                     root, failed_dir)
-            sanitize_notebook(output)
-            outputs.append(output)
-        destination.mkdir(parents=True, exist_ok=True)
-        final = []
-        for output in outputs:
-            shutil.copyfile(output, destination / output.name)
-            final.append(destination / output.name)
-        return final
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def canonical_defaults(chapters: tuple[Chapter, ...], root: Path) -> dict[str, Any]:
+    """Return every parameter's default across the chapters (first declaration wins)."""
+    defaults: dict[str, Any] = {}
+    for chapter in chapters:
+        for key, value in notebook_parameters(chapter.source(root)).items():
+            defaults.setdefault(key, value)
+    return defaults
 
 
 def _build_dir(root: Path) -> Path:
@@ -193,16 +130,78 @@ def _build_dir(root: Path) -> Path:
     return path
 
 
-def build_html(root: Path) -> Path:
-    """Build the HTML book into a staging folder and swap it into ``_build/html``."""
-    staging = Path(tempfile.mkdtemp(prefix="book-", dir=_build_dir(root)))
+def execute_chapters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any], root: Path,
+                     destination: Path, workers: int = 1, runner_values: Mapping[str, Any] | None = None,
+                     use_cache: bool = True, progress: bool = False) -> tuple[list[Path], list[Path]]:
+    """Validate, execute the chapters whose key changed, and copy them to ``destination``.
+
+    Returns (executed, reused). Nothing in ``destination`` changes unless every chapter
+    succeeded.
+    """
+    resolved = resolve_parameters(chapters, overrides, root, runner_values)
+    cache = ExecutionCache(_build_dir(root) / "cache" / "executions.json")
+    shared = shared_inputs_digest(root) if use_cache else ""
+    staging = Path(tempfile.mkdtemp(prefix="execute-", dir=_build_dir(root)))
+    try:
+        jobs, keys, reused = [], {}, []
+        for chapter in chapters:
+            job = Job(chapter.name, chapter.source(root), staging / f"{chapter.name}.ipynb",
+                      resolved[chapter.name], root / "book")
+            keys[job.name] = execution_key(job, shared)
+            final = destination / job.output.name
+            if use_cache and cache.is_current(final, keys[job.name]):
+                reused.append(final)
+            else:
+                jobs.append(job)
+        failures = run_jobs(jobs, root / "_build" / "failed", workers, progress)
+        if failures:
+            raise NotebookExecutionError("\n".join(failures))
+        destination.mkdir(parents=True, exist_ok=True)
+        executed = []
+        for job in jobs:
+            final = destination / job.output.name
+            shutil.copyfile(job.output, final)
+            cache.record(final, keys[job.name])
+            executed.append(final)
+        cache.save()
+        return executed, reused
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def book_sources_digest(source: Path) -> str:
+    """Return a SHA-256 over what the HTML is built from: config, table of contents, listed pages."""
+    digest = hashlib.sha256(version("jupyter-book").encode())
+    documents = sorted(toc_documents(source / "_toc.yml"))
+    pages = [source / f"{document}{suffix}" for document in documents for suffix in (".md", ".ipynb")]
+    for path in [source / "_config.yml", source / "_toc.yml", *pages]:
+        if path.is_file():
+            digest.update(str(path.relative_to(source)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_html(source: Path, target: Path | None = None, force: bool = False) -> tuple[Path, bool]:
+    """Build the HTML book of ``source`` and swap it into ``target`` (default ``source/_build/html``).
+
+    Skips the build when ``target`` was built from the same sources (unless ``force``).
+    Returns the target and whether it was rebuilt.
+    """
+    target = target or source / "_build" / "html"
+    stamp_path = target.parent / f".{target.name}.sources"
+    digest = book_sources_digest(source)
+    if not force and (target / "index.html").is_file() and stamp_path.is_file() \
+            and stamp_path.read_text() == digest:
+        return target, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="book-", dir=target.parent))
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", str(root), "--path-output", str(staging),
+    command = [str(jupyter_book), "build", str(source), "--path-output", str(staging),
                "--builder", "html", "-W", "-n", "--keep-going"]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     built = staging / "_build" / "html"
     if completed.returncode != 0 or not (built / "index.html").is_file():
-        log_path = _build_dir(root) / "jupyter-book-failed.log"
+        log_path = target.parent / "jupyter-book-failed.log"
         log_path.write_text(completed.stdout + completed.stderr, encoding="utf-8")
         shutil.rmtree(staging, ignore_errors=True)
         tail = "\n".join((completed.stdout + completed.stderr).strip().splitlines()[-15:])
@@ -210,22 +209,41 @@ def build_html(root: Path) -> Path:
             f"jupyter-book build failed (exit {completed.returncode}); the previous book is "
             f"untouched. Full log: {log_path}\n{tail}"
         )
-    target = root / "_build" / "html"
-    retired = root / "_build" / f"html.old-{staging.name}"
+    retired = target.parent / f"{target.name}.old-{staging.name}"
     if target.exists():
         target.rename(retired)
     built.rename(target)
     shutil.rmtree(retired, ignore_errors=True)
     shutil.rmtree(staging, ignore_errors=True)
-    return target
+    stamp_path.write_text(digest)
+    return target, True
 
 
-def build(overrides: Mapping[str, Any] | None = None, execute: bool = True,
-          root: Path | None = None) -> BuildReport:
-    """Execute the chapters (unless ``execute`` is false) and build the HTML book."""
+def build(overrides: Mapping[str, Any] | None = None, execute: bool = True, root: Path | None = None,
+          workers: int | None = None, use_cache: bool = True, progress: bool = False) -> BuildReport:
+    """Execute the chapters (unless ``execute`` is false) and build the HTML book.
+
+    Overrides that leave the canonical parameters build the canonical edition into
+    ``book/`` and ``_build/html``; any other set builds an edition (see :mod:`editions`).
+    """
     root = root or project_root()
-    report = BuildReport()
+    overrides = dict(overrides or {})
+    workers = workers or os.cpu_count() or 1
+    name = editions.edition_name(overrides, canonical_defaults(CHAPTERS, root))
+    report = BuildReport(edition=name)
+    if name is None:
+        source, target = root, root / "_build" / "html"
+    else:
+        if not execute:
+            raise ParameterError("an edition for other parameters must be executed; drop --no-execute")
+        resolve_parameters(CHAPTERS, overrides, root)  # fail fast, before laying anything out
+        source = editions.prepare_source(root, name)
+        target = editions.editions_dir(root) / name / "html"
     if execute:
-        report.executed = execute_chapters(CHAPTERS, overrides or {}, root, root / "book")
-    report.html = build_html(root)
+        report.executed, report.reused = execute_chapters(
+            CHAPTERS, overrides, root, source / "book", workers, {"edition": name}, use_cache, progress)
+    report.html, report.html_rebuilt = build_html(source, target)
+    if name is not None:
+        editions.record(root, name, overrides)
+    report.editions_index = editions.publish(root)
     return report

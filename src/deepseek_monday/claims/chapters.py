@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from deepseek_monday.paths import project_root
+from deepseek_monday.toc import toc_documents
 
 # Chapter name -> title, in reading order.
 CHAPTER_TITLES: dict[str, str] = {
@@ -28,26 +27,10 @@ CHAPTER_TITLES: dict[str, str] = {
 }
 
 
-def _toc_files(entry: object) -> set[str]:
-    """Return every ``file`` value anywhere in a parsed ``_toc.yml``."""
-    found: set[str] = set()
-    if isinstance(entry, dict):
-        for key, value in entry.items():
-            if key in ("file", "root") and isinstance(value, str):
-                found.add(value.removesuffix(".ipynb").removesuffix(".md"))
-            else:
-                found |= _toc_files(value)
-    elif isinstance(entry, list):
-        for item in entry:
-            found |= _toc_files(item)
-    return found
-
-
 def chapters_in_book(root: Path | None = None) -> frozenset[str]:
     """Return the chapter names that exist in ``book/`` and are listed in ``_toc.yml``."""
     root = root or project_root()
-    toc_path = root / "_toc.yml"
-    listed = _toc_files(yaml.safe_load(toc_path.read_text(encoding="utf-8"))) if toc_path.is_file() else set()
+    listed = toc_documents(root / "_toc.yml")
     present = set()
     for name in CHAPTER_TITLES:
         pages = (root / "book" / f"{name}.ipynb", root / "book" / f"{name}.md", root / "notebooks" / f"{name}.ipynb")

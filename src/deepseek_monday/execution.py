@@ -1,0 +1,203 @@
+"""Executing chapter notebooks: papermill jobs in a process pool, with a cache and retries.
+
+A job is re-executed only when its execution key changes: a SHA-256 over the notebook's
+source, its parameters, the package's code, the data it reads (snapshot checksum, facts,
+the project's own data files) and the versions of the libraries that shape its outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import papermill
+from nbclient.exceptions import DeadKernelError
+from papermill.exceptions import PapermillExecutionError
+from tqdm import tqdm
+
+import deepseek_monday
+from deepseek_monday.errors import DeepSeekMondayError
+from deepseek_monday.paths import facts_dir
+from deepseek_monday.prices import load_snapshot
+
+KERNEL_NAME = "deepseek-monday"
+# A kernel that fails to start is retried this many times before the job fails.
+KERNEL_START_RETRIES = 2
+# Libraries whose versions can change a notebook's outputs.
+OUTPUT_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "exchange_calendars",
+                    "myst-nb", "papermill", "ipykernel")
+_VOLATILE_NOTEBOOK_KEYS = ("duration", "end_time", "start_time", "input_path", "output_path",
+                           "environment_variables", "version")
+
+
+class NotebookExecutionError(DeepSeekMondayError):
+    """One or more notebooks failed; the message names each notebook, cell and parameters."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute: its source, where the executed copy goes, and its parameters."""
+
+    name: str
+    source: Path
+    output: Path
+    parameters: Mapping[str, Any]
+    cwd: Path
+
+
+def ensure_kernel() -> None:
+    """Install this environment's Jupyter kernel under :data:`KERNEL_NAME` if it is missing."""
+    from ipykernel.kernelspec import install
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        install(kernel_name=KERNEL_NAME, display_name="Python (deepseek-monday)", prefix=sys.prefix)
+
+
+def sanitize_notebook(path: Path) -> None:
+    """Remove timings and paths that change on every run, so unchanged results diff clean.
+
+    Also gives papermill's injected-parameters cell a fixed id and hides it from the book.
+    """
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    papermill_meta = notebook.get("metadata", {}).get("papermill", {})
+    for key in _VOLATILE_NOTEBOOK_KEYS:
+        papermill_meta.pop(key, None)
+    for cell in notebook.get("cells", []):
+        meta = cell.get("metadata", {})
+        tags = meta.get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"  # papermill draws a random id on every run
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")  # the chapter states its parameters in prose
+        meta.pop("execution", None)
+        cell_papermill = meta.get("papermill", {})
+        for key in _VOLATILE_NOTEBOOK_KEYS:
+            cell_papermill.pop(key, None)
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _describe_failure(job: Job, error: PapermillExecutionError, kept: Path) -> str:
+    source = error.source.strip().splitlines()
+    excerpt = "\n    ".join(source[:6]) + ("\n    ..." if len(source) > 6 else "")
+    return (
+        f"notebook {job.source.name} failed in cell {error.cell_index} "
+        f"(execution count {error.exec_count}): {error.ename}: {error.evalue}\n"
+        f"  cell source:\n    {excerpt}\n"
+        f"  parameters: {dict(job.parameters)}\n"
+        f"  the executed notebook with the traceback is kept at {kept}"
+    )
+
+
+def execute_job(job: Job, failed_dir: Path) -> str | None:
+    """Execute one job; return None on success or a message naming the notebook, cell and parameters.
+
+    A kernel that dies or fails to start is retried :data:`KERNEL_START_RETRIES` times.
+    """
+    for attempt in range(KERNEL_START_RETRIES + 1):
+        try:
+            papermill.execute_notebook(
+                str(job.source), str(job.output), parameters=dict(job.parameters), kernel_name=KERNEL_NAME,
+                cwd=str(job.cwd), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            )
+        except PapermillExecutionError as error:
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            kept = failed_dir / job.output.name
+            shutil.copyfile(job.output, kept)
+            return _describe_failure(job, error, kept)
+        except (DeadKernelError, RuntimeError, TimeoutError) as error:
+            if attempt == KERNEL_START_RETRIES:
+                return (f"notebook {job.source.name}: the kernel failed {attempt + 1} times "
+                        f"({type(error).__name__}: {error}); parameters: {dict(job.parameters)}")
+            continue
+        sanitize_notebook(job.output)
+        return None
+    raise AssertionError("unreachable")
+
+
+def run_jobs(jobs: list[Job], failed_dir: Path, workers: int = 1, progress: bool = True) -> list[str]:
+    """Execute ``jobs`` (in a process pool when ``workers`` > 1); return the failure messages."""
+    if not jobs:
+        return []
+    ensure_kernel()
+    failures: list[str] = []
+    bar = tqdm(total=len(jobs), desc="executing notebooks", unit="notebook", disable=not progress)
+    if workers <= 1 or len(jobs) == 1:
+        for job in jobs:
+            bar.set_postfix_str(job.name)
+            message = execute_job(job, failed_dir)
+            failures.extend([message] if message else [])
+            bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            futures = {pool.submit(execute_job, job, failed_dir): job for job in jobs}
+            for future in as_completed(futures):
+                bar.set_postfix_str(futures[future].name)
+                message = future.result()
+                failures.extend([message] if message else [])
+                bar.update()
+    bar.close()
+    return failures
+
+
+def _digest_files(digest: hashlib._Hash, root: Path, paths: Iterable[Path]) -> None:
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+
+
+def shared_inputs_digest(root: Path) -> str:
+    """Return a SHA-256 over what every notebook depends on besides its own source and parameters."""
+    digest = hashlib.sha256()
+    package = Path(deepseek_monday.__file__).parent
+    _digest_files(digest, package, (p for p in package.rglob("*") if p.suffix in (".py", ".mplstyle")))
+    digest.update(load_snapshot().checksum.encode())
+    facts = facts_dir()
+    _digest_files(digest, facts, facts.glob("*.csv"))
+    _digest_files(digest, root, (root / "data").glob("*.csv"))
+    for library in OUTPUT_LIBRARIES:
+        digest.update(f"{library}=={version(library)}".encode())
+    return digest.hexdigest()
+
+
+def execution_key(job: Job, shared_digest: str) -> str:
+    """Return the key under which ``job``'s executed output is valid."""
+    digest = hashlib.sha256(shared_digest.encode())
+    digest.update(job.source.read_bytes())
+    digest.update(json.dumps(dict(job.parameters), sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+class ExecutionCache:
+    """Execution keys of the executed notebooks on disk, in a JSON file (git-ignored)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._keys: dict[str, str] = json.loads(path.read_text()) if path.is_file() else {}
+        except json.JSONDecodeError:
+            self._keys = {}  # a damaged record only costs a re-execution
+
+    def is_current(self, output: Path, key: str) -> bool:
+        """True if ``output`` exists and was produced under ``key``."""
+        return output.is_file() and self._keys.get(str(output.resolve())) == key
+
+    def record(self, output: Path, key: str) -> None:
+        self._keys[str(output.resolve())] = key
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(f".tmp-{os.getpid()}")
+        temporary.write_text(json.dumps(self._keys, indent=1, sort_keys=True))
+        os.replace(temporary, self.path)
