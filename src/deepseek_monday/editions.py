@@ -76,7 +76,7 @@ def landing_link(edition: str | None) -> str:
            '<a href="../../../index.html">Back to the canonical edition and the list of editions</a>'
 
 
-def index_page(editions: list[dict[str, Any]], edition_href: str, canonical_href: str) -> str:
+def index_page(editions: list[dict[str, Any]], edition_href: str, canonical_href: str, static_href: str) -> str:
     """Return an HTML page listing the canonical edition and every edition built."""
     rows = "\n".join(
         f'<tr><td><a href="{edition_href.format(name=html.escape(e["name"]))}">{html.escape(e["name"])}</a></td>'
@@ -85,6 +85,7 @@ def index_page(editions: list[dict[str, Any]], edition_href: str, canonical_href
     ) or '<tr><td colspan="2">No other edition built yet: <code>make book EVENT_DATE=YYYY-MM-DD</code></td></tr>'
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{CANONICAL_TITLE}: editions</title>
+<link rel="icon" href="{static_href}/favicon.png">
 <style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto}}td{{padding:.3rem .8rem}}</style></head>
 <body><h1>{CANONICAL_TITLE}: editions</h1>
 <p><a href="{canonical_href}">The canonical edition (the notebooks' default parameters)</a></p>
@@ -94,12 +95,13 @@ def index_page(editions: list[dict[str, Any]], edition_href: str, canonical_href
 """
 
 
-def publish(root: Path) -> Path | None:
+def publish(root: Path, site: Path | None = None) -> Path | None:
     """Copy every built edition into the canonical site and write its editions index.
 
-    Returns the index's path, or None when the canonical site has not been built yet.
+    ``site`` defaults to ``_build/html``. Returns the index's path, or None when the
+    canonical site has not been built yet.
     """
-    site = root / "_build" / "html"
+    site = site or root / "_build" / "html"
     if not (site / "index.html").is_file():
         return None
     editions = built_editions(root)
@@ -108,8 +110,8 @@ def publish(root: Path) -> Path | None:
     target.mkdir()
     for edition in editions:
         shutil.copytree(editions_dir(root) / edition["name"] / "html", target / edition["name"])
-    (target / "index.html").write_text(index_page(editions, "{name}/index.html", "../index.html"))
+    (target / "index.html").write_text(index_page(editions, "{name}/index.html", "../index.html", "../_static"))
     editions_dir(root).mkdir(parents=True, exist_ok=True)
     (editions_dir(root) / "index.html").write_text(
-        index_page(editions, "{name}/html/index.html", "../html/index.html"))
+        index_page(editions, "{name}/html/index.html", "../html/index.html", "../html/_static"))
     return target / "index.html"
