@@ -62,6 +62,20 @@ def test_index_moves_use_previous_own_session() -> None:
     assert moves.loc["GSPC", "return"] == pytest.approx(6012.28 / moves.loc["GSPC", "previous_close"] - 1, abs=1e-6)
 
 
+def test_index_move_across_a_missing_session_is_undefined() -> None:
+    # The snapshot's DAX file lacks a few Xetra sessions (see the data page). On the day after such a
+    # gap the previous calendar session is missing, so there must be no one-day return.
+    from deepseek_monday.prices import price_panel
+    from deepseek_monday.returns import daily_returns
+
+    prices = price_panel(["GDAXI"])["GDAXI"].dropna()
+    returns = daily_returns(["GDAXI"])["GDAXI"]
+    gap_days = returns.loc[prices.index[1:]][returns.loc[prices.index[1:]].isna()].index
+    assert len(gap_days) > 0
+    moves = overview.index_moves(gap_days[-1])
+    assert np.isnan(moves.loc["GDAXI", "return"]) and np.isnan(moves.loc["GDAXI", "previous_close"])
+
+
 def test_cumulative_returns_compound_own_returns() -> None:
     params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "SPY"])
     returns = overview.load_event_returns(params)

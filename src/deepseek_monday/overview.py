@@ -94,19 +94,23 @@ def group_summary(table: pd.DataFrame) -> pd.DataFrame:
 def index_moves(event_date: pd.Timestamp) -> pd.DataFrame:
     """Return the headline indices' previous close, close and return on the event date.
 
-    SMH and SOXX values are adjusted closes (total-return levels), not printed prices.
+    The return is the instrument's one-session return from :func:`daily_returns`: it is
+    undefined (NaN) where the file lacks the previous calendar session, never a
+    multi-day move. SMH and SOXX values are adjusted closes, not printed prices.
     """
     symbols = list(INDEX_ROWS)
     panel = price_panel(symbols)
+    one_day = daily_returns(symbols)
     rows = []
     for symbol in symbols:
         series = panel[symbol].dropna()
-        if event_date not in series.index or series.index.get_loc(event_date) == 0:
+        defined = event_date in one_day.index and not np.isnan(one_day.at[event_date, symbol])
+        if not defined:
             rows.append((symbol, INDEX_ROWS[symbol], np.nan, np.nan, np.nan))
             continue
         position = series.index.get_loc(event_date)
         previous, close = series.iloc[position - 1], series.iloc[position]
-        rows.append((symbol, INDEX_ROWS[symbol], previous, close, close / previous - 1))
+        rows.append((symbol, INDEX_ROWS[symbol], previous, close, one_day.at[event_date, symbol]))
     table = pd.DataFrame(rows, columns=["symbol", "series", "previous_close", "close", "return"])
     return table.set_index("symbol")
 

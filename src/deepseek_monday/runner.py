@@ -28,6 +28,7 @@ import papermill
 
 from deepseek_monday import editions
 from deepseek_monday.claims.ledger import LedgerParameters
+from deepseek_monday.cross_event import CrossEventParameters
 from deepseek_monday.errors import DeepSeekMondayError, ParameterError
 from deepseek_monday.execution import (
     ExecutionCache,
@@ -59,6 +60,7 @@ class Chapter:
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("intro", LedgerParameters.validate),
     Chapter("00_overview", OverviewParameters.validate),
+    Chapter("40_cross_event", CrossEventParameters.validate),
     Chapter("claims_ledger", LedgerParameters.validate),
     Chapter("data_sources"),
 )

@@ -46,3 +46,11 @@ def finish(fig: Figure, title: str, source: str) -> Figure:
     fig.tight_layout()
     add_source(fig, source)
     return fig
+
+
+def glue_figure(name: str, fig: Figure) -> None:
+    """Glue ``fig`` for the book under ``name`` and close it, so the notebook does not draw it twice."""
+    from myst_nb import glue
+
+    glue(name, fig, display=False)
+    plt.close(fig)
