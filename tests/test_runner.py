@@ -104,6 +104,16 @@ def test_cache_reuses_unchanged_chapters_and_reexecutes_changed_ones(project: Pa
     assert json.loads((book / "tiny.ipynb").read_text())["cells"][-1]["outputs"][0]["text"] == ["12\n"]
 
 
+def test_cached_notebook_is_shared_by_another_destination(project: Path) -> None:
+    execute_chapters((TINY,), {"limit": 3}, project, project / "book")
+    edition = project / "_build" / "editions" / "x" / "book"
+    executed, reused = execute_chapters((TINY,), {"limit": 3}, project, edition)
+    assert (executed, reused) == ([], [edition / "tiny.ipynb"])
+    assert (edition / "tiny.ipynb").read_bytes() == (project / "book" / "tiny.ipynb").read_bytes()
+    executed, _ = execute_chapters((TINY,), {"limit": 3}, project, edition, use_cache=False)
+    assert executed == [edition / "tiny.ipynb"]  # forced
+
+
 def test_parallel_run_reports_every_failure_and_writes_nothing(project: Path) -> None:
     other = add_notebook(project, "other", 'raise ValueError("broken on purpose")')
     with pytest.raises(NotebookExecutionError) as error:

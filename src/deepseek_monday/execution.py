@@ -180,24 +180,22 @@ def execution_key(job: Job, shared_digest: str) -> str:
 
 
 class ExecutionCache:
-    """Execution keys of the executed notebooks on disk, in a JSON file (git-ignored)."""
+    """Executed notebooks stored under their execution key (git-ignored), shared by every edition."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            self._keys: dict[str, str] = json.loads(path.read_text()) if path.is_file() else {}
-        except json.JSONDecodeError:
-            self._keys = {}  # a damaged record only costs a re-execution
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
 
-    def is_current(self, output: Path, key: str) -> bool:
-        """True if ``output`` exists and was produced under ``key``."""
-        return output.is_file() and self._keys.get(str(output.resolve())) == key
+    def _entry(self, key: str) -> Path:
+        return self.directory / f"{key}.ipynb"
 
-    def record(self, output: Path, key: str) -> None:
-        self._keys[str(output.resolve())] = key
+    def lookup(self, key: str) -> Path | None:
+        """Return the executed notebook stored under ``key``, if any."""
+        entry = self._entry(key)
+        return entry if entry.is_file() else None
 
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(f".tmp-{os.getpid()}")
-        temporary.write_text(json.dumps(self._keys, indent=1, sort_keys=True))
-        os.replace(temporary, self.path)
+    def store(self, key: str, executed: Path) -> None:
+        """Keep a copy of ``executed`` under ``key`` (written atomically)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        temporary = self._entry(key).with_suffix(f".tmp-{os.getpid()}")
+        shutil.copyfile(executed, temporary)
+        os.replace(temporary, self._entry(key))

@@ -135,40 +135,49 @@ def _build_dir(root: Path) -> Path:
 def execute_chapters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any], root: Path,
                      destination: Path, workers: int = 1, runner_values: Mapping[str, Any] | None = None,
                      use_cache: bool = True, progress: bool = False) -> tuple[list[Path], list[Path]]:
-    """Validate, execute the chapters whose key changed, and copy them to ``destination``.
+    """Validate, execute the chapters whose key is not cached, and copy them to ``destination``.
 
+    Executed notebooks are cached under their key, so any edition with the same inputs
+    reuses them. ``use_cache=False`` re-executes everything (and refreshes the cache).
     Returns (executed, reused). Nothing in ``destination`` changes unless every chapter
     succeeded.
     """
     resolved = resolve_parameters(chapters, overrides, root, runner_values)
-    cache = ExecutionCache(_build_dir(root) / "cache" / "executions.json")
-    shared = shared_inputs_digest(root) if use_cache else ""
+    cache = ExecutionCache(_build_dir(root) / "cache" / "executed")
+    shared = shared_inputs_digest(root)  # also with use_cache=False: a forced run refreshes the cache
     staging = Path(tempfile.mkdtemp(prefix="execute-", dir=_build_dir(root)))
     try:
-        jobs, keys, reused = [], {}, []
+        jobs, keys, cached = [], {}, {}
         for chapter in chapters:
             job = Job(chapter.name, chapter.source(root), staging / f"{chapter.name}.ipynb",
                       resolved[chapter.name], root / "book")
             keys[job.name] = execution_key(job, shared)
-            final = destination / job.output.name
-            if use_cache and cache.is_current(final, keys[job.name]):
-                reused.append(final)
-            else:
+            hit = cache.lookup(keys[job.name]) if use_cache else None
+            if hit is None:
                 jobs.append(job)
+            else:
+                cached[job.name] = hit
         failures = run_jobs(jobs, root / "_build" / "failed", workers, progress)
         if failures:
             raise NotebookExecutionError("\n".join(failures))
         destination.mkdir(parents=True, exist_ok=True)
-        executed = []
+        executed, reused = [], []
         for job in jobs:
-            final = destination / job.output.name
-            shutil.copyfile(job.output, final)
-            cache.record(final, keys[job.name])
-            executed.append(final)
-        cache.save()
+            cache.store(keys[job.name], job.output)
+            executed.append(_install(job.output, destination))
+        for name, hit in cached.items():
+            reused.append(_install(hit, destination, name=f"{name}.ipynb"))
         return executed, reused
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _install(executed: Path, destination: Path, name: str | None = None) -> Path:
+    """Copy an executed notebook into ``destination`` unless an identical copy is there already."""
+    target = destination / (name or executed.name)
+    if not target.is_file() or target.read_bytes() != executed.read_bytes():
+        shutil.copyfile(executed, target)
+    return target
 
 
 def book_sources_digest(source: Path) -> str:
