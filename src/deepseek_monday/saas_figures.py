@@ -1,0 +1,248 @@
+"""Figures of the chapter "Software against infrastructure" (20_saas), in the house style."""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.transforms import blended_transform_factory
+
+from deepseek_monday.eventstudy import plot_car_paths
+from deepseek_monday.saas import (
+    BASKET_SOURCE_GROUPS,
+    BASKETS,
+    CLOUD_INDEX_PROXY,
+    NASDAQ_100,
+    NASDAQ_100_FUND,
+    REPORTED_CAPEX,
+    SaasParameters,
+)
+from deepseek_monday.style import GROUP_PALETTE, SNAPSHOT_SOURCE, finish, percent_axis
+
+# Each basket takes the house colour of the universe group it is drawn from first.
+BASKET_PALETTE: dict[str, str] = {basket: GROUP_PALETTE[groups[0]] for basket, groups in BASKET_SOURCE_GROUPS.items()}
+FACTS_SOURCE = ("hyperscaler capex from the project's sourced facts (fundamentals.csv; secondary sources and SEC "
+                "XBRL-derived figures); basket values: " + SNAPSHOT_SOURCE)
+ETF_HATCH = "////"
+X_SESSIONS = "Trading days relative to the event (NYSE sessions)"
+
+
+def _basket_legend(ax, baskets: list[str], extra: list, loc: str = "upper left") -> None:
+    handles = [Patch(facecolor=BASKET_PALETTE[b], label=b) for b in baskets] + extra
+    ax.legend(handles=handles, loc=loc, bbox_to_anchor=(1.01, 1.0), fontsize=8, title="Basket")
+
+
+def firm_abnormal_bars(table: pd.DataFrame, params: SaasParameters) -> Figure:
+    """Horizontal bars of each member's event-day abnormal return, coloured by basket; dots: raw returns."""
+    data = table.dropna(subset=["return"]).copy()
+    data["order"] = data["basket"].map({b: i for i, b in enumerate(BASKETS)})
+    data = data.sort_values(["order", "abnormal"], ascending=[True, False], na_position="last").reset_index()
+    data["label"] = (data["symbol"] + np.where(data["in_caar"], "", " (ETF)")
+                     + np.where(data["abnormal"].isna(), ", no AR", ""))
+    fig, ax = plt.subplots(figsize=(9, max(4.5, 0.24 * len(data) + 1.5)))
+    positions = np.arange(len(data))
+    ax.barh(positions, data["abnormal"].fillna(0.0), color=data["basket"].map(BASKET_PALETTE),
+            hatch=[ETF_HATCH if not s else "" for s in data["in_caar"]], edgecolor="white", linewidth=0.5)
+    ax.scatter(data["return"], positions, color="0.1", s=14, zorder=3)
+    ax.set_yticks(positions, data["label"], fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(0, color="0.2", linewidth=0.8)
+    percent_axis(ax.xaxis)
+    ax.set_xlabel(f"Return on {params.event_date:%a %d %b %Y} (%)")
+    ax.set_ylabel("Basket member (sorted by abnormal return within basket)")
+    extra = [Patch(facecolor="white", edgecolor="0.3", hatch=ETF_HATCH, label="ETF (not in the CAAR)"),
+             Line2D([], [], color="0.1", marker="o", linestyle="", markersize=4, label="raw return"),
+             Patch(facecolor="none", edgecolor="none", label="bar: abnormal return\n(market model)")]
+    _basket_legend(ax, list(dict.fromkeys(data["basket"])), extra)
+    return finish(fig, f"Basket members on {params.event_date:%d %B %Y}: abnormal and raw returns", SNAPSHOT_SOURCE)
+
+
+def returns_heatmap(frame: pd.DataFrame, params: SaasParameters) -> Figure:
+    """Heatmap of daily returns, member x relative day, diverging around zero; row labels coloured by basket."""
+    values = frame.to_numpy(dtype=float) * 100
+    limit = float(np.nanpercentile(np.abs(values), 98)) if np.isfinite(values).any() else 1.0
+    labels = [symbol for _, symbol in frame.index]
+    fig, ax = plt.subplots(figsize=(11, 0.3 * len(frame) + 2.0))
+    sns.heatmap(pd.DataFrame(values, index=labels, columns=frame.columns), ax=ax, cmap="RdBu", center=0.0,
+                vmin=-limit, vmax=limit, annot=np.round(values) + 0.0, fmt=".0f", annot_kws={"fontsize": 7},
+                linewidths=0.3, linecolor="white", cbar_kws={"label": "Daily return (%, colour capped)"})
+    baskets = [basket for basket, _ in frame.index]
+    strip = blended_transform_factory(ax.transAxes, ax.transData)
+    for row, basket in enumerate(baskets):  # a colour strip left of the labels marks each row's basket
+        ax.add_patch(Rectangle((-0.016, row), 0.012, 1, transform=strip, clip_on=False,
+                               facecolor=BASKET_PALETTE[basket], edgecolor="white", linewidth=0.3))
+    boundaries = [i for i in range(1, len(baskets)) if baskets[i] != baskets[i - 1]]
+    for row in boundaries:
+        ax.axhline(row, color="0.15", linewidth=1.2)
+    event_column = list(frame.columns).index(0)
+    ax.axvline(event_column, color="0.15", linewidth=1.0)
+    ax.axvline(event_column + 1, color="0.15", linewidth=1.0)
+    ax.set_xlabel(X_SESSIONS)
+    ax.set_ylabel("Basket member (strip colour: basket)", labelpad=8)
+    ax.tick_params(axis="y", labelsize=8, rotation=0, pad=12)
+    handles = [Patch(facecolor=BASKET_PALETTE[b], label=b) for b in dict.fromkeys(baskets)]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(handles), fontsize=8)
+    return finish(fig, f"Daily returns around {params.event_date:%d %B %Y}, member by member "
+                       "(numbers: rounded %)", SNAPSHOT_SOURCE)
+
+
+def basket_car_paths(paths: pd.DataFrame, params: SaasParameters) -> Figure:
+    """Mean CAR of each basket's stocks from -pre_days to +post_days with 95 % bands."""
+    fig, ax = plt.subplots(figsize=(9, 5))
+    plot_car_paths(paths.drop(columns="basket"), ax=ax, palette=BASKET_PALETTE,
+                   title="Stocks of each basket, market model, equal-weighted")
+    ax.set_xlabel(X_SESSIONS)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="Basket")
+    return finish(fig, f"Cumulative abnormal returns around {params.event_date:%d %B %Y}", SNAPSHOT_SOURCE)
+
+
+def _claim_lines() -> dict[str, tuple[str, str, str]]:
+    return {CLOUD_INDEX_PROXY: ("WCLD (cloud-index ETF)", BASKET_PALETTE["cloud software"], "-"),
+            "IGV": ("IGV (software ETF)", BASKET_PALETTE["cloud software"], "--"),
+            NASDAQ_100: ("Nasdaq-100 index", BASKET_PALETTE["benchmarks"], "-"),
+            "NVDA": ("Nvidia", BASKET_PALETTE["AI infrastructure"], "-")}
+
+
+def cloud_claim_figure(prices: pd.DataFrame, windows: pd.DataFrame, drawdowns: pd.DataFrame) -> Figure:
+    """Left: the claim's two weeks for the cloud ETFs, the Nasdaq-100 and Nvidia. Right: WCLD since 2021."""
+    start, end = (pd.Timestamp(windows.iloc[0][c]) for c in ("from", "to"))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [1, 1.2]})
+    shown = prices.loc[start - pd.Timedelta(days=21): end + pd.Timedelta(days=14)]
+    for symbol, (label, colour, style) in _claim_lines().items():
+        series = shown[symbol].dropna()
+        left.plot(series.index, series / series.loc[start] - 1, label=label, color=colour, linestyle=style,
+                  marker=".", linewidth=2.2 if symbol == NASDAQ_100 else 1.6)
+    left.axvspan(start, end, color="0.85", alpha=0.6, label="the ledger's two weeks")
+    left.axhline(0, color="0.3", linewidth=0.8)
+    left.set_title("The two weeks before article 002")
+    left.set_xlabel("Date")
+    left.set_ylabel(f"Return since the close of {start:%d %b %Y} (%)")
+    left.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    left.tick_params(axis="x", rotation=45)
+    left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=3)
+    percent_axis(left.yaxis)
+    wcld = prices[CLOUD_INDEX_PROXY].dropna()
+    high_date = pd.Timestamp(drawdowns.iloc[0]["high on"])
+    since = wcld.loc[f"{high_date.year}-01-01":]
+    right.plot(since.index, since, color=BASKET_PALETTE["cloud software"])
+    right.axhline(drawdowns.iloc[0]["high"], color="0.4", linestyle=":", linewidth=1)
+    right.scatter([high_date], [drawdowns.iloc[0]["high"]], color="0.1", zorder=3)
+    right.annotate(f"high {high_date:%d %b %Y}", (high_date, drawdowns.iloc[0]["high"]), xytext=(8, 4),
+                   textcoords="offset points", fontsize=8)
+    for offset, (_, row) in zip((22, -26), drawdowns.iterrows(), strict=False):
+        day = pd.Timestamp(row["date"])
+        right.scatter([day], [row["close"]], color=BASKET_PALETTE["cloud software"], edgecolor="0.1", zorder=3)
+        right.annotate(f"{day:%d %b %Y}: {row['below the high']:+.1%} from the high", (day, row["close"]),
+                       xytext=(-6, offset), textcoords="offset points", fontsize=8, ha="right",
+                       bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+                       arrowprops={"arrowstyle": "-", "color": "0.4", "linewidth": 0.8})
+    right.set_title("WCLD against its late-2021 high")
+    right.set_xlabel("Date")
+    right.set_ylabel("WCLD adjusted close (USD)")
+    return finish(fig, "The cloud index in article 002: WCLD as its stand-in", SNAPSHOT_SOURCE)
+
+
+def _line_styles(columns: list[str]) -> dict[str, tuple[str, str, float]]:
+    styles = {basket: (BASKET_PALETTE[basket], "-", 2.2) for basket in BASKETS}
+    styles |= {CLOUD_INDEX_PROXY: (BASKET_PALETTE["cloud software"], "--", 1.4),
+               "IGV": (BASKET_PALETTE["cloud software"], ":", 1.4),
+               NASDAQ_100_FUND: (BASKET_PALETTE["benchmarks"], "--", 1.4),
+               "SPY": (BASKET_PALETTE["benchmarks"], ":", 1.4)}
+    return {c: styles.get(c, ("0.5", "-.", 1.2)) for c in columns}
+
+
+def _mark_events(ax, events: pd.DataFrame, with_numbers: bool) -> None:
+    top = ax.get_ylim()[1]
+    for number, row in events.iterrows():
+        ax.axvline(row["date"], color="0.55", linewidth=0.6, linestyle=":", zorder=0)
+        if with_numbers:
+            ax.annotate(str(number), (row["date"], top), xytext=(0, 2 + 9 * ((number - 1) % 3)),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=7, color="0.3",
+                        annotation_clip=False)
+
+
+def after_shock_figure(paths: pd.DataFrame, relative: pd.DataFrame, events: pd.DataFrame,
+                       params: SaasParameters) -> Figure:
+    """Top: each line's return since the close before the event. Bottom: the theme's two relative comparisons."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8.5), sharex=True, gridspec_kw={"height_ratios": [1.6, 1]})
+    for column, (colour, style, width) in _line_styles(list(paths.columns)).items():
+        label = f"{column} (stocks, equal-weighted)" if column in BASKETS else f"{column} (ETF)"
+        width = width if column in BASKETS else 1.8
+        top.plot(paths.index, paths[column], color=colour, linestyle=style, linewidth=width, label=label)
+    top.axhline(0, color="0.3", linewidth=0.8)
+    top.set_ylabel("Return since the close before the event (%)")
+    top.set_title("Baskets and ETFs, buy-and-hold from the close before the event", pad=34)
+    top.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    relative_colours = {"cloud software vs AI infrastructure": BASKET_PALETTE["cloud software"],
+                        f"{CLOUD_INDEX_PROXY} vs {NASDAQ_100_FUND}": BASKET_PALETTE["benchmarks"]}
+    for column in relative.columns:
+        bottom.plot(relative.index, relative[column], label=column, color=relative_colours.get(column, "0.4"))
+    bottom.axhline(0, color="0.3", linewidth=0.8)
+    bottom.set_ylabel("Relative return (%)")
+    bottom.set_xlabel("Date")
+    bottom.set_title("First against second: (1 + first) / (1 + second) - 1")
+    bottom.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    for ax in (top, bottom):
+        percent_axis(ax.yaxis)
+        ax.axvline(params.event_date, color="0.2", linestyle="--", linewidth=1.0)
+    _mark_events(top, events, with_numbers=True)
+    _mark_events(bottom, events, with_numbers=False)
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    return finish(fig, f"After the shock: {params.event_date:%d %b %Y} to {paths.index[-1]:%d %b %Y} "
+                       "(dotted lines: numbered events)", SNAPSHOT_SOURCE)
+
+
+CAPEX_MARKERS = {"capex": ("o", "as reported (secondary)"), "capex_ppe_purchases": ("s", "PP&E purchases (SEC XBRL)"),
+                 "capex_approx": ("^", "rounded"), "guidance_first": ("D", "first 2025 plan"),
+                 "guidance_october": ("P", "October 2025 plan (range)")}
+COMPANY_ORDER = ("MSFT", "GOOGL", "AMZN", "META")
+PALETTE = sns.color_palette("colorblind", 10).as_hex()  # the palette GROUP_PALETTE is built from
+COMPANY_COLOURS = (2, 9, 1, 5)  # colours no basket of this chapter uses
+
+
+def _capex_points(capex: pd.DataFrame) -> pd.DataFrame:
+    reported = capex[capex["annual"] & capex["metric"].isin(REPORTED_CAPEX)
+                     & ~capex["fiscal_lookalike"] & capex["ticker"].isin(COMPANY_ORDER)]
+    plans = capex[capex["guidance"] & capex["ticker"].isin(COMPANY_ORDER)].copy()
+    plans["metric"] = np.where(plans["metric"].str.contains("oct2025"), "guidance_october", "guidance_first")
+    return pd.concat([reported, plans], ignore_index=True)
+
+
+def capex_figure(capex: pd.DataFrame, long_run: pd.DataFrame, params: SaasParameters) -> Figure:
+    """Top: annual capex per hyperscaler at each period's end, marker by definition. Bottom: basket values (log)."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8.5), sharex=True, gridspec_kw={"height_ratios": [1.2, 1]})
+    points = _capex_points(capex)
+    colours = dict(zip(COMPANY_ORDER, [PALETTE[i] for i in COMPANY_COLOURS], strict=True))
+    for (ticker, metric), part in points.groupby(["ticker", "metric"]):
+        marker, _ = CAPEX_MARKERS[metric]
+        hollow = metric.startswith("guidance")
+        top.scatter(part["period_end"], part["value"], marker=marker, s=46, zorder=3, linewidth=1.4,
+                    facecolor="white" if hollow else colours[ticker], edgecolor=colours[ticker])
+        if metric == "guidance_october":
+            for day, values in part.groupby("period_end")["value"]:
+                top.vlines(day, values.min(), values.max(), color=colours[ticker], linewidth=1.4, zorder=2)
+    top.set_ylabel("Capital expenditure (USD bn per year)")
+    top.set_title("Hyperscaler capex per (fiscal) year, at the year's end date")
+    companies = [Patch(facecolor=colours[t], label=t) for t in COMPANY_ORDER]
+    definitions = [Line2D([], [], marker=m, linestyle="", color="0.3", markerfacecolor="white" if k.startswith(
+        "guidance") else "0.3", label=label) for k, (m, label) in CAPEX_MARKERS.items()]
+    top.legend(handles=companies + definitions, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    for column in long_run.columns:
+        bottom.plot(long_run.index, 1.0 + long_run[column], color=BASKET_PALETTE[column], label=f"{column} stocks")
+    bottom.set_yscale("log")
+    bottom.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    bottom.set_ylabel(f"Value of 1 USD invested {long_run.index[0]:%d %b %Y} (log scale)")
+    bottom.set_xlabel("Date")
+    bottom.set_title("Baskets, equal-weighted and rebalanced daily (members join when listed)")
+    bottom.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    for ax in (top, bottom):
+        ax.axvline(params.event_date, color="0.2", linestyle="--", linewidth=1.0)
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    return finish(fig, "Hyperscaler capex and the AI-infrastructure basket", FACTS_SOURCE)

@@ -1,0 +1,286 @@
+"""The SaaS-versus-infrastructure chapter: baskets, parameters and measures.
+
+Tests marked SYNTHETIC use small made-up series (not market data); the others use the
+real snapshot and facts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import requires_real_data
+
+from deepseek_monday import saas
+from deepseek_monday.claims import get_measure, load_claims
+from deepseek_monday.errors import DataValidationError, ParameterError
+from deepseek_monday.eventstudy import run_event_study
+
+EVENT = "2025-01-27"
+
+
+def _dates(n: int, start: str = "2025-01-06") -> pd.DatetimeIndex:
+    return pd.bdate_range(start, periods=n)
+
+
+# ---------------------------------------------------------------- SYNTHETIC series: the pure measures
+
+
+def test_best_window_return_finds_lowest_base_before_highest_end_synthetic() -> None:
+    prices = pd.Series([80.0, 100.0, 90.0, 95.0, 110.0, 105.0], index=_dates(6))  # SYNTHETIC
+    value, base, end = saas.best_window_return(prices, prices.index[-1], sessions=4)
+    # The close of 80 lies outside the last 4 + 1 closes, so the base is the 90.
+    assert value == pytest.approx(110 / 90 - 1)
+    assert (base, end) == (prices.index[2], prices.index[4])
+    wider, base, _ = saas.best_window_return(prices, prices.index[-1], sessions=5)
+    assert wider == pytest.approx(110 / 80 - 1) and base == prices.index[0]
+
+
+def test_best_window_return_never_pairs_an_end_with_a_later_base_synthetic() -> None:
+    prices = pd.Series([120.0, 100.0, 80.0], index=_dates(3))  # SYNTHETIC: falling only
+    value, base, end = saas.best_window_return(prices, prices.index[-1], sessions=2)
+    assert value == 0.0 and base == end
+
+
+def test_basket_value_is_equal_weighted_buy_and_hold_synthetic() -> None:
+    dates = _dates(3)
+    prices = pd.DataFrame({"A": [100.0, 110.0, 121.0], "B": [50.0, 45.0, 50.0], "C": [np.nan, 10.0, 20.0]},
+                          index=dates)  # SYNTHETIC; C has no price on the base date
+    value = saas.basket_value(prices, ["A", "B", "C"], dates[0])
+    assert value.tolist() == pytest.approx([0.0, (1.1 + 0.9) / 2 - 1, (1.21 + 1.0) / 2 - 1])
+    with pytest.raises(ParameterError, match="no member"):
+        saas.basket_value(prices, ["C"], dates[0])
+
+
+def test_rebalanced_value_compounds_daily_means_and_admits_new_members_synthetic() -> None:
+    dates = _dates(3)
+    returns = pd.DataFrame({"A": [0.10, 0.0, 0.05], "B": [-0.10, 0.20, np.nan], "C": [np.nan, np.nan, 0.15]},
+                           index=dates)  # SYNTHETIC
+    value = saas.rebalanced_value(returns, ["A", "B", "C"], dates[0])
+    expected = np.cumprod([1.0, 1.10, 1.10]) - 1  # day 3: mean of A and C only
+    assert value.tolist() == pytest.approx(expected.tolist())
+
+
+def test_relative_performance_is_a_ratio_not_a_difference_synthetic() -> None:
+    first, second = pd.Series([0.2, -0.5]), pd.Series([0.1, -0.6])  # SYNTHETIC
+    assert saas.relative_performance(first, second).tolist() == pytest.approx([1.2 / 1.1 - 1, 0.5 / 0.4 - 1])
+
+
+def test_calendar_year_returns_synthetic() -> None:
+    dates = pd.to_datetime(["2024-06-28", "2024-12-31", "2025-03-31", "2025-12-31"])
+    value = pd.Series([0.1, 0.2, 0.5, 0.8], index=dates)  # SYNTHETIC cumulative returns from 0
+    years = saas.calendar_year_returns(value, [2024, 2025, 2026])
+    assert years[2024] == pytest.approx(0.2)  # from the series' base (0)
+    assert years[2025] == pytest.approx(1.8 / 1.2 - 1)
+    assert np.isnan(years[2026])
+
+
+def test_fiscal_year_lookalikes_flag_calendar_labels_with_fiscal_values_synthetic() -> None:
+    rows = pd.DataFrame({  # SYNTHETIC capex rows
+        "ticker": ["X", "X", "X", "Y"], "fiscal_period": ["CY2021", "FY2022", "CY2022", "CY2021"],
+        "value": [20.0, 20.0, 30.0, 20.0],
+    })
+    assert saas.fiscal_year_lookalikes(rows).tolist() == [True, False, False, False]
+
+
+def test_revival_numbers_say_when_the_lead_ended_synthetic() -> None:
+    dates = _dates(4, start="2025-01-24")
+    paths = pd.DataFrame({"cloud software": [0.0, 0.10, 0.05, 0.0], "AI infrastructure": [0.0, -0.10, 0.05, 0.20],
+                          "WCLD": [0.0, 0.02, 0.03, 0.04], "QQQ": [0.0, 0.01, 0.02, 0.03]}, index=dates)  # SYNTHETIC
+    params = saas.SaasParameters(dates[1], 5, 1, (), False)
+    relative = saas.relative_paths(paths)
+    numbers = saas.revival_numbers(paths, relative, params)
+    assert numbers["cloud_vs_infra_peak_date"] == f"{dates[1]:%d %B %Y}"
+    assert numbers["cloud_vs_infra_last_ahead"] == f"last ahead on {dates[1]:%d %B %Y}"
+    assert numbers["cloud_vs_infra_end_word"] == "behind"
+    assert numbers["wcld_vs_qqq_end_word"] == "ahead of"
+    assert numbers["revival_held"] == "held on one"
+
+
+# ---------------------------------------------------------------- baskets and parameters (universe file)
+
+
+@requires_real_data
+def test_default_baskets_agree_with_the_universe() -> None:
+    baskets = saas.default_baskets()
+    assert list(baskets) == list(saas.BASKETS)
+    assert "WCLD" in baskets["cloud software"] and "NVDA" in baskets["AI infrastructure"]
+
+
+@requires_real_data
+def test_default_baskets_refuse_a_member_from_the_wrong_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(saas.DEFAULT_BASKETS, "hyperscalers", ("MSFT", "NVDA"))
+    with pytest.raises(DataValidationError, match=r"NVDA \(hyperscalers\) belongs to universe group 'AI chips'"):
+        saas.default_baskets()
+
+
+@requires_real_data
+@pytest.mark.parametrize(
+    ("overrides", "allow_overlap", "message"),
+    [
+        ({"software": ["CRM"]}, False, "unknown basket 'software'"),
+        ({"cloud software": []}, False, "the basket is empty"),
+        ({"cloud software": "CRM"}, False, "expected a list of tickers"),
+        ({"cloud software": ["CRM", "CRM"]}, False, r"tickers listed twice: \['CRM'\]"),
+        ({"cloud software": ["CRM", "XYZ"]}, False, r"unknown ticker\(s\) \['XYZ'\]"),
+        ({"benchmarks": ["GSPC"]}, False, "not US-listed stocks or ETFs"),
+        ({"hyperscalers": ["0700.HK"]}, False, "not US-listed stocks or ETFs"),
+        ({"hyperscalers": ["MSFT", "NVDA"]}, False, "NVDA is in both 'AI infrastructure' and 'hyperscalers'"),
+        (["CRM"], False, "expected a dict basket -> list of tickers"),
+        (None, "yes", "allow_overlap: 'yes' must be True or False"),
+    ],
+)
+def test_basket_overrides_fail_clearly(overrides: object, allow_overlap: object, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        saas.check_baskets(overrides, allow_overlap)
+
+
+@requires_real_data
+def test_basket_overrides_replace_one_basket_and_may_overlap_when_allowed() -> None:
+    baskets = saas.check_baskets({"hyperscalers": ["MSFT", "NVDA"]}, allow_overlap=True)
+    assert baskets["hyperscalers"] == ("MSFT", "NVDA")
+    assert baskets["AI infrastructure"] == saas.DEFAULT_BASKETS["AI infrastructure"]
+
+
+@requires_real_data
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"event_date": "2025-01-25"}, "Sat 2025-01-25 is not a trading day of XNYS"),
+        ({"event_date": "2026-12-01"}, "outside the data"),
+        ({"event_date": "2026-07-29"}, "leaves only 2 trading days of data after it"),
+        ({"event_date": "1993-06-01"}, "this chapter needs 251"),
+        ({"event_date": EVENT, "pre_days": 4}, "pre_days: 4 is too short"),
+        ({"event_date": EVENT, "post_days": "ten"}, "post_days: 'ten' is not a whole number"),
+        ({"event_date": "2019-06-03", "baskets": {"cloud software": ["SNOW"]}},
+         "no stock of basket 'cloud software'"),
+        ({"event_date": EVENT, "baskets": {"cloud software": ["WCLD"]}}, "no stock of basket 'cloud software'"),
+        ({"event_date": "2019-06-03", "baskets": {"benchmarks": ["WCLD"]}, "allow_overlap": True},
+         "no member of basket 'benchmarks'"),
+    ],
+)
+def test_parameters_fail_clearly(kwargs: dict, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        saas.SaasParameters.validate(**kwargs)
+
+
+# ---------------------------------------------------------------- real data
+
+
+@pytest.fixture(scope="module")
+def chapter() -> dict[str, object]:
+    """The chapter's inputs for 27 January 2025 with the default baskets (real snapshot)."""
+    try:
+        params = saas.SaasParameters.validate(EVENT)
+    except DataValidationError as error:
+        pytest.skip(f"real data absent: {error}")
+    returns = saas.load_returns(params)
+    return {"params": params, "returns": returns, "prices": saas.load_prices(params),
+            "study": saas.basket_event_study(returns, params)}
+
+
+def test_parameters_default_windows(chapter: dict) -> None:
+    params = chapter["params"]
+    assert params.estimation_window == (-250, -11)
+    assert params.event_windows == ((0, 0), (-1, 1), (0, 10), (-10, 10))
+    assert params.symbols[:2] == ["NVDA", "AVGO"] and "SPY" in params.symbols
+
+
+def test_basket_caar_averages_stocks_only_and_matches_the_engine(chapter: dict) -> None:
+    params, returns, study = chapter["params"], chapter["returns"], chapter["study"]
+    infra = [s for s in saas.DEFAULT_BASKETS["AI infrastructure"] if s != "GEV"]
+    direct = run_event_study(returns, [params.event_date], symbols=infra, groups=dict.fromkeys(infra, "x"),
+                             pooled_group=None, event_windows=params.event_windows)
+    mine = study.caar.set_index(["basket", "window"]).loc[("AI infrastructure", "[0,0]")]
+    theirs = direct.caar.set_index("window").loc["[0,0]"]
+    assert mine["caar"] == pytest.approx(theirs["caar"])
+    assert mine["p_kp"] == pytest.approx(theirs["p_kp"])
+    assert mine["p_corrado"] == pytest.approx(theirs["p_corrado"])
+    assert mine["n_firms"] == len(infra)
+    cloud_day0 = study.car[(study.car["basket"] == "cloud software") & (study.car["window"] == "[0,0]")]
+    assert cloud_day0.loc[cloud_day0["in_caar"], "car"].mean() == pytest.approx(
+        study.caar.set_index(["basket", "window"]).at[("cloud software", "[0,0]"), "caar"])
+    assert set(cloud_day0.loc[~cloud_day0["in_caar"], "symbol"]) == {"WCLD", "IGV"}
+    assert set(study.exclusions["symbol"]) == {"GEV", "SPY"}  # too short a history; the benchmark itself
+    shown = saas.display_caar(study, params)
+    assert shown["Basket"].unique().tolist() == ["AI infrastructure", "hyperscalers", "cloud software"]
+
+
+def test_event_day_table_and_summary(chapter: dict) -> None:
+    params, returns, study = chapter["params"], chapter["returns"], chapter["study"]
+    table = saas.event_day_table(returns, study, params)
+    nvda = table.set_index("symbol").loc["NVDA"]
+    assert nvda["return"] == returns.at[params.event_date, "NVDA"]
+    assert nvda["abnormal"] == pytest.approx(
+        study.car.set_index(["symbol", "window"]).at[("NVDA", "[0,0]"), "car"])
+    summary = saas.basket_day_summary(table)
+    assert summary.at["AI infrastructure", "stocks"] == 13  # GEV has a return, though no abnormal return
+    assert summary.at["cloud software", "mean"] == pytest.approx(
+        table[(table["basket"] == "cloud software") & table["in_caar"]]["return"].mean())
+
+
+def test_heatmap_spans_five_days_before_to_post_days(chapter: dict) -> None:
+    params, returns = chapter["params"], chapter["returns"]
+    frame = saas.heatmap_returns(returns, params)
+    assert list(frame.columns) == list(range(-5, 11))
+    assert frame.loc[("AI infrastructure", "NVDA"), 0] == returns.at[params.event_date, "NVDA"]
+    assert len(frame) == len(saas.membership(params))
+
+
+def test_cloud_claim_measures_agree_with_the_claims_ledger(chapter: dict) -> None:
+    prices = chapter["prices"]
+    claims = {c.id: c for c in load_claims()}
+    windows = saas.cloud_claim_windows(prices)
+    ledger_rise = get_measure("window_return")(claims[saas.CLOUD_RISE_CLAIM]).value
+    assert 100 * windows.loc["ledger window", "WCLD"] == pytest.approx(ledger_rise)
+    best = windows.iloc[2]
+    assert best["WCLD"] >= windows.loc["ledger window", "WCLD"]  # the most favourable window is at least as good
+    drawdowns = saas.cloud_drawdowns(prices)
+    ledger_drawdown = get_measure("drawdown_from_high")(claims[saas.CLOUD_DRAWDOWN_CLAIM]).value
+    assert 100 * drawdowns.iloc[0]["below the high"] == pytest.approx(ledger_drawdown)
+
+
+def test_after_shock_paths_start_at_zero_and_match_the_event_day(chapter: dict) -> None:
+    params, prices, returns, study = chapter["params"], chapter["prices"], chapter["returns"], chapter["study"]
+    paths = saas.after_shock_paths(prices, params)
+    assert (paths.iloc[0] == 0).all() and paths.index[0] == saas.base_date(params)
+    summary = saas.basket_day_summary(saas.event_day_table(returns, study, params))
+    # Over one day buy-and-hold equals the mean of the stocks' returns.
+    assert paths.at[params.event_date, "AI infrastructure"] == pytest.approx(summary.at["AI infrastructure", "mean"])
+    assert paths.index[-1] == prices["NVDA"].dropna().index[-1]
+    relative = saas.relative_paths(paths)
+    assert list(relative.columns) == ["cloud software vs AI infrastructure", "WCLD vs QQQ"]
+    members = saas.member_returns_to_end(prices, params)
+    table = saas.after_shock_table(paths, members, params)
+    assert table.at["cloud software", "median stock, to the end"] == pytest.approx(
+        members[(members["basket"] == "cloud software") & members["in_caar"]]["to_end"].median())
+    events = saas.later_events(params, paths.index[-1])
+    assert events.index[0] == 1 and (events["date"] > params.event_date).all()
+
+
+def test_hyperscaler_capex_flags_fiscal_lookalikes_and_sums() -> None:
+    try:
+        capex = saas.hyperscaler_capex()
+    except DataValidationError as error:
+        pytest.skip(f"facts absent: {error}")
+    flagged = capex[capex["fiscal_lookalike"]]
+    assert set(flagged["ticker"]) == {"MSFT"}
+    assert flagged["fiscal_period"].tolist() == ["CY2020", "CY2021", "CY2022", "CY2023"]
+    numbers = saas.capex_numbers(capex)
+    assert numbers["capex_growth_2024"] == pytest.approx(246 / 151 - 1)
+    assert numbers["n_plans_compared"] == len(saas.guidance_revisions(capex))
+    assert "AMZN CY2024" in numbers["differing_years"]
+    assert saas.capex_start(capex) == pd.Timestamp("2020-01-01")
+
+
+@requires_real_data
+def test_claims_table_is_the_ledgers_for_this_chapter() -> None:
+    from deepseek_monday.claims import ledger
+
+    frame = ledger.evaluate()
+    table = saas.claims_table(frame)
+    assert table.index.tolist() == frame.loc[frame["chapter"] == "20_saas", "id"].tolist()
+    assert list(table.columns) == ["claim", "article", "claimed", "measured", "verdict"]
+    numbers = saas.claim_values(frame)
+    assert numbers["n_claims"] == len(table)
+    assert numbers["claim_002_15_verdict"] == table.at["002-15", "verdict"]
