@@ -1,0 +1,392 @@
+"""The sanctions chapter: event-list handling, compute ratios and measures.
+
+Tests marked SYNTHETIC use small made-up series or tables; the others read the real
+snapshot and facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import requires_real_data
+
+from deepseek_monday import sanctions
+from deepseek_monday.claims import ledger
+from deepseek_monday.errors import DataValidationError, ParameterError
+from deepseek_monday.facts import load_ai_compute, load_events
+from deepseek_monday.prices import price_panel
+
+# ---------------------------------------------------------------- dates and the day-0 rule (SYNTHETIC inputs)
+
+
+@pytest.mark.parametrize("value", ["2025-01-27", dt.date(2025, 1, 27), pd.Timestamp("2025-01-27")])
+def test_parse_date_accepts_text_and_dates(value: object) -> None:
+    assert sanctions.parse_date(value, "control_events") == pd.Timestamp("2025-01-27")
+
+
+@pytest.mark.parametrize("value", ["27.01.2025", "2025-13-01", 20250127, None, "2025-01-27 10:00"])
+def test_parse_date_rejects_other_values(value: object) -> None:
+    with pytest.raises(ParameterError, match="control_events"):
+        sanctions.parse_date(value, "control_events")
+
+
+@pytest.mark.parametrize(
+    ("date", "expected", "note"),
+    [
+        ("2025-01-27", "2025-01-27", "same day"),  # a Monday session
+        ("2025-01-25", "2025-01-27", "Sat → Mon (+2 days)"),  # weekend
+        ("2025-01-20", "2025-01-21", "Mon → Tue (+1 day)"),  # Martin Luther King Day
+    ],
+)
+def test_day0_is_the_first_nyse_session_on_or_after_the_date(date: str, expected: str, note: str) -> None:
+    day0 = sanctions.first_session_on_or_after(pd.Timestamp(date))
+    assert day0 == pd.Timestamp(expected)
+    assert sanctions.shift_note(pd.Timestamp(date), day0) == note
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("BIS updated rules (published 2023-10-25; chip rule effective 2023-11-16)", "announcement"),
+        ("Effective date of October 2023 advanced computing chips interim final rule", "effective/compliance date"),
+        ("Scheduled compliance date of AI Diffusion rule", "effective/compliance date"),
+        ("BIS foundry due diligence IFR effective (compliance 2025-01-31)", "effective/compliance date"),
+    ],
+)
+def test_milestone_kind_reads_the_text_outside_parentheses(text: str, kind: str) -> None:
+    assert sanctions.milestone_kind(text) == kind
+
+
+# ---------------------------------------------------------------- the event list (real facts and calendar)
+
+
+@requires_real_data
+def test_default_event_list_is_every_export_control_row() -> None:
+    events = load_events()
+    expected = events.loc[events["category"] == "export_control", "date"].tolist()
+    table = sanctions.control_event_list(None, window_end=5)
+    assert table["date"].tolist() == expected
+    assert table.index.tolist() == [str(n) for n in range(1, len(expected) + 1)]
+    assert (table["day0"] >= table["date"]).all()
+    # Approximate dates are flagged from the event text.
+    assert table.loc[table["event"].str.contains("approximate"), "approximate"].all()
+    assert table["approximate"].sum() == events.loc[events["category"] == "export_control", "approximate"].sum()
+
+
+@requires_real_data
+def test_given_dates_are_mapped_and_labelled() -> None:
+    table = sanctions.control_event_list(["2025-01-25", "2022-10-07", dt.date(2024, 3, 4)], window_end=1)
+    assert table["date"].dt.strftime("%Y-%m-%d").tolist() == ["2022-10-07", "2024-03-04", "2025-01-25"]
+    assert table.loc["3", "day0"] == pd.Timestamp("2025-01-27")
+    assert table.loc["3", "shift"] == "Sat → Mon (+2 days)"
+    assert table.loc["1", "event"].startswith("BIS advanced computing")  # the events.csv text of that date
+    assert table.loc["2", "event"] == "date given as a parameter (not in events.csv)"
+
+
+@requires_real_data
+@pytest.mark.parametrize(
+    ("control_events", "message"),
+    [
+        ([], "the list is empty"),
+        ("2022-10-07", "expected None or a list of dates"),
+        (["2022-10-07", "2022-10-07"], "dates listed twice"),
+        (["2025-01-25", "2025-01-26"], "map to the same session 2025-01-27"),
+        (["1993-03-01"], "milestone 1993-03-01 .* cannot be studied"),
+        (["2026-07-30"], "milestone 2026-07-30 .* leaves only 1 trading days of data after it"),
+        (["2022-10-7"], "is not a date"),
+    ],
+)
+def test_bad_event_lists_fail_clearly(control_events: object, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        sanctions.control_event_list(control_events, window_end=5)
+
+
+@requires_real_data
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"event_date": "2025-01-26"}, "Sun 2025-01-26 is not a trading day of XNYS"),
+        ({"event_date": "2026-12-01"}, "outside the data"),
+        ({"event_date": "2022-10-07", "control_events": ["2022-10-07"]}, "every milestone falls on the event day"),
+        ({"window_start": 1}, "window_start: 1 must lie between -10 and 0"),
+        ({"window_end": 30}, "window_end: 30 must lie between 0 and 20"),
+        ({"window_end": True}, "is not a whole number"),
+        ({"chip_symbols": ["AMD", "MU"]}, "must include NVDA"),
+        ({"chip_symbols": ["NVDA", "XYZ"]}, r"unknown ticker\(s\) \['XYZ'\]"),
+        ({"china_symbols": ["BABA", "HSI"]}, "not stocks or ETFs"),
+        ({"china_symbols": ["BABA", "NVDA"]}, "share \\['NVDA'\\]"),
+        ({"comparison_start": "20 Jan 2025"}, "comparison_start: '20 Jan 2025' is not a date"),
+        ({"comparison_start": "2026-07-30"}, "comparison_start .* leaves only"),
+    ],
+)
+def test_sanctions_parameters_fail_clearly(kwargs: dict, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        sanctions.SanctionsParameters.validate(**kwargs)
+
+
+@requires_real_data
+def test_a_milestone_on_the_event_day_is_left_out_with_a_note() -> None:
+    params = sanctions.SanctionsParameters.validate(event_date="2025-01-13")
+    assert pd.Timestamp("2025-01-13") not in params.controls["day0"].tolist()
+    assert params.controls.index.tolist() == [str(n) for n in range(1, len(params.controls) + 1)]
+    assert params.dropped == (pd.Timestamp("2025-01-13"),)
+    assert "2025-01-13" in sanctions.dropped_note(params)
+    default = sanctions.SanctionsParameters.validate()
+    assert sanctions.dropped_note(default) == "No milestone falls on the event day itself."
+
+
+@requires_real_data
+def test_parameters_keep_the_chosen_window_first() -> None:
+    params = sanctions.SanctionsParameters.validate(window_start=-1, window_end=1)
+    assert params.windows[0] == (-1, 1)
+    assert len(params.windows) == len(set(params.windows)) == len(sanctions.REPORTED_WINDOWS)
+    assert params.comparison_base == pd.Timestamp("2025-01-17")  # the close before the R1 release (a holiday)
+
+
+# ---------------------------------------------------------------- small measures (SYNTHETIC series)
+
+
+def test_combined_car_sums_cars_and_variances() -> None:
+    # SYNTHETIC: three CARs with known standard errors; one missing is skipped.
+    cars = pd.Series([-0.03, -0.01, 0.02, np.nan])
+    errors = pd.Series([0.03, 0.04, 0.0, 0.05])
+    combined = sanctions.combined_car(cars, errors)
+    assert combined.total == pytest.approx(-0.02)
+    assert combined.z == pytest.approx(-0.02 / 0.05)
+    assert combined.p == pytest.approx(0.6891565, abs=1e-6)
+    assert combined.n_events == 3
+
+
+def test_combined_car_without_events_fails() -> None:
+    with pytest.raises(DataValidationError):
+        sanctions.combined_car(pd.Series([np.nan]), pd.Series([np.nan]))
+
+
+@pytest.mark.parametrize(
+    ("event", "controls", "expected"),
+    [(-0.10, -0.05, "event day"), (-0.02, -0.20, "milestones"), (0.01, 0.03, "neither"), (0.01, -0.01, "milestones")],
+)
+def test_larger_loss(event: float, controls: float, expected: str) -> None:
+    assert sanctions.larger_loss(event, controls) == expected
+
+
+def test_cost_comparison_sentence_says_when_percent_and_dollars_differ() -> None:
+    same = sanctions.cost_comparison_sentence(-0.1, -0.05, -100.0, -50.0)
+    assert same == ("Over this window the event day cost Nvidia more than all the milestones together, "
+                    "in percent and in dollars.")
+    mixed = sanctions.cost_comparison_sentence(-0.1, -0.2, -100.0, -50.0)
+    assert "in percent all the milestones together cost" in mixed and "in dollars" in mixed
+
+
+def test_rebase_basket_and_returns_over() -> None:
+    # SYNTHETIC prices: B has no row on the 3rd (not filled); the start date is a Saturday.
+    dates = pd.to_datetime(["2025-01-02", "2025-01-03", "2025-01-06", "2025-01-07"])
+    prices = pd.DataFrame({"A": [100.0, 110.0, 121.0, 99.0], "B": [50.0, np.nan, 40.0, 60.0]}, index=dates)
+    rebased = sanctions.rebase(prices, pd.Timestamp("2025-01-04"))
+    # Each series starts at its own base: B's last price by the 4th is on the 2nd, A's on the 3rd.
+    assert rebased.index[0] == pd.Timestamp("2025-01-02")
+    assert np.isnan(rebased.loc["2025-01-02", "A"]) and rebased.loc["2025-01-03", "A"] == 1.0
+    assert rebased.loc["2025-01-06", "A"] == pytest.approx(1.1)
+    assert rebased.loc["2025-01-06", "B"] == pytest.approx(0.8)  # base: B's last price on or before, the 2nd
+    basket = sanctions.basket_value(prices, ["A", "B"], pd.Timestamp("2025-01-06"))
+    assert basket.index.tolist() == [pd.Timestamp("2025-01-06"), pd.Timestamp("2025-01-07")]
+    # Bought at the close before the 6th: A at 110, B at 50 (its last price before).
+    assert basket.loc["2025-01-07"] == pytest.approx((99 / 110 + 60 / 50) / 2 - 1)
+    table = sanctions.returns_over(prices, pd.Timestamp("2025-01-06"), pd.Timestamp("2025-01-06"))
+    assert table.loc["A", "return"] == pytest.approx(121 / 110 - 1)
+    assert table.loc["B", "base_date"] == pd.Timestamp("2025-01-02")
+
+
+def test_label_levels_stagger_close_dates() -> None:
+    # SYNTHETIC dates: two within 3 % of the axis share no row, a distant one returns to row 0.
+    dates = pd.Series(pd.to_datetime(["2025-01-13", "2025-01-16", "2025-01-27", "2025-06-01"]))
+    from deepseek_monday.sanctions_figures import label_levels
+
+    levels = label_levels(dates, pd.Timestamp("2024-01-01"), pd.Timestamp("2026-01-01"))
+    assert levels == [0, 1, 2, 0]
+
+
+def test_windows_overlap_other() -> None:
+    # SYNTHETIC event list on real NYSE sessions: Jan 13 and Jan 16 2025 are three sessions apart.
+    events = pd.DataFrame({"day0": pd.to_datetime(["2025-01-13", "2025-01-16", "2025-04-15"])}, index=["1", "2", "3"])
+    assert sanctions.windows_overlap_other(events, (0, 1)).tolist() == ["", "", ""]
+    assert sanctions.windows_overlap_other(events, (0, 5)).tolist() == ["2", "1", ""]
+
+
+# ---------------------------------------------------------------- compute ratios
+
+
+def _synthetic_compute() -> pd.DataFrame:
+    """SYNTHETIC training figures in the layout of ai_compute.csv."""
+    return pd.DataFrame({
+        "model": ["Small", "Large", "Unknown"], "gpu_count": [100.0, 800.0, np.nan],
+        "gpu_hours": [1_000.0, 12_000.0, np.nan], "reported_cost_usd": [2_000.0, np.nan, 50_000.0],
+        "params_active": [10e9, 100e9, np.nan], "training_tokens": [1e12, 2e12, np.nan],
+    })
+
+
+def test_compute_ratio_synthetic() -> None:
+    compute = _synthetic_compute()
+    assert sanctions.compute_ratio(compute, "Large", "Small", "gpu_hours") == 12.0
+    assert sanctions.compute_ratio(compute, "Small", "Large", "gpu_count") == 0.125
+    assert np.isnan(sanctions.compute_ratio(compute, "Large", "Small", "reported_cost_usd"))
+    with pytest.raises(DataValidationError, match="no row 'Medium'"):
+        sanctions.compute_ratio(compute, "Medium", "Small", "gpu_hours")
+
+
+def test_approximate_training_flops() -> None:
+    assert sanctions.approximate_training_flops(37e9, 14.8e12) == pytest.approx(6 * 37e9 * 14.8e12)
+
+
+@requires_real_data
+def test_compute_ratios_match_the_facts_and_the_ledger() -> None:
+    compute = load_ai_compute()
+    ratios = sanctions.compute_ratios(compute)
+    sanctions.check_against_ledger(ratios, compute)  # raises if the chapter and the ledger disagree
+    assert ratios.at["v3_over_llama_gpus", "value"] == pytest.approx(2048 / 16384)
+    assert ratios.at["llama_over_v3_gpu_hours", "value"] == pytest.approx(30.8e6 / 2.788e6)
+    assert ratios.at["gpt4_over_v3_cost", "value"] == pytest.approx(100e6 / 5.576e6)
+    assert ratios.at["llama_over_v3_active_params", "value"] == pytest.approx(405 / 37)
+    assert ratios.at["fleet_over_v3_gpus", "value"] == pytest.approx(50_000 / 2048)
+    # The FLOPs ratio divided by the GPU-hours ratio is the GPU-hours-per-FLOP ratio.
+    assert ratios.at["v3_over_llama_hours_per_flop", "value"] == pytest.approx(
+        ratios.at["llama_over_v3_flops", "value"] / ratios.at["llama_over_v3_gpu_hours", "value"])
+
+
+@requires_real_data
+def test_cost_breakdown_of_the_v3_run() -> None:
+    breakdown = sanctions.cost_breakdown(load_ai_compute())
+    assert breakdown["usd_per_gpu_hour"] == pytest.approx(2.0)
+    assert breakdown["v3_cost_musd"] == pytest.approx(5.576)
+    assert breakdown["v3_plus_r1_musd"] == pytest.approx(5.576 + 0.294)
+    assert breakdown["cost_excludes"] == "prior research and ablations"
+    assert 0.9 < breakdown["pretraining_share"] < 1.0
+
+
+@requires_real_data
+def test_cost_breakdown_refuses_stages_that_do_not_add_up() -> None:
+    compute = load_ai_compute().copy()
+    compute.loc[compute["model"] == sanctions.V3_STAGES[1], "gpu_hours"] *= 2  # SYNTHETIC corruption
+    with pytest.raises(DataValidationError, match="stage GPU-hours sum"):
+        sanctions.cost_breakdown(compute)
+
+
+# ---------------------------------------------------------------- the event study and the tables (real data)
+
+
+@pytest.fixture(scope="module")
+def chapter() -> dict[str, object]:
+    params = sanctions.SanctionsParameters.validate()
+    events = sanctions.study_events(params)
+    study = sanctions.run_sanctions_study(sanctions.load_study_returns(params), params)
+    return {"params": params, "events": events, "study": study}
+
+
+@requires_real_data
+def test_comparison_table_takes_the_engines_cars(chapter: dict) -> None:
+    params, events, study = chapter["params"], chapter["events"], chapter["study"]
+    table = sanctions.comparison_table(study, events, params.window)
+    assert table.index.tolist() == [*params.controls.index, sanctions.EVENT_DAY_LABEL]
+    car = study.car[(study.car["symbol"] == "NVDA") & (study.car["event_date"] == params.event_date)
+                    & (study.car["window"] == "[0,+1]")]["car"].item()
+    assert table.at[sanctions.EVENT_DAY_LABEL, "nvda_car"] == car
+    ar = study.abnormal_returns
+    day0_ar = ar[(ar["symbol"] == "NVDA") & (ar["event_date"] == params.event_date) & (ar["rel_day"] == 0)]["ar"]
+    same_day = sanctions.nvidia_windows_table(study, events, [(0, 0)])
+    assert same_day.at[sanctions.EVENT_DAY_LABEL, "[0,0]"] == pytest.approx(round(day0_ar.item() * 100, 2))
+    assert day0_ar.item() < -0.10  # the DeepSeek Monday fall, beyond the market's
+    assert (table["chips_n"] == len(params.chip_symbols)).all()
+
+
+@requires_real_data
+def test_masking_keeps_every_firm_above_the_minimum(chapter: dict) -> None:
+    params, events, study = chapter["params"], chapter["events"], chapter["study"]
+    estimation = sanctions.estimation_table(study, events)
+    assert estimation["fewest_days"].min() >= sanctions.MIN_ESTIMATION_OBS
+    assert estimation["most_masked"].max() > 0  # milestones under a year apart do mask days
+    assert sanctions.excluded_for_estimation(study) == 0
+    excluded = sanctions.display_exclusions(study, events)
+    # Only the Hong Kong names, whose data end in May 2025, drop out of the later milestones.
+    assert set(excluded["Firm"]) == {"0700.HK", "9988.HK", "0981.HK"}
+    assert (params.controls.loc[excluded.index.unique(), "day0"] > pd.Timestamp("2025-05-22")).all()
+
+
+@requires_real_data
+def test_nvidia_value_is_car_times_market_value(chapter: dict) -> None:
+    params, events, study = chapter["params"], chapter["events"], chapter["study"]
+    values = sanctions.nvidia_value_table(study, events, params.window)
+    row = values.loc[sanctions.EVENT_DAY_LABEL]
+    assert row["base_date"] == pd.Timestamp("2025-01-24")  # the close before day 0
+    close = price_panel(["NVDA"]).at[row["base_date"], "NVDA"]
+    assert row["market_value"] == pytest.approx(24_804e6 * close)  # FY2025 diluted shares, as the ledger
+    assert row["abnormal_value"] == pytest.approx(row["car"] * row["market_value"])
+    hurt_more = sanctions.hurt_more_by_window(study, events, params.windows)
+    assert hurt_more.at["[0,+1]", "sum_value"] == pytest.approx(values.drop(index="E")["abnormal_value"].sum())
+    counts = sanctions.window_robustness(hurt_more)
+    assert all(0 <= n <= len(params.windows) for n in counts.values())
+
+
+@requires_real_data
+def test_performance_since_the_r1_release(chapter: dict) -> None:
+    params = chapter["params"]
+    table = sanctions.performance_since(params)
+    assert table.attrs["common_end"] == pd.Timestamp("2025-05-22")  # the Hong Kong series' last day
+    assert (table["base_date"] == pd.Timestamp("2025-01-17")).all()
+    members = sanctions.nyse_members(params.china_symbols)
+    assert members == ["KWEB", "BABA", "BIDU"]
+    prices = price_panel(members)
+    relatives = prices.loc["2025-05-22"] / prices.loc["2025-01-17"]
+    assert table.at["China tech basket", "return_to_common_end"] == pytest.approx(relatives.mean() - 1)
+    paths = sanctions.comparison_paths(params)
+    relative = sanctions.relative_path(paths)
+    assert relative.index[0] >= params.comparison_base
+
+
+@requires_real_data
+def test_theme_claims_come_from_the_ledger() -> None:
+    claims = ledger.evaluate()
+    table = sanctions.theme_claims_table(claims)
+    expected = claims.loc[claims["chapter"] == "30_sanctions", "id"].tolist()
+    assert table.index.tolist() == expected
+    assert list(table.columns) == ["claim", "article", "claimed", "measured", "verdict"]
+    assert (table["article"] == table.index.str[:3]).all()
+    compute_claims = sanctions.compute_claims_table(claims)
+    assert "003-05" in compute_claims.index and "003-07" not in compute_claims.index  # causal claims excluded
+    counts = sanctions.verdict_counts(claims)
+    assert counts["n_claims"] == len(expected) == sum(v for k, v in counts.items() if k != "n_claims")
+
+
+@requires_real_data
+def test_compute_figure_has_titles_labels_and_source() -> None:
+    from deepseek_monday.sanctions_figures import compute_figure
+
+    fig = compute_figure(sanctions.compute_models_table(load_ai_compute()))
+    assert fig.get_suptitle()
+    assert all(ax.get_xlabel() and ax.get_title() for ax in fig.axes)
+    assert any(text.get_text().startswith("Source:") for text in fig.texts)
+
+
+@requires_real_data
+def test_headline_numbers_agree_with_the_tables(chapter: dict) -> None:
+    params, events, study = chapter["params"], chapter["events"], chapter["study"]
+    comparison = sanctions.comparison_table(study, events, params.window)
+    values = sanctions.nvidia_value_table(study, events, params.window)
+    hurt_more = sanctions.hurt_more_by_window(study, events, params.windows)
+    performance = sanctions.performance_since(params)
+    compute = load_ai_compute()
+    numbers = sanctions.headline_numbers(
+        params, comparison, values, sanctions.estimation_table(study, events), sanctions.timeline_returns(params),
+        performance, sanctions.relative_path(sanctions.comparison_paths(params)), sanctions.compute_ratios(compute),
+        sanctions.cost_breakdown(compute))
+    assert numbers["nvda_car_event"] == comparison.at["E", "nvda_car"]
+    assert numbers["nvda_car_controls_sum"] == pytest.approx(comparison.drop(index="E")["nvda_car"].sum())
+    assert numbers["nvda_value_controls_bn"] == pytest.approx(hurt_more.at["[0,+1]", "sum_value"] / 1e9)
+    assert numbers["since_china_tech_common"] == performance.at["China tech basket", "return_to_common_end"]
+    assert numbers["v3_gpus_as_fraction"] == "1/8"
+    assert numbers["n_controls"] == len(params.controls)
+    study_numbers = sanctions.study_numbers(study, params, hurt_more)
+    assert study_numbers["n_excluded"] == len(sanctions.display_exclusions(study, events))
+    assert study_numbers["estimation_window"] == "[-250, -11]"
