@@ -27,6 +27,7 @@ from typing import Any
 import papermill
 
 from deepseek_monday import editions
+from deepseek_monday.bubble import BubbleParameters
 from deepseek_monday.claims.ledger import LedgerParameters
 from deepseek_monday.cross_event import CrossEventParameters
 from deepseek_monday.errors import DeepSeekMondayError, ParameterError
@@ -40,6 +41,8 @@ from deepseek_monday.execution import (
 )
 from deepseek_monday.overview import OverviewParameters
 from deepseek_monday.paths import project_root
+from deepseek_monday.saas import SaasParameters
+from deepseek_monday.sanctions import SanctionsParameters
 from deepseek_monday.toc import toc_documents
 
 __all__ = ["CHAPTERS", "BuildReport", "Chapter", "NotebookExecutionError", "build", "build_html",
@@ -60,6 +63,9 @@ class Chapter:
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("intro", LedgerParameters.validate),
     Chapter("00_overview", OverviewParameters.validate),
+    Chapter("10_bubble", BubbleParameters.validate),
+    Chapter("20_saas", SaasParameters.validate),
+    Chapter("30_sanctions", SanctionsParameters.validate),
     Chapter("40_cross_event", CrossEventParameters.validate),
     Chapter("claims_ledger", LedgerParameters.validate),
     Chapter("data_sources"),
