@@ -41,15 +41,16 @@ def editions_dir(root: Path) -> Path:
 
 
 def prepare_source(root: Path, name: str) -> Path:
-    """Lay out an edition's book source (config, table of contents, markdown pages); return it."""
+    """Lay out an edition's book source (config, table of contents, pages and assets); return it."""
     source = editions_dir(root) / name / "source"
     (source / "book").mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((root / "_config.yml").read_text())
     config["title"] = f"{CANONICAL_TITLE}: edition {name}"
     (source / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     shutil.copyfile(root / "_toc.yml", source / "_toc.yml")
-    for page in (root / "book").glob("*.md"):
-        shutil.copyfile(page, source / "book" / page.name)
+    for page in (root / "book").iterdir():  # markdown pages and assets; notebooks are executed
+        if page.is_file() and page.suffix != ".ipynb":
+            shutil.copyfile(page, source / "book" / page.name)
     return source
 
 
