@@ -82,8 +82,8 @@ def test_day_loss_without_share_count_keeps_the_move_and_says_why(monkeypatch: p
 
 def test_fall_rank_counts_strictly_larger_falls() -> None:
     returns = pd.Series([0.01, -0.05, -0.02, -0.10, np.nan], index=pd.bdate_range("2024-01-01", periods=5))
-    assert bubble.fall_rank(returns, returns.index[1]) == (2, 4)
-    assert bubble.fall_rank(returns, returns.index[3]) == (1, 4)
+    assert calc.fall_rank(returns, returns.index[1]) == (2, 4)
+    assert calc.fall_rank(returns, returns.index[3]) == (1, 4)
 
 
 def test_largest_falls_flags_a_fall_undone_the_next_session() -> None:

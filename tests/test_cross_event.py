@@ -28,7 +28,7 @@ def test_history_rank_on_synthetic_series() -> None:
     tied = ce.history_rank(series, dates[3])
     assert tied["rank"] == 2  # one lower return (-0.10); ties share the better rank
     assert tied["n"] == 5
-    assert tied["last_lower"] is None  # no earlier return below -0.05
+    assert tied["last_lower"] == dates[0]  # the last earlier return at or below -0.05 (the ledger's rule)
     assert ce.history_rank(series, dates[4])["last_lower"] == dates[3]
     assert ce.history_rank(series, dates[5])["rank"] == 1
     missing = ce.history_rank(series, dates[2])

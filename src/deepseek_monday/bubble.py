@@ -310,13 +310,6 @@ def day_loss(prices: pd.Series, ticker: str, date: pd.Timestamp) -> DayLoss:
     return DayLoss(ticker, date, own.index[position - 1], previous, close, close / previous - 1, count, loss)
 
 
-def fall_rank(returns: pd.Series, date: pd.Timestamp) -> tuple[int, int]:
-    """Return (rank, count): the date's return ranked among all returns, 1 = the largest fall."""
-    present = returns.dropna()
-    today = calc.row_on(present, date, "return series")
-    return int((present < today).sum()) + 1, len(present)
-
-
 def largest_falls(prices: pd.Series, returns: pd.Series, n: int = 5) -> pd.DataFrame:
     """Return the ``n`` largest one-day falls with the closes around them.
 
@@ -353,7 +346,7 @@ def event_day_index_ranks(data: ChapterData, event_date: pd.Timestamp) -> pd.Dat
         series = data.returns[symbol]
         first, last = series.dropna().index[[0, -1]]
         try:
-            rank, count = fall_rank(series, event_date)
+            rank, count = calc.fall_rank(series, event_date)
             value = float(series.loc[event_date])
         except NotCheckable:
             rank, count, value = None, len(series.dropna()), np.nan

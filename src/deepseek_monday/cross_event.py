@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from deepseek_monday import overview
+from deepseek_monday.claims import calculations as calc
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.params import check_event_date
 from deepseek_monday.prices import price_panel
@@ -121,7 +122,8 @@ def history_rank(series: pd.Series, day: pd.Timestamp) -> dict[str, object]:
     """Rank ``day``'s return among all of ``series``' daily returns (1 = lowest; ties share the best rank).
 
     Also returns the number of returns ranked, their first and last dates, and the last
-    earlier day with a lower return (None if there is none). NaN rank if the day has no return.
+    earlier day with a return at or below it (None if there is none), as the claims ledger
+    defines it. NaN rank if the day has no return.
     """
     history = series.dropna()
     value = history.get(day, np.nan)
@@ -129,10 +131,8 @@ def history_rank(series: pd.Series, day: pd.Timestamp) -> dict[str, object]:
                                  "last": history.index[-1], "rank": np.nan, "last_lower": None}
     if np.isnan(value):
         return result
-    result["rank"] = int((history < value).sum()) + 1
-    earlier = history.loc[: day - pd.Timedelta(days=1)]
-    lower = earlier.index[earlier.to_numpy() < value]
-    result["last_lower"] = lower[-1] if len(lower) else None
+    result["rank"], _ = calc.fall_rank(history, day)
+    result["last_lower"] = calc.previous_larger_fall(history, day)
     return result
 
 
@@ -346,14 +346,14 @@ def display_instruments(measures: CrossEventMeasures) -> pd.DataFrame:
 
 
 def display_history(measures: CrossEventMeasures) -> pd.DataFrame:
-    """Return per day and history series: the return, its rank in the series' history, the last lower day."""
+    """Return per day and history series: the return, its rank in the series' history, the last day as low or lower."""
     columns = {}
     for symbol, name in HISTORY_SERIES.items():
         part = measures.history.loc[symbol]
         n = int(part["n"].iloc[0])
         columns[f"{name} (%)"] = (part["return"] * 100).round(2)
         columns[f"{name}: rank of {n:,} (1 = lowest)"] = part["rank"].astype("Int64")
-        columns[f"{name}: last earlier lower day"] = [
+        columns[f"{name}: last earlier day as low or lower"] = [
             "no return that day" if pd.isna(rank) else "none in the data" if pd.isna(lower) else f"{lower:%Y-%m-%d}"
             for rank, lower in zip(part["rank"], part["last_lower"], strict=True)]
     shown = pd.DataFrame(columns)

@@ -51,6 +51,13 @@ def move_from_previous_close(close: pd.Series, level: pd.Series, date: pd.Timest
     return float(row_on(level, date, "intraday series") / close.iloc[position - 1] - 1)
 
 
+def fall_rank(returns: pd.Series, date: pd.Timestamp) -> tuple[int, int]:
+    """Return (rank, count): ``date``'s return among all returns, 1 = the largest fall (ties share the best rank)."""
+    present = returns.dropna()
+    today = row_on(present, date, "return series")
+    return int((present < today).sum()) + 1, len(present)
+
+
 def previous_larger_fall(returns: pd.Series, date: pd.Timestamp) -> pd.Timestamp | None:
     """Return the latest date before ``date`` with a return at or below the one on ``date``.
 
