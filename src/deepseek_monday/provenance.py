@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
@@ -13,11 +11,6 @@ from deepseek_monday.prices import Snapshot, load_snapshot
 from deepseek_monday.returns import daily_returns
 from deepseek_monday.style import GROUP_PALETTE, finish
 from deepseek_monday.universe import load_universe
-
-
-def snapshot_for(data_dir: str | os.PathLike[str] | None) -> Snapshot:
-    """Return the validated snapshot of ``data_dir`` (None: the configured default)."""
-    return load_snapshot(data_dir)
 
 
 def snapshot_numbers(snapshot: Snapshot) -> dict[str, object]:

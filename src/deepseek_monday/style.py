@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib.figure import Figure
@@ -26,7 +25,6 @@ def use_house_style() -> None:
     """Apply the seaborn theme and the project's matplotlib style."""
     sns.set_theme(style="whitegrid", context="notebook")
     plt.style.use(STYLE_FILE)
-    mpl.rcParams["svg.hashsalt"] = "deepseek-monday"
 
 
 def add_source(fig: Figure, source: str) -> None:
