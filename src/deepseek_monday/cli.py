@@ -43,13 +43,17 @@ def main(data_dir: str | None) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Notebooks executed in parallel (default: the number of cores).")
 @click.option("--force", is_flag=True, help="Re-execute every notebook even if its execution key is unchanged.")
-def build(event_date: str | None, pairs: tuple[str, ...], no_execute: bool, jobs: int | None, force: bool) -> None:
+@click.option("--spawn-kernels", is_flag=True,
+              help="Start every kernel afresh instead of forking it from a template with the imports done.")
+def build(event_date: str | None, pairs: tuple[str, ...], no_execute: bool, jobs: int | None, force: bool,
+          spawn_kernels: bool) -> None:
     """Execute the notebooks with papermill and build the HTML book."""
     from deepseek_monday.runner import build as run_build
 
     overrides = _parse_overrides(event_date, pairs)
     try:
-        report = run_build(overrides, execute=not no_execute, workers=jobs, use_cache=not force, progress=True)
+        report = run_build(overrides, execute=not no_execute, workers=jobs, use_cache=not force, progress=True,
+                           warm_kernels=not spawn_kernels)
     except DeepSeekMondayError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)

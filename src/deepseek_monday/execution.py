@@ -1,4 +1,4 @@
-"""Executing chapter notebooks: papermill jobs in a process pool, with a cache and retries.
+"""Executing chapter notebooks: papermill jobs in a process pool, with warm kernels, a cache and retries.
 
 A job is re-executed only when its execution key changes: a SHA-256 over the notebook's
 source, its parameters, the package's code, the data it reads (snapshot checksum, facts,
@@ -12,8 +12,10 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -23,9 +25,11 @@ import papermill
 from nbclient.exceptions import DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 from tqdm import tqdm
+from traitlets.config import Config
 
 import deepseek_monday
 from deepseek_monday.errors import DeepSeekMondayError
+from deepseek_monday.kernel_template import KernelTemplate, TemplateKernelManager, notebook_imports
 from deepseek_monday.paths import facts_dir
 from deepseek_monday.prices import load_snapshot
 
@@ -100,16 +104,20 @@ def _describe_failure(job: Job, error: PapermillExecutionError, kept: Path) -> s
     )
 
 
-def execute_job(job: Job, failed_dir: Path) -> str | None:
+def execute_job(job: Job, failed_dir: Path, template_socket: str = "") -> str | None:
     """Execute one job; return None on success or a message naming the notebook, cell and parameters.
 
-    A kernel that dies or fails to start is retried :data:`KERNEL_START_RETRIES` times.
+    The kernel is forked from the kernel template at ``template_socket`` when one is given
+    (see :mod:`deepseek_monday.kernel_template`). A kernel that dies or fails to start is
+    retried :data:`KERNEL_START_RETRIES` times, the retries with a freshly spawned kernel.
     """
     for attempt in range(KERNEL_START_RETRIES + 1):
+        config = Config({"TemplateKernelManager": {"template_socket": template_socket if attempt == 0 else ""}})
         try:
             papermill.execute_notebook(
                 str(job.source), str(job.output), parameters=dict(job.parameters), kernel_name=KERNEL_NAME,
                 cwd=str(job.cwd), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                kernel_manager_class=TemplateKernelManager, config=config,
             )
         except PapermillExecutionError as error:
             failed_dir.mkdir(parents=True, exist_ok=True)
@@ -126,27 +134,52 @@ def execute_job(job: Job, failed_dir: Path) -> str | None:
     raise AssertionError("unreachable")
 
 
-def run_jobs(jobs: list[Job], failed_dir: Path, workers: int = 1, progress: bool = True) -> list[str]:
-    """Execute ``jobs`` (in a process pool when ``workers`` > 1); return the failure messages."""
+@contextmanager
+def kernel_template(jobs: list[Job], log_path: Path, warm_kernels: bool) -> Iterator[str]:
+    """Yield the socket of a kernel template preloaded with the jobs' imports ('' to spawn kernels).
+
+    Without ``warm_kernels``, without ``os.fork`` or when the template does not start (its
+    log says why), kernels are spawned as usual.
+    """
+    if not warm_kernels or not hasattr(os, "fork"):
+        yield ""
+        return
+    with KernelTemplate(notebook_imports(job.source for job in jobs), log_path) as template:
+        if template.wait_ready():
+            yield str(template.socket_path)
+        else:
+            warnings.warn(f"the kernel template did not start (see {log_path}); spawning kernels",
+                          RuntimeWarning, stacklevel=2)
+            yield ""
+
+
+def run_jobs(jobs: list[Job], failed_dir: Path, workers: int = 1, progress: bool = True,
+             warm_kernels: bool = True) -> list[str]:
+    """Execute ``jobs`` (in a process pool when ``workers`` > 1); return the failure messages.
+
+    With ``warm_kernels``, kernels are forked from a template that has done the notebooks'
+    imports once (see :mod:`deepseek_monday.kernel_template`); otherwise each is spawned.
+    """
     if not jobs:
         return []
     ensure_kernel()
     failures: list[str] = []
     bar = tqdm(total=len(jobs), desc="executing notebooks", unit="notebook", disable=not progress)
-    if workers <= 1 or len(jobs) == 1:
-        for job in jobs:
-            bar.set_postfix_str(job.name)
-            message = execute_job(job, failed_dir)
-            failures.extend([message] if message else [])
-            bar.update()
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            futures = {pool.submit(execute_job, job, failed_dir): job for job in jobs}
-            for future in as_completed(futures):
-                bar.set_postfix_str(futures[future].name)
-                message = future.result()
+    with kernel_template(jobs, failed_dir.parent / "kernel-template.log", warm_kernels) as socket_path:
+        if workers <= 1 or len(jobs) == 1:
+            for job in jobs:
+                bar.set_postfix_str(job.name)
+                message = execute_job(job, failed_dir, socket_path)
                 failures.extend([message] if message else [])
                 bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+                futures = {pool.submit(execute_job, job, failed_dir, socket_path): job for job in jobs}
+                for future in as_completed(futures):
+                    bar.set_postfix_str(futures[future].name)
+                    message = future.result()
+                    failures.extend([message] if message else [])
+                    bar.update()
     bar.close()
     return failures
 

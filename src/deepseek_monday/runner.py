@@ -140,11 +140,13 @@ def _build_dir(root: Path) -> Path:
 
 def execute_chapters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any], root: Path,
                      destination: Path, workers: int = 1, runner_values: Mapping[str, Any] | None = None,
-                     use_cache: bool = True, progress: bool = False) -> tuple[list[Path], list[Path]]:
+                     use_cache: bool = True, progress: bool = False,
+                     warm_kernels: bool = True) -> tuple[list[Path], list[Path]]:
     """Validate, execute the chapters whose key is not cached, and copy them to ``destination``.
 
     Executed notebooks are cached under their key, so any edition with the same inputs
     reuses them. ``use_cache=False`` re-executes everything (and refreshes the cache).
+    ``warm_kernels`` forks kernels from a preloaded template (see :func:`execution.run_jobs`).
     Returns (executed, reused). Nothing in ``destination`` changes unless every chapter
     succeeded.
     """
@@ -163,7 +165,7 @@ def execute_chapters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any]
                 jobs.append(job)
             else:
                 cached[job.name] = hit
-        failures = run_jobs(jobs, root / "_build" / "failed", workers, progress)
+        failures = run_jobs(jobs, root / "_build" / "failed", workers, progress, warm_kernels)
         if failures:
             raise NotebookExecutionError("\n".join(failures))
         destination.mkdir(parents=True, exist_ok=True)
@@ -237,7 +239,8 @@ def build_html(source: Path, target: Path | None = None, force: bool = False) ->
 
 
 def build(overrides: Mapping[str, Any] | None = None, execute: bool = True, root: Path | None = None,
-          workers: int | None = None, use_cache: bool = True, progress: bool = False) -> BuildReport:
+          workers: int | None = None, use_cache: bool = True, progress: bool = False,
+          warm_kernels: bool = True) -> BuildReport:
     """Execute the chapters (unless ``execute`` is false) and build the HTML book.
 
     Overrides that leave the canonical parameters build the canonical edition into
@@ -258,7 +261,8 @@ def build(overrides: Mapping[str, Any] | None = None, execute: bool = True, root
         target = editions.editions_dir(root) / name / "html"
     if execute:
         report.executed, report.reused = execute_chapters(
-            CHAPTERS, overrides, root, source / "book", workers, {"edition": name}, use_cache, progress)
+            CHAPTERS, overrides, root, source / "book", workers, {"edition": name}, use_cache, progress,
+            warm_kernels)
     report.html, report.html_rebuilt = build_html(source, target)
     if name is not None:
         editions.record(root, name, overrides)
