@@ -173,3 +173,19 @@ def test_failed_html_build_leaves_previous_book_untouched(tmp_path: Path) -> Non
     assert "A first edition." in (tmp_path / "_build" / "html" / "intro.html").read_text()
     assert sorted(p.name for p in (tmp_path / "_build").iterdir()) == [".html.sources", "html",
                                                                       "jupyter-book-failed.log"]
+
+
+def test_jobs_start_longest_first_by_recorded_durations(tmp_path: Path) -> None:
+    jobs = [execution.Job(name, tmp_path / f"{name}.ipynb", tmp_path / "out", {}, tmp_path)
+            for name in ("short", "new", "long", "middle")]
+    ordered = execution.longest_first(jobs, {"short": 1.0, "long": 9.5, "middle": 4.0})
+    assert [job.name for job in ordered] == ["new", "long", "middle", "short"]
+
+
+def test_durations_are_recorded_and_an_unreadable_record_is_replaced(project: Path) -> None:
+    record = project / "_build" / "cache" / "durations.json"
+    record.parent.mkdir(parents=True)
+    record.write_text("{not json")
+    execute_chapters((TINY,), {"limit": 2}, project, project / "book")
+    durations = json.loads(record.read_text())
+    assert list(durations) == ["tiny"] and durations["tiny"] > 0

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import sys
+import time
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -153,34 +155,66 @@ def kernel_template(jobs: list[Job], log_path: Path, warm_kernels: bool) -> Iter
             yield ""
 
 
+def longest_first(jobs: list[Job], durations: Mapping[str, float]) -> list[Job]:
+    """Order ``jobs`` by their last known duration, longest first (unknown ones before all).
+
+    With fewer workers than jobs, starting the long notebooks first shortens the run.
+    """
+    return sorted(jobs, key=lambda job: -durations.get(job.name, math.inf))
+
+
+def _read_durations(path: Path | None) -> dict[str, float]:
+    try:
+        durations = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}  # none recorded yet, or unreadable: only the order of the jobs depends on it
+    return {str(k): float(v) for k, v in durations.items()} if isinstance(durations, dict) else {}
+
+
+def _timed_job(job: Job, failed_dir: Path, template_socket: str) -> tuple[str | None, float]:
+    start = time.perf_counter()
+    message = execute_job(job, failed_dir, template_socket)
+    return message, time.perf_counter() - start
+
+
 def run_jobs(jobs: list[Job], failed_dir: Path, workers: int = 1, progress: bool = True,
-             warm_kernels: bool = True) -> list[str]:
+             warm_kernels: bool = True, durations_path: Path | None = None) -> list[str]:
     """Execute ``jobs`` (in a process pool when ``workers`` > 1); return the failure messages.
 
     With ``warm_kernels``, kernels are forked from a template that has done the notebooks'
     imports once (see :mod:`deepseek_monday.kernel_template`); otherwise each is spawned.
+    Jobs start longest first by the durations recorded in ``durations_path``, which is
+    then updated.
     """
     if not jobs:
         return []
     ensure_kernel()
+    durations = _read_durations(durations_path)
+    jobs = longest_first(jobs, durations)
     failures: list[str] = []
     bar = tqdm(total=len(jobs), desc="executing notebooks", unit="notebook", disable=not progress)
+
+    def record(job: Job, message: str | None, seconds: float) -> None:
+        failures.extend([message] if message else [])
+        durations[job.name] = round(seconds, 2)
+        bar.set_postfix_str(job.name)
+        bar.update()
+
     with kernel_template(jobs, failed_dir.parent / "kernel-template.log", warm_kernels) as socket_path:
         if workers <= 1 or len(jobs) == 1:
             for job in jobs:
-                bar.set_postfix_str(job.name)
-                message = execute_job(job, failed_dir, socket_path)
-                failures.extend([message] if message else [])
-                bar.update()
+                record(job, *_timed_job(job, failed_dir, socket_path))
         else:
             with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-                futures = {pool.submit(execute_job, job, failed_dir, socket_path): job for job in jobs}
+                futures = {pool.submit(_timed_job, job, failed_dir, socket_path): job for job in jobs}
                 for future in as_completed(futures):
-                    bar.set_postfix_str(futures[future].name)
-                    message = future.result()
-                    failures.extend([message] if message else [])
-                    bar.update()
+                    record(futures[future], *future.result())
     bar.close()
+    if durations_path is not None:
+        durations_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = durations_path.with_suffix(f".tmp-{os.getpid()}")
+        temporary.write_text(json.dumps(durations, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, durations_path)
     return failures
 
 

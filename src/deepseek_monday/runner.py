@@ -165,7 +165,8 @@ def execute_chapters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any]
                 jobs.append(job)
             else:
                 cached[job.name] = hit
-        failures = run_jobs(jobs, root / "_build" / "failed", workers, progress, warm_kernels)
+        failures = run_jobs(jobs, root / "_build" / "failed", workers, progress, warm_kernels,
+                            durations_path=_build_dir(root) / "cache" / "durations.json")
         if failures:
             raise NotebookExecutionError("\n".join(failures))
         destination.mkdir(parents=True, exist_ok=True)
