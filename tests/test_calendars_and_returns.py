@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import requires_real_data
+from conftest import manifest_row, requires_real_data, write_manifest, write_price_file
 
 from deepseek_monday.calendars import check_trading_day, sessions
 from deepseek_monday.errors import ParameterError
+from deepseek_monday.paths import DATA_ENV_VAR
+from deepseek_monday.prices import load_snapshot, price_panel
 from deepseek_monday.returns import daily_returns, returns_from_prices
 
 
@@ -73,3 +77,42 @@ def test_real_returns_on_own_exchange_days() -> None:
     assert not np.isnan(returns.loc["2025-01-26", "BTC-USD"])
     # The first NVDA return after the holiday spans one session (Fri 17 -> Tue 21).
     assert not np.isnan(returns.loc["2025-01-21", "NVDA"])
+
+
+def test_panels_hold_the_dates_of_the_symbols_asked_for_and_are_copies(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cache: Path) -> None:
+    # SYNTHETIC: a stock on NYSE sessions (2025-01-20 is a US holiday) and Bitcoin every day.
+    stock_dates = ["2025-01-16", "2025-01-17", "2025-01-21"]
+    coin_dates = ["2025-01-17", "2025-01-18", "2025-01-19", "2025-01-20", "2025-01-21"]
+    directory = tmp_path / "market-data"
+    write_price_file(directory, "NVDA", stock_dates, [100.0, 110.0, 99.0])
+    write_price_file(directory, "BTC-USD", coin_dates, [1.0, 2.0, 3.0, 4.0, 5.0], column="close")
+    write_manifest(directory, [manifest_row("NVDA", stock_dates),
+                               manifest_row("BTC-USD", coin_dates, adjusted="no (n/a)")])
+    monkeypatch.setenv(DATA_ENV_VAR, str(directory))
+
+    stock = daily_returns(["NVDA"])
+    assert list(stock.index) == list(pd.to_datetime(stock_dates))
+    both = daily_returns(["NVDA", "BTC-USD"])
+    assert len(both.index) == 6 and np.isnan(both.loc["2025-01-18", "NVDA"])
+    assert both.loc["2025-01-21", "NVDA"] == pytest.approx(-0.10)  # across the holiday: one session
+    assert list(price_panel(["BTC-USD"]).index) == list(pd.to_datetime(coin_dates))
+
+    stock.iloc[1, 0] = 99.0
+    panel = price_panel(["NVDA"])
+    panel.iloc[0, 0] = -1.0
+    assert daily_returns(["NVDA"]).iloc[1, 0] == pytest.approx(0.10)  # computed once, handed out as copies
+    assert price_panel(["NVDA"]).iloc[0, 0] == 100.0
+
+
+def test_a_derived_table_is_computed_once_per_key(synthetic_snapshot: Path) -> None:
+    snapshot = load_snapshot()
+    calls = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert snapshot.derived("a", compute) == 1
+    assert snapshot.derived("a", compute) == 1
+    assert snapshot.derived("b", compute) == 2

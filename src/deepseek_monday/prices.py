@@ -32,9 +32,11 @@ import logging
 import os
 import re
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -65,6 +67,7 @@ _OVERRIDDEN_COLUMNS = ["first_date", "last_date", "rows", "adjusted", "source_re
                        "source_commit", "validated", "notes"]
 # Splicing: the refreshed/snapshot ratio is measured on the first SPLICE_WINDOW shared days
 # (at least MIN_SPLICE_OVERLAP) and may vary by at most SPLICE_TOLERANCE around its median.
+T = TypeVar("T")
 MIN_SPLICE_OVERLAP = 5
 SPLICE_WINDOW = 10
 SPLICE_TOLERANCE = 0.01
@@ -87,10 +90,20 @@ class Snapshot:
     prices: pd.DataFrame
     quality_notes: pd.DataFrame
     refreshed_directory: Path | None = None
+    _derived: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def symbols(self) -> list[str]:
         """Return the symbols in manifest order."""
         return list(self.manifest.index)
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Return a table derived from this snapshot, computed on first use under ``key``.
+
+        The stored table is shared: callers hand out copies, never the table itself.
+        """
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]
 
 
 def price_column(adjusted: str) -> str:
@@ -524,9 +537,13 @@ def price_panel(symbols: list[str] | None = None,
     unknown = [s for s in symbols if s not in snapshot.manifest.index]
     if unknown:
         raise DataValidationError(f"no price file for {unknown} in {snapshot.directory}")
-    prices = snapshot.prices
-    rows = prices[prices["symbol"].isin(symbols)]
-    panel = rows.pivot(index="date", columns="symbol", values="price")
-    panel = panel.reindex(columns=symbols)
+    panel = snapshot.derived("price panel", lambda: _wide_prices(snapshot)).loc[:, symbols]
+    return panel.loc[panel.notna().any(axis=1)]  # the dates where one of the symbols has a row
+
+
+def _wide_prices(snapshot: Snapshot) -> pd.DataFrame:
+    """Every symbol's price, wide: dates x symbols in manifest order."""
+    panel = snapshot.prices.pivot(index="date", columns="symbol", values="price")
+    panel = panel.reindex(columns=snapshot.symbols())
     panel.columns = pd.Index([str(c) for c in panel.columns], name="symbol")
     return panel

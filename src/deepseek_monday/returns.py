@@ -17,7 +17,7 @@ import pandas as pd
 
 from deepseek_monday.calendars import sessions
 from deepseek_monday.errors import ParameterError
-from deepseek_monday.prices import price_panel
+from deepseek_monday.prices import load_snapshot, price_panel
 from deepseek_monday.universe import load_universe
 
 RETURN_KINDS = ("simple", "log")
@@ -51,14 +51,26 @@ def returns_from_prices(prices: pd.Series, calendar_sessions: pd.DatetimeIndex |
 
 def daily_returns(symbols: list[str] | None = None, kind: str = "simple",
                   data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    """Return daily returns, wide (dates x symbols), NaN where a symbol had no session."""
+    """Return daily returns, wide (dates x symbols), NaN where a symbol had no session.
+
+    Rows are the dates where one of ``symbols`` has a price. Every symbol's returns are
+    computed once per snapshot, kind and calendar assignment, and copied out.
+    """
     panel = price_panel(symbols, data_dir)
     universe = load_universe()
-    columns = {}
-    for symbol in panel.columns:
-        calendar = universe.at[symbol, "calendar"] if symbol in universe.index else None
-        columns[symbol] = returns_from_prices(panel[symbol],
-                                              sessions(calendar) if calendar else None, kind)
+    calendars = {symbol: universe.at[symbol, "calendar"] if symbol in universe.index else ""
+                 for symbol in load_snapshot(data_dir).symbols()}
+    key = ("daily returns", kind, tuple(calendars.items()))
+    every = load_snapshot(data_dir).derived(key, lambda: _returns_of_every_symbol(data_dir, kind, calendars))
+    return every.loc[panel.index, list(panel.columns)]
+
+
+def _returns_of_every_symbol(data_dir: str | os.PathLike[str] | None, kind: str,
+                             calendars: dict[str, str]) -> pd.DataFrame:
+    panel = price_panel(None, data_dir)
+    columns = {symbol: returns_from_prices(panel[symbol], sessions(calendars[symbol]) if calendars[symbol] else None,
+                                           kind)
+               for symbol in panel.columns}
     result = pd.DataFrame(columns, index=panel.index)
     result.columns.name = "symbol"
     return result
