@@ -65,8 +65,9 @@ def test_rank_text_names_missing_data() -> None:
     ("kwargs", "message"),
     [
         ({"shock_days": "2025-01-27"}, "shock_days: '2025-01-27' is not a list of dates"),
-        ({"shock_days": []}, "shock_days: the list is empty"),
-        ({"shock_days": ["2025-01-27"]}, "has 1 day; a comparison needs at least 2"),
+        ({"shock_days": []}, r"shock_days: \[\] with event_date 2025-01-27 make 1 day; a comparison needs at "
+                             "least 2"),
+        ({"shock_days": ["2025-01-27"]}, "make 1 day; a comparison needs at least 2"),
         ({"shock_days": ["2025-01-27", "2025-01-26"]},
          r"shock_days\[1\]: Sun 2025-01-26 is not a trading day of XNYS .*"
          r"before: Fri 2025-01-24, after: Mon 2025-01-27"),
@@ -75,9 +76,8 @@ def test_rank_text_names_missing_data() -> None:
         ({"shock_days": ["1987-10-19", "2025-01-27"]}, r"shock_days\[0\]: 1987-10-19 is outside the data"),
         ({"shock_days": ["1993-01-29", "2025-01-27"]}, "leaves only 0 trading days of data before it"),
         ({"shock_days": ["2025-01-27", "2024-08-05", "2025-01-27"]}, r"listed more than once: \['2025-01-27'\]"),
-        ({"shock_days": ["2024-08-05", "2025-04-04"]}, r"highlight: 2025-01-27 is not one of shock_days"),
-        ({"shock_days": ["2024-08-05", "2025-01-27"], "highlight": "2025-01-25"},
-         "highlight: Sat 2025-01-25 is not a trading day"),
+        ({"shock_days": ["2024-08-05", "2025-01-27"], "event_date": "2025-01-25"},
+         "event_date: Sat 2025-01-25 is not a trading day"),
         ({"market": "XLON"}, "market: 'XLON' is not supported"),
     ],
 )
@@ -93,6 +93,13 @@ def test_parameters_default_and_order() -> None:
     assert params.highlight == DAY
     shuffled = ce.CrossEventParameters.validate(("2025-04-04", "2024-08-05"), "2025-04-04")
     assert shuffled.shock_days == (pd.Timestamp("2024-08-05"), pd.Timestamp("2025-04-04"))
+
+
+@requires_real_data
+def test_an_event_date_not_listed_joins_the_shock_days() -> None:
+    params = ce.CrossEventParameters.validate(("2024-08-05", "2025-04-04"), "2025-01-27")
+    assert params.highlight == DAY
+    assert params.shock_days == tuple(pd.to_datetime(["2024-08-05", "2025-01-27", "2025-04-04"]))
 
 
 # --- Measures on the real snapshot ----------------------------------------------------------

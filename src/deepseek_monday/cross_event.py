@@ -23,7 +23,7 @@ from deepseek_monday.universe import GROUPS, load_universe
 
 DEFAULT_SHOCK_DAYS = ("2000-04-14", "2008-10-15", "2020-03-16", "2024-08-05", "2025-01-27", "2025-04-03",
                       "2025-04-04")
-DEFAULT_HIGHLIGHT = "2025-01-27"
+DEFAULT_EVENT_DATE = "2025-01-27"
 MIN_SHOCK_DAYS = 2
 # Series whose every daily return is ranked (full history in the snapshot).
 HISTORY_SERIES: dict[str, str] = {"GSPC": "S&P 500", "IXIC": "Nasdaq Composite", "SMH": "SMH, chip proxy"}
@@ -62,33 +62,35 @@ MEASURES: dict[str, Measure] = {
 
 @dataclass(frozen=True)
 class CrossEventParameters:
-    """Validated parameters of the cross-event chapter (days in chronological order)."""
+    """Validated parameters of the cross-event chapter (days in chronological order).
+
+    ``highlight`` is the event date: the day ranked among the shock days, which include it.
+    """
 
     shock_days: tuple[pd.Timestamp, ...]
     highlight: pd.Timestamp
     market: str
 
     @classmethod
-    def validate(cls, shock_days: object = DEFAULT_SHOCK_DAYS, highlight: object = DEFAULT_HIGHLIGHT,
+    def validate(cls, shock_days: object = DEFAULT_SHOCK_DAYS, event_date: object = DEFAULT_EVENT_DATE,
                  market: str = "XNYS") -> CrossEventParameters:
-        """Check every parameter and return them typed; raise ParameterError otherwise."""
+        """Check every parameter and return them typed; raise ParameterError otherwise.
+
+        An ``event_date`` that is not among ``shock_days`` joins them.
+        """
         if isinstance(shock_days, str) or not isinstance(shock_days, list | tuple):
             raise ParameterError(f"shock_days: {shock_days!r} is not a list of dates (use [\"YYYY-MM-DD\", ...])")
-        if not shock_days:
-            raise ParameterError(f"shock_days: the list is empty; give at least {MIN_SHOCK_DAYS} trading days")
-        if len(shock_days) < MIN_SHOCK_DAYS:
-            raise ParameterError(f"shock_days: {list(shock_days)} has {len(shock_days)} day; a comparison needs "
-                                 f"at least {MIN_SHOCK_DAYS}")
         # One previous session is needed for a return on the day itself.
         days = [check_event_date(day, market, before=1, parameter=f"shock_days[{i}]")
                 for i, day in enumerate(shock_days)]
         repeated = sorted({day for day in days if days.count(day) > 1})
         if repeated:
             raise ParameterError(f"shock_days: listed more than once: {[f'{d:%Y-%m-%d}' for d in repeated]}")
-        chosen = check_event_date(highlight, market, before=1, parameter="highlight")
-        if chosen not in days:
-            raise ParameterError(f"highlight: {chosen:%Y-%m-%d} is not one of shock_days "
-                                 f"{[f'{d:%Y-%m-%d}' for d in sorted(days)]}")
+        chosen = check_event_date(event_date, market, before=1, parameter="event_date")
+        days = days if chosen in days else [*days, chosen]
+        if len(days) < MIN_SHOCK_DAYS:
+            raise ParameterError(f"shock_days: {list(shock_days)} with event_date {chosen:%Y-%m-%d} make "
+                                 f"{len(days)} day; a comparison needs at least {MIN_SHOCK_DAYS}")
         return cls(tuple(sorted(days)), chosen, market)
 
 
