@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import requires_real_data
 
-from deepseek_monday import saas
+from deepseek_monday import saas, saas_figures
 from deepseek_monday.claims import get_measure, load_claims
 from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.eventstudy import run_event_study
@@ -284,3 +284,16 @@ def test_claims_table_is_the_ledgers_for_this_chapter() -> None:
     numbers = saas.claim_values(frame)
     assert numbers["n_claims"] == len(table)
     assert numbers["claim_002_15_verdict"] == table.at["002-15", "verdict"]
+
+
+def test_close_events_share_one_label_and_neighbouring_labels_alternate_rows() -> None:
+    positions = [0.10, 0.105, 0.11, 0.125, 0.30, 0.31, 0.335, 0.90]
+    numbers = [1, 2, 3, 4, 5, 6, 7, 8]
+    assert saas_figures.event_label_groups(positions, numbers, gap=0.02) == [
+        (pytest.approx(0.105), "1-3", 0),   # 0.125 is 0.025 after the group's first event: a new group
+        (0.125, "4", 1),                     # closer than 2 x gap to the previous label: other row
+        (pytest.approx(0.305), "5-6", 0),
+        (0.335, "7", 1),
+        (0.90, "8", 0),
+    ]
+    assert saas_figures.event_label_groups([0.5, 0.51], [3, 7]) == [(pytest.approx(0.505), "3, 7", 0)]

@@ -158,14 +158,48 @@ def _line_styles(columns: list[str]) -> dict[str, tuple[str, str, float]]:
     return {c: styles.get(c, ("0.5", "-.", 1.2)) for c in columns}
 
 
+# Events closer than this share of the x axis are labelled together ("5-9"); labels of
+# neighbouring groups closer than twice that alternate between two rows.
+EVENT_LABEL_GAP = 0.02
+
+
+def event_label_groups(positions: list[float], numbers: list[int],
+                       gap: float = EVENT_LABEL_GAP) -> list[tuple[float, str, int]]:
+    """Group event numbers whose x positions (axis fractions, ascending) lie within ``gap``.
+
+    Returns (position, label, row) per group: the group's mean position, its numbers
+    ("3" or "5-9", or "5, 7" if not consecutive) and a row (0 or 1) so that neighbouring
+    labels closer than ``2 * gap`` do not share a row.
+    """
+    groups: list[list[int]] = []
+    for index, position in enumerate(positions):
+        if groups and position - positions[groups[-1][0]] < gap:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    labelled: list[tuple[float, str, int]] = []
+    for members in groups:
+        chosen = [numbers[i] for i in members]
+        consecutive = chosen == list(range(chosen[0], chosen[0] + len(chosen)))
+        label = (str(chosen[0]) if len(chosen) == 1
+                 else f"{chosen[0]}-{chosen[-1]}" if consecutive else ", ".join(map(str, chosen)))
+        position = float(np.mean([positions[i] for i in members]))
+        row = 1 - labelled[-1][2] if labelled and position - labelled[-1][0] < 2 * gap else 0
+        labelled.append((position, label, row))
+    return labelled
+
+
 def _mark_events(ax, events: pd.DataFrame, with_numbers: bool) -> None:
-    top = ax.get_ylim()[1]
-    for number, row in events.iterrows():
+    for _, row in events.iterrows():
         ax.axvline(row["date"], color="0.55", linewidth=0.6, linestyle=":", zorder=0)
-        if with_numbers:
-            ax.annotate(str(number), (row["date"], top), xytext=(0, 2 + 9 * ((number - 1) % 3)),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=7, color="0.3",
-                        annotation_clip=False)
+    if not with_numbers or events.empty:
+        return
+    left, right = ax.get_xlim()
+    positions = [(mdates.date2num(date) - left) / (right - left) for date in events["date"]]
+    for position, label, row in event_label_groups(positions, [int(n) for n in events.index]):
+        ax.annotate(label, (position, 1.0), xycoords="axes fraction", xytext=(0, 2 + 9 * row),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=7, color="0.3",
+                    annotation_clip=False)
 
 
 def after_shock_figure(paths: pd.DataFrame, relative: pd.DataFrame, events: pd.DataFrame,

@@ -13,10 +13,10 @@ from deepseek_monday.universe import GROUPS
 
 STYLE_FILE = Path(__file__).with_name("deepseek_monday.mplstyle")
 # One colour per group, stable across every chapter: seaborn's colour-blind-safe palette
-# (ten colours) plus near-black for the eleventh group.
-GROUP_PALETTE: dict[str, str] = dict(
-    zip(GROUPS, [*sns.color_palette("colorblind", 10).as_hex(), "#222222"], strict=True)
-)
+# (ten colours) plus near-black. Benchmarks, drawn as lines in most charts, take the
+# near-black; the palette's pale yellow, hard to see as a line on white, goes to FX.
+_COLOURS = sns.color_palette("colorblind", 10).as_hex()
+GROUP_PALETTE: dict[str, str] = dict(zip(GROUPS, [*_COLOURS[:8], "#222222", _COLOURS[9], _COLOURS[8]], strict=True))
 SNAPSHOT_SOURCE = ("Yahoo Finance daily prices (adjusted closes for stocks and ETFs, closes for "
                    "indices) from the project's market-data snapshot")
 
