@@ -21,7 +21,7 @@ The draws come from ``numpy.random.default_rng`` seeded with ``seed``: determini
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,18 +66,43 @@ def _intervals(estimate: np.ndarray, errors: np.ndarray, scale: np.ndarray | flo
     if window_errors is None:
         window_errors = np.arange(errors.shape[1])
     low, high = _order_statistics(n_boot, level)
-    ordered = np.partition(errors, [low, high], axis=-1)
+    ordered = np.sort(errors, axis=-1)  # faster than partitioning around two order statistics
     q_low = ordered[:, window_errors, low] * scale
     q_high = ordered[:, window_errors, high] * scale
     with np.errstate(invalid="ignore", divide="ignore"):
         threshold = (estimate / scale).astype(errors.dtype)
-    count_ge = np.stack([(errors[:, window, :] >= threshold[:, [w]]).sum(axis=-1)
-                         for w, window in enumerate(window_errors)], axis=1)
+    count_ge = _count_at_least(ordered, window_errors, threshold)
     p = np.minimum(1.0, 2.0 * (np.minimum(count_ge, n_boot - count_ge) + 1) / (n_boot + 1))
     valid = np.isfinite(estimate) & np.isfinite(q_low) & np.isfinite(q_high)
     return BootstrapIntervals(np.where(valid, estimate - q_high, np.nan),
                               np.where(valid, estimate - q_low, np.nan),
                               np.where(valid, p, np.nan))
+
+
+def _count_at_least(ordered: np.ndarray, window_errors: np.ndarray,
+                    threshold: np.ndarray) -> np.ndarray:
+    """How many of ``ordered[r, window_errors[w], :]`` (sorted, NaN last) are >= ``threshold[r, w]``.
+
+    Binary searches, vectorised over (r, w): log2(B) small gathers instead of a pass over
+    every draw.
+    """
+    rows = np.arange(ordered.shape[0])[:, None]
+    n_boot = ordered.shape[-1]
+
+    def prefix_length(holds: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """Length of the prefix of each searched row where ``holds(value)`` is True."""
+        lo, hi = np.zeros(threshold.shape, dtype=np.intp), np.full(threshold.shape, n_boot)
+        for _ in range(int(n_boot).bit_length()):
+            mid = (lo + hi) // 2
+            value = ordered[rows, window_errors, np.minimum(mid, n_boot - 1)]
+            true = holds(value) & (lo < hi)
+            lo, hi = np.where(true, mid + 1, lo), np.where(true | (lo >= hi), hi, mid)
+        return lo
+
+    with np.errstate(invalid="ignore"):
+        below = prefix_length(lambda value: value < threshold)
+    not_nan = prefix_length(lambda value: ~np.isnan(value))
+    return np.where(np.isnan(threshold), 0, not_nan - below)
 
 
 def residual_bootstrap(
@@ -132,18 +157,23 @@ def residual_bootstrap(
     for count in np.unique(n):
         if count < 2:
             continue
-        positions = (uniforms * count).astype(np.int64).ravel()
+        positions = (uniforms * count).astype(np.int64)
         members = by_count[n[by_count] == count]
         for start in range(0, members.size, block):  # bounded memory; not a loop per pair
             rows = members[start:start + block]
-            draws = compact[rows][:, positions].reshape(rows.size, *uniforms.shape)
-            sums = _running_sums(draws, unique_lengths)  # (pairs, distinct lengths, B)
+            sums = _running_sums(compact[rows], positions, unique_lengths)  # (pairs, lengths, B)
             part = _intervals(estimate[rows], sums, ratio[rows], level, window_length)
             firm.lower[rows], firm.upper[rows], firm.p_value[rows] = (
                 part.lower, part.upper, part.p_value)
-            weight = np.where(valid_car[rows], ratio[rows], 0.0)[:, :, None]
-            errors = sums[:, window_length, :] * weight  # (pairs, W, B)
-            cell_sums += membership[:, rows] @ errors.reshape(rows.size, -1)
+            # Each cell's sum of its firms' errors (sums scaled by ratio), one window at a time:
+            # the membership columns are scaled instead of the (pairs, B) draws.
+            weight = np.where(valid_car[rows], ratio[rows], 0.0)
+            members_of = membership[:, rows]
+            per_pair = np.diff(members_of.indptr)
+            for w, length in enumerate(window_length):
+                scaled = sparse.csc_matrix((members_of.data * np.repeat(weight[:, w], per_pair),
+                                            members_of.indices, members_of.indptr), members_of.shape)
+                cell_sums[:, w * n_boot:(w + 1) * n_boot] += scaled @ sums[:, length, :]
     counts = membership @ valid_car.astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         cell_errors = cell_sums.reshape(n_cells, n_windows, n_boot) / counts[:, :, None]
@@ -151,11 +181,14 @@ def residual_bootstrap(
     return firm, _intervals(caar, cell_errors, 1.0, level)
 
 
-def _running_sums(draws: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Sums of the first L draws (pairs, days, B) for each L in ``lengths`` (ascending)."""
-    sums = np.empty((draws.shape[0], lengths.size, draws.shape[2]), dtype=draws.dtype)
-    running = np.zeros((draws.shape[0], draws.shape[2]), dtype=draws.dtype)
+def _running_sums(residuals: np.ndarray, positions: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Sums of the first L draws (pairs, distinct L, B) for each L in ``lengths`` (ascending).
+
+    Day d draws ``residuals[:, positions[d]]`` (positions: days x B), one day at a time.
+    """
+    sums = np.empty((residuals.shape[0], lengths.size, positions.shape[1]), dtype=residuals.dtype)
+    running = np.zeros((residuals.shape[0], positions.shape[1]), dtype=residuals.dtype)
     for day in range(int(lengths.max())):  # a handful of days, vectorised over pairs x draws
-        running += draws[:, day, :]
+        running += residuals[:, positions[day]]
         sums[:, lengths == day + 1, :] = running[:, None, :]
     return sums

@@ -41,16 +41,24 @@ def window_sums(panel: EventPanel, fit: ModelFit, windows: tuple[Window, ...],
     shape = (panel.n_pairs, len(windows))
     car, variance, bhar = np.empty(shape), np.empty(shape), np.empty(shape)
     n_days, n_missing = np.empty(shape, dtype=int), np.empty(shape, dtype=int)
+    # Every window's days are copied once, column-major (so each window's sums and
+    # products run day after day); a window is then a slice of these columns.
+    days = panel.day_mask((min(w[0] for w in windows), max(w[1] for w in windows)))
+    first_day = panel.rel_days[days][0]
+    returns = np.asfortranarray(panel.y[:, days])
+    expected_returns = np.asfortranarray(fit.expected_on(days))
+    ar = returns - expected_returns  # = fit.ar_on(days)
+    missing_day = ~np.isfinite(ar)
+    firm = 1.0 + to_simple(returns, return_kind)
+    expected = 1.0 + to_simple(expected_returns, return_kind)
     for j, window in enumerate(windows):  # a handful of windows, vectorised over pairs
-        days = panel.day_mask(window)
-        ar = fit.ar[:, days]
-        missing = (~np.isfinite(ar)).sum(axis=1)
+        span = slice(window[0] - first_day, window[1] - first_day + 1)
+        missing = missing_day[:, span].sum(axis=1)
         complete = missing == 0
-        car[:, j] = np.where(complete, ar.sum(axis=1), np.nan)
-        variance[:, j] = np.where(complete, fit.window_variance(days), np.nan)
-        firm = (1.0 + to_simple(panel.y[:, days], return_kind)).prod(axis=1)
-        expected = (1.0 + to_simple(fit.expected[:, days], return_kind)).prod(axis=1)
-        bhar[:, j] = np.where(complete, firm - expected, np.nan)
-        n_days[:, j] = days.sum()
+        car[:, j] = np.where(complete, ar[:, span].sum(axis=1), np.nan)
+        variance[:, j] = np.where(complete, fit.window_variance(panel.day_mask(window)), np.nan)
+        bhar[:, j] = np.where(complete, firm[:, span].prod(axis=1) - expected[:, span].prod(axis=1),
+                              np.nan)
+        n_days[:, j] = span.stop - span.start
         n_missing[:, j] = missing
     return WindowSums(windows, car, variance, bhar, n_days, n_missing)

@@ -9,8 +9,9 @@ tests (:mod:`.parametric`, :mod:`.nonparametric`) and bootstrap intervals
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -52,7 +53,8 @@ TESTS = (
 class EventStudyResult:
     """Tidy results of :func:`run_event_study` (plus the arrays behind them).
 
-    - ``abnormal_returns``: one row per symbol, event and event-window day.
+    - ``abnormal_returns``: one row per symbol, event and event-window day (built on
+      first access, from ``panel`` and ``fit``).
     - ``car``: one row per symbol, event and window (CAR, BHAR, single-firm t, bootstrap).
     - ``caar``: one row per group, event and window with every cross-sectional test.
     - ``tests``: the same tests in long form (one row per test).
@@ -60,7 +62,6 @@ class EventStudyResult:
     - ``exclusions``: symbol, event_date, reason for every pair not studied.
     """
 
-    abnormal_returns: pd.DataFrame
     car: pd.DataFrame
     caar: pd.DataFrame
     tests: pd.DataFrame
@@ -72,6 +73,10 @@ class EventStudyResult:
     sums: WindowSums = field(repr=False)
     cells: pd.DataFrame = field(repr=False)
     membership: pd.DataFrame = field(repr=False)
+
+    @cached_property
+    def abnormal_returns(self) -> pd.DataFrame:
+        return abnormal_return_table(self.panel, self.fit)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -169,20 +174,22 @@ def resolve_pairs(
             symbols = [s for s in candidates if s not in used]
         elif isinstance(symbols, str):
             symbols = [symbols]
+        symbols = list(dict.fromkeys(symbols))  # every (symbol, date) pair once
         unique_dates = dates.unique()
         pairs = pd.DataFrame({"symbol": np.tile(np.asarray(symbols, dtype=object),
                                                 len(unique_dates)),
                               "event_date": unique_dates.repeat(len(symbols))})
     if pairs.empty:
         raise ParameterError("events: no (symbol, event date) pair to study")
-    pairs = pairs.drop_duplicates().reset_index(drop=True)
-    pair_symbols = pairs["symbol"].astype(str).tolist()
-    unique_symbols = list(dict.fromkeys(pair_symbols))
+    if isinstance(events, pd.DataFrame):
+        pairs = pairs.drop_duplicates().reset_index(drop=True)
+    symbol_code, unique_symbols = pd.factorize(pairs["symbol"].astype(str))
+    unique_symbols = unique_symbols.tolist()
     for name in regressors:
         mapping = _per_symbol(overrides[name], unique_symbols, universe, name, name)
-        pairs[name] = mapping.reindex(pair_symbols).to_numpy()
+        pairs[name] = mapping.to_numpy()[symbol_code]
     group_map = _per_symbol(groups, unique_symbols, universe, "group", "groups", UNGROUPED)
-    pairs["group"] = group_map.reindex(pair_symbols).to_numpy()
+    pairs["group"] = group_map.to_numpy()[symbol_code]
     return pairs
 
 
@@ -215,14 +222,21 @@ def build_cells(pairs: pd.DataFrame, pooled_group: str | None) -> tuple[pd.DataF
     With ``pooled_group`` and more than one group, every pair is also a member of the
     pooled cell ``(pooled_group, event_date)``.
     """
-    keys = pairs[["group", "event_date"]].assign(pair=np.arange(len(pairs)))
-    if pooled_group is not None and pairs["group"].nunique() > 1:
-        keys = pd.concat([keys, keys.assign(group=pooled_group)], ignore_index=True)
-    cells = keys[["group", "event_date"]].drop_duplicates().reset_index(drop=True)
-    cells["cell"] = np.arange(len(cells))
-    membership = keys.merge(cells, on=["group", "event_date"])[["pair", "cell"]]
-    membership = membership.sort_values(["cell", "pair"], kind="stable").reset_index(drop=True)
-    return cells.drop(columns="cell"), membership
+    group = pairs["group"].to_numpy(dtype=object)
+    event_date = pairs["event_date"].to_numpy()
+    pair = np.arange(len(pairs))
+    if pooled_group is not None and pd.unique(group).size > 1:
+        group = np.concatenate([group, np.full(len(pairs), pooled_group, dtype=object)])
+        event_date, pair = np.tile(event_date, 2), np.tile(pair, 2)
+    # Cells are numbered in order of first appearance.
+    group_code, _ = pd.factorize(group, use_na_sentinel=False)
+    date_code, dates = pd.factorize(event_date, use_na_sentinel=False)
+    cell, _ = pd.factorize(group_code * len(dates) + date_code)
+    first_seen = np.unique(cell, return_index=True)[1]
+    cells = pd.DataFrame({"group": group[first_seen], "event_date": event_date[first_seen]})
+    order = np.lexsort((pair, cell))
+    membership = pd.DataFrame({"pair": pair[order], "cell": cell[order]})
+    return cells, membership
 
 
 def cross_sections(values: np.ndarray, membership: pd.DataFrame, n_cells: int) -> np.ndarray:
@@ -245,15 +259,44 @@ def membership_matrix(membership: pd.DataFrame, n_cells: int, n_pairs: int) -> s
 
 def residual_correlation_by_cell(panel: EventPanel, fit: ModelFit, membership: pd.DataFrame,
                                  n_cells: int) -> np.ndarray:
-    """Average pairwise correlation of estimation residuals within each cell, by date."""
+    """Average pairwise correlation of estimation residuals within each cell, by date.
+
+    Cells whose firms all have complete residuals on the same contiguous rows (the usual
+    case) are done together, with the O(N T) formula of
+    :func:`parametric.average_cross_correlation`; the others one cell at a time.
+    """
     r_bar = np.full(n_cells, np.nan)
-    est = panel.estimation_days
-    residuals = np.where(panel.estimation_mask, fit.ar, np.nan)[:, est]
-    est_rows = panel.rows[:, est]
-    for cell, pairs in membership.groupby("cell")["pair"]:  # one small matrix per cell
-        idx = pairs.to_numpy()
-        if idx.size < 2:
-            continue
+    est = panel.day_slice(panel.estimation_window)
+    residuals = np.where(panel.estimation_mask[:, est], fit.ar[:, est], np.nan)
+    n_dates = residuals.shape[1]
+    first_last = panel.rows_at(np.arange(est.start, est.stop)[[0, -1]])
+    cell, pair = membership["cell"].to_numpy(), membership["pair"].to_numpy()
+    counts = np.bincount(cell, minlength=n_cells)
+
+    with np.errstate(invalid="ignore"):  # NaN where a residual is missing
+        centred = residuals - residuals.sum(axis=1, keepdims=True) / n_dates
+        sd = np.sqrt((centred * centred).sum(axis=1) / (n_dates - 1))  # residuals.std(ddof=1)
+    # Complete: no missing residual, nonzero sd, rows without gaps. A cell whose members are
+    # all complete and start on the same row has one set of dates for all of them.
+    complete = (sd > 0) & (first_last[:, 1] - first_last[:, 0] == n_dates - 1)
+    first_row = np.where(complete, first_last[:, 0], -1)[pair]
+    lowest, highest = np.full(n_cells, np.iinfo(np.int64).max), np.full(n_cells, -1)
+    np.minimum.at(lowest, cell, first_row)
+    np.maximum.at(highest, cell, first_row)
+    together = ((counts >= 2) & (lowest == highest) & (lowest >= 0)
+                & (n_dates >= max(parametric.MIN_OVERLAP, 2)))
+    if together.any():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = np.divide(centred, sd[:, None], out=centred)  # used only for the firms of these cells
+        summed = membership_matrix(membership, n_cells, panel.n_pairs)[np.flatnonzero(together)] @ z
+        n = counts[together]
+        r_bar[together] = ((summed**2).sum(axis=1) / (n_dates - 1) - n) / (n * (n - 1))
+
+    bounds = np.cumsum(counts) - counts
+    others = np.flatnonzero(~together & (counts >= 2))
+    est_rows = panel.rows_at(est) if others.size else None
+    for one in others:  # one small matrix per cell
+        idx = pair[bounds[one]:bounds[one] + counts[one]]
         rows, resid = est_rows[idx], residuals[idx]
         if (rows == rows[0]).all():  # same dates for every firm: columns are already aligned
             by_date = resid.T
@@ -262,11 +305,16 @@ def residual_correlation_by_cell(panel: EventPanel, fit: ModelFit, membership: p
             dates, where = np.unique(rows[valid], return_inverse=True)
             by_date = np.full((dates.size, idx.size), np.nan)
             by_date[where, np.nonzero(valid)[0]] = resid[valid]
-        r_bar[cell] = parametric.average_cross_correlation(by_date)
+        r_bar[one] = parametric.average_cross_correlation(by_date)
     return r_bar
 
 
 # --------------------------------------------------------------------------- tables
+
+
+def _table(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A DataFrame over freshly made 1-D arrays, not copied (nothing else refers to them)."""
+    return pd.DataFrame(columns, copy=False)
 
 
 def _repeat(frame: pd.DataFrame, columns: list[str], times: int) -> dict[str, np.ndarray]:
@@ -277,9 +325,10 @@ def abnormal_return_table(panel: EventPanel, fit: ModelFit) -> pd.DataFrame:
     """Tidy AR table on the event-window days: one row per symbol, event and day."""
     days = panel.event_days
     n_days = int(days.sum())
-    rows = panel.rows[:, days]
+    rows = panel.rows_at(days)
     ar_se = np.sqrt(fit.sigma2[:, None] * fit.forecast_factor(days))
-    test = parametric.single_firm_t(fit.ar[:, days], ar_se**2, fit.df[:, None])
+    ar = fit.ar_on(days)
+    test = parametric.single_firm_t(ar, ar_se**2, fit.df[:, None])
     data = _repeat(panel.pairs, ["symbol", "event_date", "group"], n_days)
     data |= {
         "rel_day": np.tile(panel.rel_days[days], panel.n_pairs),
@@ -289,14 +338,14 @@ def abnormal_return_table(panel: EventPanel, fit: ModelFit) -> pd.DataFrame:
     for j, name in enumerate(panel.regressors):
         data[f"{name}_ret"] = panel.x[:, days, j].ravel()
     data |= {
-        "expected": fit.expected[:, days].ravel(),
-        "ar": fit.ar[:, days].ravel(),
+        "expected": fit.expected_on(days).ravel(),
+        "ar": ar.ravel(),
         "ar_se": ar_se.ravel(),
         "sar": test.statistic.ravel(),
         "df": np.repeat(fit.df, n_days),
         "p": test.p_value.ravel(),
     }
-    return pd.DataFrame(data)
+    return _table(data)
 
 
 def _window_columns(windows: tuple[Window, ...], times: int) -> dict[str, np.ndarray]:
@@ -316,39 +365,42 @@ def car_table(panel: EventPanel, fit: ModelFit, sums: WindowSums,
     data = _repeat(panel.pairs, ["symbol", "event_date", "group"], n_windows)
     data |= _window_columns(sums.windows, panel.n_pairs)
     data |= {
-        "n_days": sums.n_days.ravel(),
-        "n_missing": sums.n_missing.ravel(),
-        "car": sums.car.ravel(),
+        "n_days": sums.n_days.flatten(),  # copies: the sums stay in the result
+        "n_missing": sums.n_missing.flatten(),
+        "car": sums.car.flatten(),
         "car_se": np.sqrt(sums.car_variance).ravel(),
         "t": test.statistic.ravel(),
         "df": np.repeat(fit.df, n_windows),
         "p": test.p_value.ravel(),
-        "bhar": sums.bhar.ravel(),
+        "bhar": sums.bhar.flatten(),
         "boot_lo": boot.lower.ravel(),
         "boot_hi": boot.upper.ravel(),
         "p_boot": boot.p_value.ravel(),
     }
-    return pd.DataFrame(data)
+    return _table(data)
 
 
 def fit_table(panel: EventPanel, fit: ModelFit) -> pd.DataFrame:
     """Tidy table of the fitted model: one row per symbol and event."""
-    est = panel.estimation_days
-    est_rows = panel.rows[:, est]
-    table = panel.pairs.copy()
-    table["model"] = fit.model
-    table["estimation_start"] = panel.dates.to_numpy()[np.maximum(est_rows[:, 0], 0)]
-    table["estimation_end"] = panel.dates.to_numpy()[np.maximum(est_rows[:, -1], 0)]
-    table["n_obs"] = fit.ols.n_obs
-    table["df"] = fit.ols.df
-    table["alpha"] = fit.ols.alpha
-    for j, name in enumerate(panel.regressors):
-        table["beta" if j == 0 else f"beta_{name}"] = fit.ols.beta[:, j]
-    table["sigma"] = np.sqrt(fit.sigma2)
-    table["r2"] = fit.ols.r2
-    table["masked_for_other_events"] = panel.masked_for_other_events
-    table["overlaps_other_event"] = panel.overlaps_other_event
-    return table
+    est_rows = panel.rows_at(np.flatnonzero(panel.estimation_days)[[0, -1]])  # first and last day
+    dates = panel.dates.to_numpy()
+    betas = {"beta" if j == 0 else f"beta_{name}": fit.ols.beta[:, j].copy()
+             for j, name in enumerate(panel.regressors)}
+    columns = {
+        "model": np.full(panel.n_pairs, fit.model, dtype=object),
+        "estimation_start": dates[np.maximum(est_rows[:, 0], 0)],
+        "estimation_end": dates[np.maximum(est_rows[:, -1], 0)],
+        "n_obs": fit.ols.n_obs.copy(),  # copies: the fit and the panel stay in the result
+        "df": fit.ols.df.copy(),
+        "alpha": fit.ols.alpha.copy(),
+        **betas,
+        "sigma": np.sqrt(fit.sigma2),
+        "r2": fit.ols.r2.copy(),
+        "masked_for_other_events": panel.masked_for_other_events.copy(),
+        "overlaps_other_event": panel.overlaps_other_event.copy(),
+    }
+    pairs = panel.pairs.drop(columns=list(columns), errors="ignore")
+    return pd.concat([pairs, _table(columns)], axis=1)
 
 
 def caar_table(panel: EventPanel, fit: ModelFit, sums: WindowSums, cells: pd.DataFrame,
@@ -391,8 +443,7 @@ def caar_table(panel: EventPanel, fit: ModelFit, sums: WindowSums, cells: pd.Dat
         "boot_lo": boot.lower.ravel(), "boot_hi": boot.upper.ravel(),
         "p_boot": boot.p_value.ravel(),
     }
-    table = pd.DataFrame(data)
-    table["note"] = _notes(table["n_firms"].to_numpy())
+    table = _table(data | {"note": _notes(n_firms.ravel())})
     return table
 
 
@@ -428,24 +479,28 @@ def _notes(n_firms: np.ndarray) -> np.ndarray:
 def tests_table(caar: pd.DataFrame) -> pd.DataFrame:
     """The cross-sectional tests of the CAAR table in long form (one row per test)."""
     keys = ["group", "event_date", "window", "window_start", "window_end", "n_firms", "caar"]
-    parts = []
-    for order, (prefix, label, distribution, minimum) in enumerate(TESTS):
-        is_boot = prefix == "boot"
-        part = caar[keys].assign(
-            test=label,
-            statistic=np.nan if is_boot else caar[prefix],
-            p_value=caar[f"p_{prefix}"],
-            lower=caar["boot_lo"] if is_boot else np.nan,
-            upper=caar["boot_hi"] if is_boot else np.nan,
-            distribution=distribution,
-            min_firms=minimum,
-            reported=caar[f"p_{prefix}"].notna(),
-            _row=np.arange(len(caar)),
-            _test=order,
-        )
-        parts.append(part)
-    long = pd.concat(parts, ignore_index=True).sort_values(["_row", "_test"], kind="stable")
-    return long.drop(columns=["_row", "_test"]).reset_index(drop=True)
+    n_rows, no_value = len(caar), np.full(len(caar), np.nan)
+
+    def per_test(column: Callable[[str], np.ndarray]) -> np.ndarray:
+        """``column(prefix)`` of every test, CAAR row after CAAR row (the tests in order)."""
+        return np.stack([column(prefix) for prefix, *_ in TESTS], axis=1).ravel()
+
+    def values(name: str) -> np.ndarray:
+        return caar[name].to_numpy(dtype=float)
+
+    p_value = per_test(lambda prefix: values(f"p_{prefix}"))
+    data = {key: np.repeat(caar[key].to_numpy(), len(TESTS)) for key in keys}
+    data |= {
+        "test": np.tile(np.array([label for _, label, _, _ in TESTS], dtype=object), n_rows),
+        "statistic": per_test(lambda prefix: no_value if prefix == "boot" else values(prefix)),
+        "p_value": p_value,
+        "lower": per_test(lambda prefix: values("boot_lo") if prefix == "boot" else no_value),
+        "upper": per_test(lambda prefix: values("boot_hi") if prefix == "boot" else no_value),
+        "distribution": np.tile(np.array([d for _, _, d, _ in TESTS], dtype=object), n_rows),
+        "min_firms": np.tile(np.array([m for *_, m in TESTS], dtype=np.int64), n_rows),
+        "reported": ~np.isnan(p_value),
+    }
+    return _table(data)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -522,7 +577,6 @@ def run_event_study(
         "p_values": "two-sided",
     }
     return EventStudyResult(
-        abnormal_returns=abnormal_return_table(panel, fit),
         car=car_table(panel, fit, sums, firm_boot),
         caar=caar,
         tests=tests_table(caar),

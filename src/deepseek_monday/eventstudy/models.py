@@ -18,6 +18,7 @@ c_t = 1 + 1/L + (R_m,t - mean R_m)^2 / sum (R_m - mean R_m)^2).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -60,45 +61,81 @@ class OLSFit:
     singular: np.ndarray
 
 
+# Pairs per block in masked_ols (its temporaries: a few (block, D) arrays).
+_BLOCK_PAIRS = 1024
+
+
+def _centre(zeroed: np.ndarray, mean: np.ndarray, ones: np.ndarray) -> np.ndarray:
+    """Subtract each row's ``mean`` in place, then zero the days off the mask (``ones``: the
+    mask as 1.0 / 0.0; plain arithmetic is faster than a masked ufunc)."""
+    np.subtract(zeroed, mean[:, None], out=zeroed)
+    return np.multiply(zeroed, ones, out=zeroed)
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise dot products of two (P, D) arrays."""
+    return np.einsum("pd,pd->p", a, b)
+
+
 def masked_ols(y: np.ndarray, x: np.ndarray, mask: np.ndarray) -> OLSFit:
     """Fit y[p] = alpha[p] + x[p] @ beta[p] + e on the days where ``mask[p]`` is True.
 
     ``y`` is (P, D), ``x`` is (P, D, k) with k >= 0, ``mask`` (P, D) marks valid
     observations (finite y and x). Rows with collinear or constant regressors are
-    flagged in ``singular`` (their estimates are NaN).
+    flagged in ``singular`` (their estimates are NaN). Vectorised over pairs, in blocks
+    of ``_BLOCK_PAIRS`` so the temporary arrays stay small.
     """
+    starts = range(0, len(y), _BLOCK_PAIRS) if len(y) else [0]
+    fits = [_masked_ols_block(y[s:s + _BLOCK_PAIRS], x[s:s + _BLOCK_PAIRS], mask[s:s + _BLOCK_PAIRS])
+            for s in starts]
+    if len(fits) == 1:
+        return fits[0]
+    return OLSFit(**{name: np.concatenate([getattr(fit, name) for fit in fits])
+                     for name in OLSFit.__dataclass_fields__})
+
+
+def _masked_ols_block(y: np.ndarray, x: np.ndarray, mask: np.ndarray) -> OLSFit:
+    """:func:`masked_ols` on one block of pairs: one (P, D) array per series (k <= 2)."""
     n_pairs, _, k = x.shape
-    n = mask.sum(axis=1)
+    ones = mask.astype(float)  # the mask as 1.0 / 0.0
+    n = ones.sum(axis=1).astype(np.int64)
     y0 = np.where(mask, y, 0.0)
-    x0 = np.where(mask[:, :, None], x, 0.0)
+    x0 = [np.where(mask, x[:, :, j], 0.0) for j in range(k)]
+    xbar = np.empty((n_pairs, k))
     with np.errstate(invalid="ignore", divide="ignore"):
         ybar = y0.sum(axis=1) / n
-        xbar = x0.sum(axis=1) / n[:, None]
-    yc = y0 - ybar[:, None]
-    yc *= mask  # centred, zero off the mask
-    xc = x0 - xbar[:, None, :]
-    xc *= mask[:, :, None]
-    sxx = np.einsum("pdk,pdl->pkl", xc, xc)
-    sxy = np.einsum("pdk,pd->pk", xc, yc)
+        for j, column in enumerate(x0):
+            xbar[:, j] = column.sum(axis=1) / n
+    yc = _centre(y0, ybar, ones)  # centred, zero off the mask (in place)
+    xc = [_centre(column, xbar[:, j], ones) for j, column in enumerate(x0)]
+    sst = _dot(yc, yc)
     if k:
-        # Constant regressors (relative to their raw scale) or near-collinear ones.
-        eigenvalues = np.linalg.eigvalsh(sxx)  # ascending
-        scale = np.einsum("pdk,pdk->p", x0, x0)
+        sxx, sxy = np.empty((n_pairs, k, k)), np.empty((n_pairs, k))
+        for j in range(k):
+            sxy[:, j] = _dot(xc[j], yc)
+            for i in range(j + 1):
+                sxx[:, i, j] = sxx[:, j, i] = _dot(xc[i], xc[j])
+        # Constant regressors (relative to their raw scale, sum x^2) or near-collinear ones.
+        scale = np.einsum("pjj->p", sxx) + n * np.einsum("pj,pj->p", xbar, xbar)
+        eigenvalues = sxx[:, 0] if k == 1 else np.linalg.eigvalsh(sxx)  # ascending (1 x 1: itself)
         singular = ((eigenvalues[:, 0] <= eigenvalues[:, -1] / MAX_CONDITION)
                     | (eigenvalues[:, -1] <= 1e-12 * scale) | (n < k + 2))
         safe = np.where(singular[:, None, None], np.eye(k), sxx)
-        sxx_inv = np.linalg.inv(safe)
+        sxx_inv = 1.0 / safe if k == 1 else np.linalg.inv(safe)
         sxx_inv[singular] = np.nan
         beta = np.einsum("pkl,pl->pk", sxx_inv, sxy)
+        # Residuals yc - sum_j beta_j xc_j (zero off the mask), built in the buffer of xc[0].
+        fitted = np.multiply(xc[0], beta[:, :1], out=xc[0])
+        for j in range(1, k):
+            fitted += xc[j] * beta[:, j, None]
+        resid = np.subtract(yc, fitted, out=fitted)
     else:
         singular = n < 2
         sxx_inv = np.zeros((n_pairs, 0, 0))
         beta = np.zeros((n_pairs, 0))
+        resid = yc
     alpha = ybar - np.einsum("pk,pk->p", beta, xbar)
-    # Fitted part as a batched matrix product (einsum's generic loop is several times slower here).
-    resid = yc - np.matmul(xc, beta[:, :, None])[:, :, 0] if k else yc  # zero off the mask
-    ssr = np.einsum("pd,pd->p", resid, resid)
-    sst = np.einsum("pd,pd->p", yc, yc)
+    ssr = _dot(resid, resid)
     df = n - k - 1
     with np.errstate(invalid="ignore", divide="ignore"):
         sigma2 = ssr / df
@@ -108,21 +145,54 @@ def masked_ols(y: np.ndarray, x: np.ndarray, mask: np.ndarray) -> OLSFit:
                   df=df.astype(int), xbar=xbar, sxx_inv=sxx_inv, r2=r2, singular=singular)
 
 
+def _fitted(ols: OLSFit, x: np.ndarray) -> np.ndarray:
+    """alpha + x beta for every pair on the days of ``x`` (P, days, k): a new array."""
+    fitted = x[:, :, 0] * ols.beta[:, :1] if x.shape[2] else np.zeros(x.shape[:2])
+    for j in range(1, x.shape[2]):
+        fitted += x[:, :, j] * ols.beta[:, j, None]
+    fitted += ols.alpha[:, None]
+    return fitted
+
+
 @dataclass(frozen=True)
 class ModelFit:
     """A fitted normal-return model for every pair, with abnormal returns on all grid days.
 
     ``ar`` is R - E[R] on every day of the grid (estimation days: residuals; event days:
-    prediction errors), NaN where the return or a regressor is missing. ``x`` holds the
-    regressors (P, D, k) the forecast-error variances are computed from.
+    prediction errors), NaN where the return or a regressor is missing. ``y`` and ``x``
+    hold the returns (P, D) and regressors (P, D, k). ``ar`` and ``expected`` (E[R]) are
+    built on first use; :meth:`ar_on` and :meth:`expected_on` give some days only.
     """
 
     model: str
     ols: OLSFit
+    y: np.ndarray
     x: np.ndarray
-    expected: np.ndarray
-    ar: np.ndarray
     estimated: bool
+
+    @cached_property
+    def ar(self) -> np.ndarray:
+        """R - E[R] of every pair on every grid day, (P, D)."""
+        if not self.estimated:
+            return self.y - self.x[:, :, 0]
+        expected = _fitted(self.ols, self.x)
+        return np.subtract(self.y, expected, out=expected)  # in place: one new (P, D) array
+
+    @cached_property
+    def expected(self) -> np.ndarray:
+        """E[R_t] of every pair on every grid day, (P, D)."""
+        return self.expected_on(slice(None))
+
+    def ar_on(self, days: np.ndarray | slice) -> np.ndarray:
+        """R - E[R] on the grid days ``days`` (the same values as ``ar[:, days]``)."""
+        return self.y[:, days] - self.expected_on(days)
+
+    def expected_on(self, days: np.ndarray | slice) -> np.ndarray:
+        """E[R_t] on the grid days ``days``: alpha + x beta, or the market return if nothing
+        is estimated."""
+        if not self.estimated:
+            return self.x[:, days, 0]
+        return _fitted(self.ols, self.x[:, days, :])
 
     @property
     def sigma2(self) -> np.ndarray:
@@ -139,7 +209,7 @@ class ModelFit:
         estimated).
         """
         if not self.estimated:
-            return np.ones((len(self.ar), int(days.sum())))
+            return np.ones((len(self.y), int(days.sum())))
         centred = self.x[:, days, :] - self.ols.xbar[:, None, :]
         quad = np.einsum("pdk,pkl,pdl->pd", centred, self.ols.sxx_inv, centred)
         return 1.0 + 1.0 / self.ols.n_obs[:, None] + quad
@@ -160,12 +230,11 @@ class ModelFit:
     def subset(self, keep: np.ndarray) -> ModelFit:
         """Return the fit restricted to the pairs where ``keep`` is True."""
         ols = OLSFit(**{name: getattr(self.ols, name)[keep] for name in OLSFit.__dataclass_fields__})
-        return replace(self, ols=ols, x=self.x[keep], expected=self.expected[keep],
-                       ar=self.ar[keep])
+        return replace(self, ols=ols, y=self.y[keep], x=self.x[keep])
 
 
 def fit_model(model: str, y: np.ndarray, x: np.ndarray, mask: np.ndarray) -> ModelFit:
-    """Fit ``model`` for every pair and compute abnormal returns on every grid day.
+    """Fit ``model`` for every pair (abnormal returns on every grid day: ``.ar``).
 
     ``x`` holds the regressors in the order of ``MODEL_REGRESSORS[model]``.
     """
@@ -177,7 +246,5 @@ def fit_model(model: str, y: np.ndarray, x: np.ndarray, mask: np.ndarray) -> Mod
         fitted = masked_ols(ar, x[:, :, :0], mask)
         ols = replace(fitted, alpha=np.zeros_like(fitted.alpha), beta=np.ones((len(y), 1)),
                       sxx_inv=np.full((len(y), 1, 1), np.nan), r2=np.full(len(y), np.nan))
-        return ModelFit(model, ols, x=x, expected=market, ar=ar, estimated=False)
-    ols = masked_ols(y, x, mask)
-    expected = ols.alpha[:, None] + np.einsum("pdk,pk->pd", x, ols.beta)
-    return ModelFit(model, ols, x=x, expected=expected, ar=y - expected, estimated=True)
+        return ModelFit(model, ols, y=y, x=x, estimated=False)
+    return ModelFit(model, masked_ols(y, x, mask), y=y, x=x, estimated=True)

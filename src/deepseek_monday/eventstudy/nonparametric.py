@@ -22,17 +22,18 @@ def rank_deviations(ar: np.ndarray, ranking_days: np.ndarray) -> np.ndarray:
     use = ranking_days & np.isfinite(ar)
     # Days outside the ranking set go to +inf: ranked above every real AR, then discarded.
     values = np.where(use, ar, np.inf)
-    order = np.argsort(values, axis=-1, kind="stable")
+    order = np.argsort(values, axis=-1)  # not stable: tied rows are ranked again below
     ranks = np.empty(values.shape)
     np.put_along_axis(ranks, order, np.arange(1.0, values.shape[-1] + 1.0), axis=-1)
-    ordered = np.take_along_axis(values, order, axis=-1)
-    with np.errstate(invalid="ignore"):  # inf - inf past the ranked days
-        tied = ((np.diff(ordered, axis=-1) == 0) & np.isfinite(ordered[..., 1:])).any(axis=-1)
+    ordered = np.sort(values, axis=-1)
+    tied = ((ordered[..., 1:] == ordered[..., :-1]) & np.isfinite(ordered[..., 1:])).any(axis=-1)
     if tied.any():  # average ranks for ties, only in the rows that have them
         ranks[tied] = stats.rankdata(values[tied], axis=-1)
     m = use.sum(axis=-1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(use, ranks / (1.0 + m) - 0.5, np.nan)
+    ranks /= 1.0 + m  # K = rank / (1 + M) - 1/2, in place
+    ranks -= 0.5
+    ranks[~use] = np.nan
+    return ranks
 
 
 def corrado_rank_test(mean_deviation: np.ndarray, window_days: np.ndarray) -> StatResult:
@@ -57,8 +58,8 @@ def corrado_rank_test(mean_deviation: np.ndarray, window_days: np.ndarray) -> St
 def positive_share(ar: np.ndarray, estimation_mask: np.ndarray) -> np.ndarray:
     """Share of a pair's valid estimation-window abnormal returns that are positive."""
     n = estimation_mask.sum(axis=-1)
-    positive = (estimation_mask & (np.where(estimation_mask, ar, 0.0) > 0)).sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
+        positive = np.count_nonzero(estimation_mask & (ar > 0), axis=-1)
         return np.where(n > 0, positive / n, np.nan)
 
 

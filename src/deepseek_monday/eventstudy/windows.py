@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -81,13 +82,17 @@ class EventPanel:
 
     ``pairs`` has one row per pair (columns ``symbol, event_date, day0_date`` plus the
     regressor columns and anything passed in). Arrays are indexed [pair, day] (and
-    [pair, day, regressor] for ``x``); ``rows`` gives the row of the wide frame (-1: none).
+    [pair, day, regressor] for ``x``). Pair p's grid days are the sessions
+    ``first_session[p]``, ``first_session[p] + 1``, ... of the flat ``session_keys`` (each
+    series' sessions, series after series, as ``series * len(dates) + row`` of the wide
+    frame); ``rows`` (built on first use) and :meth:`rows_at` give the rows per pair and day.
     """
 
     pairs: pd.DataFrame
     dates: pd.DatetimeIndex
     rel_days: np.ndarray
-    rows: np.ndarray
+    session_keys: np.ndarray
+    first_session: np.ndarray
     y: np.ndarray
     x: np.ndarray
     regressors: tuple[str, ...]
@@ -103,9 +108,24 @@ class EventPanel:
     def n_pairs(self) -> int:
         return len(self.pairs)
 
+    @cached_property
+    def rows(self) -> np.ndarray:
+        """The row of the wide frame of every pair and grid day, (pairs, days)."""
+        return self.rows_at(slice(None))
+
+    def rows_at(self, days: np.ndarray | slice) -> np.ndarray:
+        """The rows of the wide frame on the grid days ``days`` (a mask, indices or a slice)."""
+        offsets = np.arange(self.rel_days.size)[days]
+        return self.session_keys[self.first_session[:, None] + offsets] % len(self.dates)
+
     def day_mask(self, window: Window) -> np.ndarray:
         """Return the boolean mask of the grid's days inside ``window``."""
         return (self.rel_days >= window[0]) & (self.rel_days <= window[1])
+
+    def day_slice(self, window: Window) -> slice:
+        """Return the grid's days inside ``window`` as a slice (a view, not a copy)."""
+        first = int(self.rel_days[0]) if self.rel_days.size else 0
+        return slice(max(window[0] - first, 0), max(window[1] - first + 1, 0))
 
     def subset(self, keep: np.ndarray) -> EventPanel:
         """Return the panel restricted to the pairs where ``keep`` is True."""
@@ -114,7 +134,7 @@ class EventPanel:
         return replace(
             self,
             pairs=self.pairs.loc[keep].reset_index(drop=True),
-            rows=self.rows[keep], y=self.y[keep], x=self.x[keep],
+            first_session=self.first_session[keep], y=self.y[keep], x=self.x[keep],
             estimation_mask=self.estimation_mask[keep],
             masked_for_other_events=self.masked_for_other_events[keep],
             overlaps_other_event=self.overlaps_other_event[keep],
@@ -151,25 +171,26 @@ class _Exclusions:
 
     def __init__(self, n_pairs: int) -> None:
         self.reasons = np.full(n_pairs, None, dtype=object)
-
-    @property
-    def alive(self) -> np.ndarray:
-        return np.equal(self.reasons, None)
+        self.alive = np.ones(n_pairs, dtype=bool)
 
     def add(self, failed: np.ndarray, reasons: np.ndarray | str) -> None:
         """Exclude the still-alive pairs where ``failed`` is True, with their reasons."""
         failed = np.asarray(failed, dtype=bool) & self.alive
-        self.reasons[failed] = reasons if isinstance(reasons, str) else reasons[failed]
+        if failed.any():
+            self.reasons[failed] = reasons if isinstance(reasons, str) else reasons[failed]
+            self.alive = self.alive & ~failed
 
     def table(self, pairs: pd.DataFrame) -> pd.DataFrame:
-        excluded = ~self.alive
-        table = pairs.loc[excluded, ["symbol", "event_date"]].copy()
-        table["reason"] = self.reasons[excluded].astype(str)
-        return table.reset_index(drop=True)
+        excluded = np.flatnonzero(~self.alive)
+        return pd.DataFrame({"symbol": pairs["symbol"].array[excluded],
+                             "event_date": pairs["event_date"].array[excluded],
+                             "reason": self.reasons[excluded].astype(str)})
 
 
-def _lazy_reasons(failed: np.ndarray, message) -> np.ndarray:
+def _lazy_reasons(failed: np.ndarray, message) -> np.ndarray | str:
     """Build reasons only where ``failed`` (``message(i)`` is called for those ``i``)."""
+    if not failed.any():
+        return ""  # nothing to exclude
     reasons = np.full(len(failed), "", dtype=object)
     for i in np.flatnonzero(failed):  # excluded pairs only: formatting their messages
         reasons[i] = message(i)
@@ -227,7 +248,8 @@ def build_panel(
     if returns.empty:
         raise ParameterError("returns: the frame is empty")
     _check_sessions(returns, sessions)
-    pairs = pairs.reset_index(drop=True)
+    if not pairs.index.equals(pd.RangeIndex(len(pairs))):
+        pairs = pairs.reset_index(drop=True)
     lo = min(estimation_window[0], *(w[0] for w in event_windows))
     hi = max(estimation_window[1], *(w[1] for w in event_windows))
     event_rows = returns.index.searchsorted(pd.DatetimeIndex(pairs["event_date"]))
@@ -241,6 +263,32 @@ def build_panel(
                       clipped=(start > 0, stop < n_rows))
     except _RowsClipped:
         return _place(returns, *arguments, row_span=slice(0, n_rows), clipped=(False, False))
+
+
+def _on_firm_sessions(by_symbol: np.ndarray, session: np.ndarray, session_keys: np.ndarray,
+                      starts: np.ndarray, firm: np.ndarray, series: np.ndarray,
+                      offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Series ``series[i]`` on the sessions of series ``firm[i]``, flat, and where pair i's
+    block starts in it (``offset[i]`` sessions into its firm's).
+
+    With one series per firm the layout is the sessions' own; else each (firm, series)
+    combination gets its own copy of the firm's sessions.
+    """
+    n_series, n_rows = by_symbol.shape
+    combos, which = np.unique(firm * n_series + series, return_inverse=True)
+    combo_firm, combo_series = np.divmod(combos, n_series)
+    if np.all(np.diff(combo_firm) > 0):
+        if combo_series.size and np.all(combo_series == combo_series[0]):  # the same for all
+            return (np.broadcast_to(by_symbol[combo_series[0]], session.shape)[session],
+                    starts[firm] + offset)
+        series_of = np.arange(n_series)  # series without pairs: their own values, never read
+        series_of[combo_firm] = combo_series
+        return by_symbol[series_of][session], starts[firm] + offset
+    n_sessions = np.diff(starts)[combo_firm]
+    begins = np.cumsum(n_sessions) - n_sessions
+    keys = session_keys[np.arange(n_sessions.sum()) + np.repeat(starts[combo_firm] - begins, n_sessions)]
+    keys += np.repeat((combo_series - combo_firm) * n_rows, n_sessions)  # firm's keys -> series'
+    return by_symbol.ravel()[keys], begins[which] + offset
 
 
 def _place(
@@ -262,52 +310,49 @@ def _place(
     references = [pairs[name].fillna("").astype(str).to_numpy(dtype=object) for name in regressors]
     wanted = pd.Index(pd.unique(np.concatenate([symbols, *references])))
     used = wanted[wanted.isin(returns.columns)]
-    frame = returns.iloc[row_span][used]
-    n_pairs, n_rows, n_cols = len(pairs), len(frame.index), len(used)
-    # Symbol-major layout (symbols x dates), plus an all-NaN row for missing series.
-    by_symbol = np.full((n_cols + 1, n_rows), np.nan)
-    by_symbol[:n_cols] = frame.to_numpy(dtype=float).T
-    # Sessions per series; the all-NaN row has none.
+    dates = returns.index[row_span]
+    n_pairs, n_rows, n_cols = len(pairs), len(dates), len(used)
+    # Symbol-major layout (symbols x dates).
+    by_symbol = np.ascontiguousarray(returns.iloc[row_span][used].to_numpy(dtype=float).T)
+    # Sessions per series, plus an empty last one (n_cols) for missing series.
+    session = np.zeros((n_cols + 1, n_rows), dtype=bool)
     if isinstance(sessions, str):
-        session = np.isfinite(by_symbol)
+        np.isfinite(by_symbol, out=session[:n_cols])
     else:
-        session = np.zeros((n_cols + 1, n_rows), dtype=bool)
         session[:n_cols] = sessions.iloc[row_span][used].to_numpy(dtype=bool).T
     exclusions = _Exclusions(n_pairs)
     event_dates = pd.DatetimeIndex(pairs["event_date"])
 
-    # Column positions; a missing series points at the all-NaN row n_cols.
-    columns = pd.Index(used)
-    col = columns.get_indexer(symbols)
+    # Column positions; a missing series points at the empty series n_cols.
+    col, *ref_cols = np.split(used.get_indexer(np.concatenate([symbols, *references])),
+                              n_pairs * np.arange(1, len(references) + 1))
     exclusions.add(col < 0, "symbol not in the returns frame")
     reg_cols = []
-    for name, refs in zip(regressors, references, strict=True):
+    for name, refs, ref_col in zip(regressors, references, ref_cols, strict=True):
         has_ref = refs != ""
-        ref_col = np.where(has_ref, columns.get_indexer(refs), -1)
+        ref_col = np.where(has_ref, ref_col, -1)
         exclusions.add(~has_ref, f"no {name} for this symbol (pass {name}=...)")
         exclusions.add(ref_col < 0, _lazy_reasons(
             ref_col < 0, lambda i, r=refs, n=name: f"{n} {r[i]!r} not in the returns frame"))
         exclusions.add(refs == symbols, f"symbol is its own {name}")
         reg_cols.append(np.where(ref_col < 0, n_cols, ref_col))
 
-    # Session ordinals: ordinal[k, r] = sessions of symbol k up to and including row r.
-    # session_rows[k, j] / session_values[k, j]: row and return of symbol k's j-th session.
-    ordinal = np.cumsum(session, axis=1)
-    n_sessions = ordinal[:, -1]
-    sessions_first = np.argsort(~session, axis=1, kind="stable")  # a symbol's sessions first
-    is_session = np.arange(n_rows)[None, :] < n_sessions[:, None]
-    session_rows = np.where(is_session, sessions_first, -1)
-    session_values = np.where(is_session, np.take_along_axis(by_symbol, sessions_first, axis=1),
-                              np.nan)
+    # Each series' sessions, series after series: flat position starts[s] + j is the j-th
+    # session of series s (its key series * n_rows + row in session_keys, its return in
+    # session_values).
+    session_keys = np.flatnonzero(session)  # series * n_rows + row, ascending
+    n_sessions = np.count_nonzero(session, axis=1)
+    starts = np.concatenate([[0], np.cumsum(n_sessions)])
+    session_values = by_symbol[session[:n_cols]]
 
     # Day 0: the event date's row (exact) or the first session on or after it (next).
     k = np.where(col < 0, n_cols, col)
-    r0 = frame.index.searchsorted(event_dates, side="left")
+    r0 = dates.searchsorted(event_dates, side="left")
     in_frame = r0 < n_rows
     r0c = np.minimum(r0, n_rows - 1)
-    on_row = in_frame & (frame.index[r0c] == event_dates)
+    on_row = in_frame & (dates[r0c] == event_dates)
     day_is_session = in_frame & session[k, r0c]
-    before = np.where(in_frame, ordinal[k, r0c] - day_is_session, n_sessions[k])
+    before = np.searchsorted(session_keys, k * n_rows + r0) - starts[k]  # sessions before row r0
     if day0 == "exact":
         failed = ~(on_row & day_is_session)
         exclusions.add(failed, _lazy_reasons(
@@ -338,46 +383,44 @@ def _place(
             f"({event_dates[i]:%Y-%m-%d})")))
 
     # The same symbol and day 0 twice (e.g. a Saturday and a Sunday with day0='next').
-    day0_key = pd.DataFrame({"k": k, "o0": o0, "alive": exclusions.alive})
-    duplicate = day0_key.loc[day0_key["alive"]].duplicated(["k", "o0"])
+    alive = np.flatnonzero(exclusions.alive)
+    _, first_seen = np.unique(k[alive] * (n_rows + 1) + o0[alive], return_index=True)
     failed = np.zeros(n_pairs, dtype=bool)
-    failed[duplicate.index[duplicate.to_numpy()]] = True
+    failed[alive] = True
+    failed[alive[first_seen]] = False
     exclusions.add(failed, "same symbol and day 0 as an earlier event in this call")
 
-    # Gather each live pair's contiguous block of sessions (a strided window view: no
-    # per-pair loop and no per-element index arithmetic).
+    # Each live pair's grid days are a contiguous run of its symbol's flat session
+    # positions, first..first + n_days - 1 (a strided window view: no per-pair loop).
     live = np.flatnonzero(exclusions.alive)
     lo_all, hi_all = min(est_lo, ev_lo), max(est_hi, ev_hi)
     rel_days = np.arange(lo_all, hi_all + 1)
-    n_days, width = rel_days.size, session_rows.shape[1]
-    k_live, first = k[live], o0[live] + lo_all
+    n_days = rel_days.size
+    k_live, o0_live = k[live], o0[live]
+    first = starts[k_live] + o0_live + lo_all
 
-    def blocks(per_session: np.ndarray, which: np.ndarray = k_live) -> np.ndarray:
-        """Rows ``which`` of a (series x session) array, sessions first..first + n_days - 1.
+    def blocks(flat: np.ndarray, first: np.ndarray = first) -> np.ndarray:
+        """``flat[first[i]:first[i] + n_days]`` for every live pair i, as (pairs, days).
 
-        Every live pair's windows fit its sessions, so no block runs past the array.
+        Every live pair's windows fit its sessions, so no block runs past its series.
         """
-        if live.size == 0:
-            return np.empty((0, n_days), dtype=per_session.dtype)
-        return sliding_window_view(per_session, n_days, axis=1)[which, first]
+        if first.size == 0:
+            return np.empty((0, n_days), dtype=flat.dtype)
+        return sliding_window_view(flat, n_days)[first]
 
-    # Other events' event windows on each symbol's own session ordinals (difference array).
-    coverage = np.zeros((n_cols + 1, width + 1), dtype=np.int64)
-    np.add.at(coverage, (k_live, o0[live] + ev_lo), 1)
-    np.add.at(coverage, (k_live, np.minimum(o0[live] + ev_hi + 1, width)), -1)
-    coverage = np.cumsum(coverage, axis=1)[:, :width]
-    rows = blocks(session_rows)
+    # Regressors on the firm's sessions; then the wide copies are freed before the
+    # (pairs x days) blocks are cut.
+    regressor_values = [_on_firm_sessions(by_symbol, session[:n_cols], session_keys, starts, k_live,
+                                          reg_col[live], o0_live + lo_all) for reg_col in reg_cols]
+    del by_symbol
+    # Valid observations: finite return and regressors (checked on the flat series).
+    valid = blocks(np.isfinite(session_values))
+    for values, block_first in regressor_values:
+        valid &= blocks(np.isfinite(values), block_first)
     y = blocks(session_values)
-    covered = blocks(coverage)
-    # Regressors on the firm's sessions: once per (firm, regressor) series, then in blocks.
-    regressor_blocks = []
-    for reg_col in reg_cols:
-        combos, which = np.unique(np.column_stack([k_live, reg_col[live]]), axis=0,
-                                  return_inverse=True)
-        firm_rows = session_rows[combos[:, 0]]
-        on_sessions = np.where(firm_rows >= 0,
-                               by_symbol[combos[:, 1, None], np.maximum(firm_rows, 0)], np.nan)
-        regressor_blocks.append(blocks(on_sessions, which.ravel()))
+    del session_values
+    regressor_blocks = [blocks(values, block_first) for values, block_first in regressor_values]
+    del regressor_values
     x = (np.stack(regressor_blocks, axis=2) if len(regressor_blocks) > 1
          else regressor_blocks[0][:, :, None] if regressor_blocks
          else np.empty((live.size, n_days, 0)))
@@ -386,34 +429,52 @@ def _place(
     event_days = np.zeros(n_days, dtype=bool)
     for window in event_windows:
         event_days |= (rel_days >= window[0]) & (rel_days <= window[1])
-    hits_other = (covered > 0) & estimation_days[None, :]
-    overlaps_other_event = ((covered > 1) & event_days[None, :]).any(axis=1)
-    if overlap == "exclude":
-        failed = np.zeros(n_pairs, dtype=bool)
-        failed[live] = hits_other.any(axis=1)
-        exclusions.add(failed, "estimation window contains an event window of another event "
-                               "of this symbol (overlap='exclude')")
-    masked = hits_other if overlap == "mask" else np.zeros_like(hits_other)
-    finite = np.isfinite(y) & np.isfinite(x).all(axis=2)
-    estimation_mask = finite & estimation_days[None, :] & ~masked
-    n_valid = np.zeros(n_pairs, dtype=np.int64)
-    n_valid[live] = estimation_mask.sum(axis=1)
+    # Each live pair's event span (first to last event day) in flat session positions.
+    # Spans of different symbols never meet; spans all have the same length and event
+    # days at both ends, so a pair's event days meet another event's span iff its span
+    # meets the nearest span before or after it.
+    span = ev_hi - ev_lo + 1
+    event_start = first + (ev_lo - lo_all)
+    by_start = np.argsort(event_start)
+    close = np.diff(event_start[by_start]) < span
+    overlaps_other_event = np.zeros(live.size, dtype=bool)
+    overlaps_other_event[by_start[1:]] |= close
+    overlaps_other_event[by_start[:-1]] |= close
+    estimation_mask = valid & estimation_days
     n_masked = np.zeros(n_pairs, dtype=np.int64)
-    n_masked[live] = masked.sum(axis=1)
+    if overlap != "ignore":
+        # How many event spans cover each flat session position (a difference array).
+        n_flat = session_keys.size
+        coverage = np.cumsum(np.bincount(event_start, minlength=n_flat + 1)
+                             - np.bincount(event_start + span, minlength=n_flat + 1))
+        hits_other = blocks(coverage[:n_flat] > 0) & estimation_days
+        if overlap == "exclude":
+            failed = np.zeros(n_pairs, dtype=bool)
+            failed[live] = hits_other.any(axis=1)
+            exclusions.add(failed, "estimation window contains an event window of another event "
+                                   "of this symbol (overlap='exclude')")
+        else:
+            n_masked[live] = np.count_nonzero(hits_other, axis=1)
+            estimation_mask &= ~hits_other
+    n_valid = np.zeros(n_pairs, dtype=np.int64)
+    n_valid[live] = np.count_nonzero(estimation_mask, axis=1)
     failed = n_valid < min_estimation_obs
     exclusions.add(failed, _lazy_reasons(failed, lambda i: (
         f"only {n_valid[i]} valid estimation observations (< min_estimation_obs="
         f"{min_estimation_obs}); {n_masked[i]} days masked for other events")))
 
-    pairs = pairs.copy()
-    day0_rows = session_rows[k, np.clip(o0, 0, width - 1)]
-    pairs["day0_date"] = pd.DatetimeIndex(np.where(
-        exclusions.alive, frame.index.to_numpy()[np.maximum(day0_rows, 0)], np.datetime64("NaT")))
+    alive = exclusions.alive
+    day0_rows = np.zeros(n_pairs, dtype=np.int64)
+    day0_rows[alive] = session_keys[starts[k[alive]] + o0[alive]] % n_rows
+    pairs = pairs.assign(day0_date=pd.DatetimeIndex(np.where(
+        alive, dates.to_numpy()[day0_rows], np.datetime64("NaT"))))
     panel = EventPanel(
-        pairs=pairs.iloc[live].reset_index(drop=True), dates=pd.DatetimeIndex(frame.index),
-        rel_days=rel_days, rows=rows, y=y, x=x, regressors=tuple(regressors),
+        pairs=pairs if live.size == n_pairs else pairs.iloc[live].reset_index(drop=True),
+        dates=pd.DatetimeIndex(dates),
+        rel_days=rel_days, session_keys=session_keys, first_session=first, y=y, x=x,
+        regressors=tuple(regressors),
         estimation_window=estimation_window, event_windows=event_windows,
         estimation_days=estimation_days, event_days=event_days, estimation_mask=estimation_mask,
         masked_for_other_events=n_masked[live], overlaps_other_event=overlaps_other_event,
     )
-    return panel.subset(exclusions.alive[live]), exclusions.table(pairs)
+    return panel.subset(alive[live]), exclusions.table(pairs)
