@@ -11,9 +11,19 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import requires_real_data
 
-from deepseek_monday.execution import KERNEL_NAME, Job, ensure_kernel, execute_job, kernel_template, sanitize_notebook
+from deepseek_monday.execution import (
+    KERNEL_NAME,
+    Job,
+    ensure_kernel,
+    execute_job,
+    kernel_template,
+    run_jobs,
+    sanitize_notebook,
+)
 from deepseek_monday.kernel_template import KernelTemplate, notebook_imports, request_kernel
+from deepseek_monday.paths import DATA_ENV_VAR
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="warm kernels need os.fork")
 
@@ -75,7 +85,7 @@ def gone(pid: int, timeout: float = 10.0) -> bool:
 
 def test_forked_kernel_gives_the_outputs_of_a_spawned_kernel(probe: Path, tmp_path: Path) -> None:
     spawned, spawned_pid, _ = run(probe, "spawned", "")
-    with KernelTemplate(["pandas", "matplotlib.pyplot"], tmp_path / "template.log") as template:
+    with KernelTemplate([probe], tmp_path / "template.log") as template:
         assert template.wait_ready()
         forked, forked_pid, forked_parent = run(probe, "forked", str(template.socket_path))
         assert forked_parent == template.process.pid  # really forked from the template
@@ -84,6 +94,15 @@ def test_forked_kernel_gives_the_outputs_of_a_spawned_kernel(probe: Path, tmp_pa
     assert printed == "20 80\nTrue True set-by-the-parent\nipykernel_launcher.py ZMQInteractiveShell\n"
     assert "image/png" in forked[6][0]["data"]
     assert gone(forked_pid) and gone(spawned_pid)  # kernels end with their notebook
+
+
+def test_a_template_started_by_the_caller_is_used_and_left_to_the_caller(probe: Path, tmp_path: Path) -> None:
+    job = Job("probe", probe, tmp_path / "executed.ipynb", {}, tmp_path / "run")
+    with KernelTemplate([probe], tmp_path / "template.log") as template:
+        assert run_jobs([job], tmp_path / "failed", progress=False, template=template) == []
+        assert template.process.poll() is None  # still running: the caller stops it
+        cells = json.loads(job.output.read_text())["cells"]
+        assert int(cells[-1]["outputs"][0]["text"][0].split()[1]) == template.process.pid
 
 
 def test_forked_kernel_ends_when_its_manager_is_gone(tmp_path: Path) -> None:
@@ -111,6 +130,29 @@ def test_template_ends_when_the_build_that_started_it_is_gone(tmp_path: Path) ->
     starter.kill()
     starter.wait()
     assert gone(template_pid)
+
+
+@requires_real_data
+def test_forked_kernels_start_with_the_snapshot_loaded(tmp_path: Path) -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        "from deepseek_monday import prices\nprint(prices._load_snapshot.cache_info().currsize)")]
+    notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python", "language": "python"}
+    nbformat.write(notebook, tmp_path / "loaded.ipynb")
+    job = Job("loaded", tmp_path / "loaded.ipynb", tmp_path / "out.ipynb", {}, tmp_path)
+    with KernelTemplate([job.source], tmp_path / "template.log") as template:
+        assert template.wait_ready()
+        assert execute_job(job, tmp_path / "failed", str(template.socket_path)) is None
+    assert json.loads(job.output.read_text())["cells"][0]["outputs"][0]["text"] == ["1\n"]
+    assert "deepseek_monday.returns:warm_up in" in (tmp_path / "template.log").read_text()
+
+
+def test_a_failed_warm_up_is_logged_and_the_template_still_serves(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATA_ENV_VAR, str(tmp_path / "no-data-here"))
+    with KernelTemplate([], tmp_path / "template.log") as template:
+        assert template.wait_ready()
+    assert "deepseek_monday.returns:warm_up failed" in (tmp_path / "template.log").read_text()
 
 
 def test_template_stops_and_removes_its_socket(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import time
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -31,7 +31,7 @@ from traitlets.config import Config
 
 import deepseek_monday
 from deepseek_monday.errors import DeepSeekMondayError
-from deepseek_monday.kernel_template import KernelTemplate, TemplateKernelManager, notebook_imports
+from deepseek_monday.kernel_template import KernelTemplate, TemplateKernelManager
 from deepseek_monday.paths import facts_dir
 from deepseek_monday.prices import load_snapshot
 
@@ -137,20 +137,25 @@ def execute_job(job: Job, failed_dir: Path, template_socket: str = "") -> str | 
 
 
 @contextmanager
-def kernel_template(jobs: list[Job], log_path: Path, warm_kernels: bool) -> Iterator[str]:
+def kernel_template(jobs: list[Job], log_path: Path, warm_kernels: bool,
+                    template: KernelTemplate | None = None) -> Iterator[str]:
     """Yield the socket of a kernel template preloaded with the jobs' imports ('' to spawn kernels).
 
-    Without ``warm_kernels``, without ``os.fork`` or when the template does not start (its
-    log says why), kernels are spawned as usual.
+    ``template`` is one started earlier by the caller (who stops it); otherwise one is
+    started for the jobs' notebooks and stopped afterwards. Without ``warm_kernels``,
+    without ``os.fork`` or when the template does not start (its log says why), kernels
+    are spawned as usual.
     """
     if not warm_kernels or not hasattr(os, "fork"):
         yield ""
         return
-    with KernelTemplate(notebook_imports(job.source for job in jobs), log_path) as template:
+    with ExitStack() as stack:
+        if template is None:
+            template = stack.enter_context(KernelTemplate([job.source for job in jobs], log_path))
         if template.wait_ready():
             yield str(template.socket_path)
         else:
-            warnings.warn(f"the kernel template did not start (see {log_path}); spawning kernels",
+            warnings.warn(f"the kernel template did not start (see {template.log_path}); spawning kernels",
                           RuntimeWarning, stacklevel=2)
             yield ""
 
@@ -178,11 +183,13 @@ def _timed_job(job: Job, failed_dir: Path, template_socket: str) -> tuple[str | 
 
 
 def run_jobs(jobs: list[Job], failed_dir: Path, workers: int = 1, progress: bool = True,
-             warm_kernels: bool = True, durations_path: Path | None = None) -> list[str]:
+             warm_kernels: bool = True, durations_path: Path | None = None,
+             template: KernelTemplate | None = None) -> list[str]:
     """Execute ``jobs`` (in a process pool when ``workers`` > 1); return the failure messages.
 
     With ``warm_kernels``, kernels are forked from a template that has done the notebooks'
-    imports once (see :mod:`deepseek_monday.kernel_template`); otherwise each is spawned.
+    imports once (``template``, or one started here; see :mod:`deepseek_monday.kernel_template`);
+    otherwise each is spawned.
     Jobs start longest first by the durations recorded in ``durations_path``, which is
     then updated.
     """
@@ -200,7 +207,7 @@ def run_jobs(jobs: list[Job], failed_dir: Path, workers: int = 1, progress: bool
         bar.set_postfix_str(job.name)
         bar.update()
 
-    with kernel_template(jobs, failed_dir.parent / "kernel-template.log", warm_kernels) as socket_path:
+    with kernel_template(jobs, failed_dir.parent / "kernel-template.log", warm_kernels, template) as socket_path:
         if workers <= 1 or len(jobs) == 1:
             for job in jobs:
                 record(job, *_timed_job(job, failed_dir, socket_path))

@@ -12,7 +12,7 @@ forked kernel produces the same outputs as a freshly spawned one.
   (``kernel_manager_class``); given the template's socket through traitlets config
   (``TemplateKernelManager.template_socket``) it forks kernels, and otherwise, or when
   the template does not answer, it spawns them the usual way.
-- ``python -m deepseek_monday.kernel_template SOCKET MODULE...`` is the template itself.
+- ``python -m deepseek_monday.kernel_template SOCKET NOTEBOOK...`` is the template itself.
 
 POSIX only (``os.fork``); elsewhere every kernel is spawned.
 """
@@ -32,7 +32,7 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,9 @@ REQUEST_TIMEOUT_SECONDS = 10.0
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 # What an ipykernel kernelspec runs: python -m ipykernel_launcher -f {connection_file}.
 LAUNCHER_MODULE = "ipykernel_launcher"
+# Called by the template after the imports ("module:function"): data every chapter reads,
+# loaded once (the loaders check their files on every call, so a kernel never uses stale data).
+WARM_UPS = ("deepseek_monday.returns:warm_up",)
 # Imported by every template: what the kernel itself needs before any notebook code runs.
 # (Not matplotlib_inline.backend_inline: it hooks into the IPython shell when first imported,
 # so it must be imported in the kernel.)
@@ -90,14 +93,15 @@ def notebook_imports(notebooks: Iterable[Path]) -> list[str]:
 class KernelTemplate:
     """A running template process, its socket and its log; a context manager that stops it."""
 
-    def __init__(self, modules: Sequence[str], log_path: Path) -> None:
+    def __init__(self, notebooks: Iterable[Path], log_path: Path) -> None:
+        """Start a template that imports what ``notebooks`` import (it reads them itself)."""
         self.directory = Path(tempfile.mkdtemp(prefix="dsm-kernels-"))  # short: socket paths are limited
         self.socket_path = self.directory / "template.sock"
         self.log_path = log_path
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with log_path.open("w", encoding="utf-8") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(self.socket_path), *modules],
+                [sys.executable, "-m", __name__, str(self.socket_path), *map(str, notebooks)],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
 
@@ -249,28 +253,50 @@ class _KernelShellStandIn:
     kernel = None
 
 
-def _preload(modules: Sequence[str]) -> list[str]:
-    """Import ``modules`` as a kernel would; return those that failed, with why.
-
-    A dotted name that is an attribute of its imported parent (``myst_nb.glue``) is fine.
-    """
+@contextlib.contextmanager
+def _as_in_a_kernel() -> Iterator[None]:
+    """Let modules imported inside see a Jupyter kernel's shell as ``get_ipython()``."""
     import builtins
-    import importlib
 
-    failed = []
     stand_in = _KernelShellStandIn()
     builtins.get_ipython = lambda: stand_in  # type: ignore[attr-defined]
     try:
-        for name in [*KERNEL_MODULES, *modules]:
-            try:
-                importlib.import_module(name)
-            except ImportError as error:
-                parent, _, attribute = name.rpartition(".")
-                if not (parent in sys.modules and hasattr(sys.modules[parent], attribute)):
-                    failed.append(f"{name} ({error})")
+        yield
     finally:
         del builtins.get_ipython  # type: ignore[attr-defined]
+
+
+def _preload(modules: Sequence[str]) -> list[str]:
+    """Import ``modules``; return those that failed, with why.
+
+    A dotted name that is an attribute of its imported parent (``myst_nb.glue``) is fine.
+    """
+    import importlib
+
+    failed = []
+    for name in [*KERNEL_MODULES, *modules]:
+        try:
+            importlib.import_module(name)
+        except ImportError as error:
+            parent, _, attribute = name.rpartition(".")
+            if not (parent in sys.modules and hasattr(sys.modules[parent], attribute)):
+                failed.append(f"{name} ({error})")
     return failed
+
+
+def _warm_up() -> None:
+    """Run :data:`WARM_UPS`; a failure is logged and left for the kernels to meet and report."""
+    import importlib
+
+    for target in WARM_UPS:
+        started = time.perf_counter()
+        module, _, function = target.partition(":")
+        try:
+            getattr(importlib.import_module(module), function)()
+        except Exception as error:  # the kernels will meet it again and report it
+            print(f"kernel template: {target} failed ({type(error).__name__}: {error})", flush=True)
+        else:
+            print(f"kernel template: {target} in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def _exit_without(pid: int) -> None:
@@ -332,9 +358,11 @@ def serve(socket_path: str, modules: Sequence[str]) -> None:
         del sys.path[0]  # as ipykernel_launcher does before it imports anything
     runner = os.getppid()
     started = time.perf_counter()
-    failed = _preload(modules)
-    print(f"kernel template: imported {len(modules)} modules in {time.perf_counter() - started:.1f} s"
-          + (f"; failed: {', '.join(failed)}" if failed else ""), flush=True)
+    with _as_in_a_kernel():  # imports take the branch they take in a kernel
+        failed = _preload(modules)
+        print(f"kernel template: imported {len(modules)} modules in {time.perf_counter() - started:.1f} s"
+              + (f"; failed: {', '.join(failed)}" if failed else ""), flush=True)
+        _warm_up()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked kernels are reaped by the system
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -369,4 +397,4 @@ def serve(socket_path: str, modules: Sequence[str]) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2:])
+    serve(sys.argv[1], notebook_imports(Path(path) for path in sys.argv[2:]))

@@ -74,3 +74,12 @@ def _returns_of_every_symbol(data_dir: str | os.PathLike[str] | None, kind: str,
     result = pd.DataFrame(columns, index=panel.index)
     result.columns.name = "symbol"
     return result
+
+
+def warm_up() -> None:
+    """Load the snapshot and compute every symbol's simple returns, so later calls reuse them.
+
+    The kernel template (:mod:`deepseek_monday.kernel_template`) calls this once; every
+    kernel forked from it starts with the validated snapshot in memory.
+    """
+    daily_returns()

@@ -39,6 +39,7 @@ from deepseek_monday.execution import (
     run_jobs,
     shared_inputs_digest,
 )
+from deepseek_monday.kernel_template import KernelTemplate
 from deepseek_monday.overview import OverviewParameters
 from deepseek_monday.paths import project_root
 from deepseek_monday.saas import SaasParameters
@@ -140,13 +141,14 @@ def _build_dir(root: Path) -> Path:
 
 def execute_chapters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any], root: Path,
                      destination: Path, workers: int = 1, runner_values: Mapping[str, Any] | None = None,
-                     use_cache: bool = True, progress: bool = False,
-                     warm_kernels: bool = True) -> tuple[list[Path], list[Path]]:
+                     use_cache: bool = True, progress: bool = False, warm_kernels: bool = True,
+                     template: KernelTemplate | None = None) -> tuple[list[Path], list[Path]]:
     """Validate, execute the chapters whose key is not cached, and copy them to ``destination``.
 
     Executed notebooks are cached under their key, so any edition with the same inputs
     reuses them. ``use_cache=False`` re-executes everything (and refreshes the cache).
-    ``warm_kernels`` forks kernels from a preloaded template (see :func:`execution.run_jobs`).
+    ``warm_kernels`` forks kernels from a preloaded template, ``template`` if the caller
+    started one (see :func:`execution.run_jobs`).
     Returns (executed, reused). Nothing in ``destination`` changes unless every chapter
     succeeded.
     """
@@ -166,7 +168,7 @@ def execute_chapters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any]
             else:
                 cached[job.name] = hit
         failures = run_jobs(jobs, root / "_build" / "failed", workers, progress, warm_kernels,
-                            durations_path=_build_dir(root) / "cache" / "durations.json")
+                            durations_path=_build_dir(root) / "cache" / "durations.json", template=template)
         if failures:
             raise NotebookExecutionError("\n".join(failures))
         destination.mkdir(parents=True, exist_ok=True)
@@ -241,11 +243,12 @@ def build_html(source: Path, target: Path | None = None, force: bool = False) ->
 
 def build(overrides: Mapping[str, Any] | None = None, execute: bool = True, root: Path | None = None,
           workers: int | None = None, use_cache: bool = True, progress: bool = False,
-          warm_kernels: bool = True) -> BuildReport:
+          warm_kernels: bool = True, template: KernelTemplate | None = None) -> BuildReport:
     """Execute the chapters (unless ``execute`` is false) and build the HTML book.
 
     Overrides that leave the canonical parameters build the canonical edition into
     ``book/`` and ``_build/html``; any other set builds an edition (see :mod:`editions`).
+    ``template``: a kernel template the caller started early (see :func:`execute_chapters`).
     """
     root = root or project_root()
     overrides = dict(overrides or {})
@@ -263,7 +266,7 @@ def build(overrides: Mapping[str, Any] | None = None, execute: bool = True, root
     if execute:
         report.executed, report.reused = execute_chapters(
             CHAPTERS, overrides, root, source / "book", workers, {"edition": name}, use_cache, progress,
-            warm_kernels)
+            warm_kernels, template)
     report.html, report.html_rebuilt = build_html(source, target)
     if name is not None:
         editions.record(root, name, overrides)
