@@ -13,9 +13,8 @@ from deepseek_monday.eventstudy import (
     run_event_study,
     window_label,
 )
+from deepseek_monday.eventstudy.simulation import simulate_panel
 from deepseek_monday.eventstudy.windows import _place, build_panel
-
-from .conftest import simulate_panel
 
 SHORT = dict(estimation_window=(-60, -11), min_estimation_obs=45, n_boot=0)
 
