@@ -50,25 +50,25 @@ def build(event_date: str | None, pairs: tuple[str, ...], no_execute: bool, jobs
           spawn_kernels: bool) -> None:
     """Execute the notebooks with papermill and build the HTML book."""
     overrides = _parse_overrides(event_date, pairs)
-    with ExitStack() as stack:
-        template = None
-        if not no_execute and not spawn_kernels and hasattr(os, "fork"):
-            # Started first, so that its imports run while this process imports and validates.
-            # Stopped at the end, used or not (nothing may need executing).
-            from deepseek_monday.kernel_template import KernelTemplate
-            from deepseek_monday.paths import project_root
+    try:
+        with ExitStack() as stack:
+            template = None
+            if not no_execute and not spawn_kernels and hasattr(os, "fork"):
+                # Started first, so that its imports run while this process imports and validates.
+                # Stopped at the end, used or not (nothing may need executing).
+                from deepseek_monday.kernel_template import KernelTemplate
+                from deepseek_monday.paths import project_root
 
-            root = project_root()
-            template = stack.enter_context(KernelTemplate(sorted((root / "notebooks").glob("*.ipynb")),
-                                                          root / "_build" / "kernel-template.log"))
-        from deepseek_monday.runner import build as run_build
+                root = project_root()
+                template = stack.enter_context(KernelTemplate(sorted((root / "notebooks").glob("*.ipynb")),
+                                                              root / "_build" / "kernel-template.log"))
+            from deepseek_monday.runner import build as run_build
 
-        try:
             report = run_build(overrides, execute=not no_execute, workers=jobs, use_cache=not force, progress=True,
                                warm_kernels=not spawn_kernels, template=template)
-        except DeepSeekMondayError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(1)
+    except DeepSeekMondayError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
     for path in report.executed:
         click.echo(f"executed {path}")
     for path in report.reused:
