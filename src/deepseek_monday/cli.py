@@ -53,9 +53,10 @@ def build(event_date: str | None, pairs: tuple[str, ...], no_execute: bool, jobs
     try:
         with ExitStack() as stack:
             template = None
-            if not no_execute and not spawn_kernels and hasattr(os, "fork"):
-                # Started first, so that its imports run while this process imports and validates.
-                # Stopped at the end, used or not (nothing may need executing).
+            if (overrides or force) and not no_execute and not spawn_kernels and hasattr(os, "fork"):
+                # An edition or a forced build executes notebooks: start the kernel template first,
+                # so that its imports run while this process imports and validates. (A plain build
+                # often executes nothing; the runner starts a template once it knows it needs one.)
                 from deepseek_monday.kernel_template import KernelTemplate
                 from deepseek_monday.paths import project_root
 
