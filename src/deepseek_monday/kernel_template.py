@@ -1,11 +1,12 @@
 """Warm kernels: fork each notebook's kernel from a template process that has done the imports.
 
-A fresh Python kernel spends seconds starting IPython and importing pandas, matplotlib,
-scipy and this package before a notebook's first line of analysis runs. The template is
-a plain Python process that does those imports once and then, on request, forks a child
-that becomes an ordinary ipykernel on the connection file it is given. Every child starts
-from the same pristine state (nothing of a notebook has run in the template), so a
-forked kernel produces the same outputs as a freshly spawned one.
+A fresh Python kernel spends seconds starting IPython, importing pandas, matplotlib,
+scipy and this package, and loading the snapshot before a notebook's first line of
+analysis runs. The template is a plain Python process that does those imports and the
+data warm-up (:data:`WARM_UPS`) once and then, on request, forks a child that becomes an
+ordinary ipykernel on the connection file it is given. Every child starts from the same
+state (no notebook code runs in the template), so a forked kernel produces the same
+outputs as a freshly spawned one.
 
 - :class:`KernelTemplate` starts the template process and asks it for kernels.
 - :class:`TemplateKernelManager` is the jupyter_client kernel manager papermill uses
@@ -63,7 +64,7 @@ class TemplateUnavailable(RuntimeError):
 
 
 def notebook_imports(notebooks: Iterable[Path]) -> list[str]:
-    """Return the top-level modules imported by the code cells of ``notebooks``, sorted.
+    """Return the modules imported by the code cells of ``notebooks``, sorted.
 
     ``from a.b import c`` yields ``a.b`` and ``a.b.c`` (c may be a submodule); names that
     are not modules are skipped by the template. Cells that are not valid Python (magics)
