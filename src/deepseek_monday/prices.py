@@ -96,6 +96,18 @@ class Snapshot:
         """Return the symbols in manifest order."""
         return list(self.manifest.index)
 
+    def price_panel(self, symbols: list[str] | None = None) -> pd.DataFrame:
+        """The price each of ``symbols`` (default: all) takes its returns from, wide: dates x symbols.
+
+        Rows are the dates where one of the symbols has a row; nothing is filled.
+        """
+        symbols = self.symbols() if symbols is None else list(symbols)
+        unknown = [s for s in symbols if s not in self.manifest.index]
+        if unknown:
+            raise DataValidationError(f"no price file for {unknown} in {self.directory}")
+        panel = self.derived("price panel", lambda: _wide_prices(self)).loc[:, symbols]
+        return panel.loc[panel.notna().any(axis=1)]
+
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Return a table derived from this snapshot, computed on first use under ``key``.
 
@@ -532,13 +544,7 @@ def price_panel(symbols: list[str] | None = None,
 
     A cell is NaN where the symbol has no row on that date; nothing is filled.
     """
-    snapshot = load_snapshot(data_dir)
-    symbols = snapshot.symbols() if symbols is None else list(symbols)
-    unknown = [s for s in symbols if s not in snapshot.manifest.index]
-    if unknown:
-        raise DataValidationError(f"no price file for {unknown} in {snapshot.directory}")
-    panel = snapshot.derived("price panel", lambda: _wide_prices(snapshot)).loc[:, symbols]
-    return panel.loc[panel.notna().any(axis=1)]  # the dates where one of the symbols has a row
+    return load_snapshot(data_dir).price_panel(symbols)
 
 
 def _wide_prices(snapshot: Snapshot) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from deepseek_monday.calendars import sessions
 from deepseek_monday.errors import ParameterError
-from deepseek_monday.prices import load_snapshot, price_panel
+from deepseek_monday.prices import load_snapshot
 from deepseek_monday.universe import load_universe
 
 RETURN_KINDS = ("simple", "log")
@@ -56,18 +56,17 @@ def daily_returns(symbols: list[str] | None = None, kind: str = "simple",
     Rows are the dates where one of ``symbols`` has a price. Every symbol's returns are
     computed once per snapshot, kind and calendar assignment, and copied out.
     """
-    panel = price_panel(symbols, data_dir)
+    snapshot = load_snapshot(data_dir)
+    panel = snapshot.price_panel(symbols)
     universe = load_universe()
     calendars = {symbol: universe.at[symbol, "calendar"] if symbol in universe.index else ""
-                 for symbol in load_snapshot(data_dir).symbols()}
+                 for symbol in snapshot.symbols()}
     key = ("daily returns", kind, tuple(calendars.items()))
-    every = load_snapshot(data_dir).derived(key, lambda: _returns_of_every_symbol(data_dir, kind, calendars))
+    every = snapshot.derived(key, lambda: _returns_of_every_symbol(snapshot.price_panel(), kind, calendars))
     return every.loc[panel.index, list(panel.columns)]
 
 
-def _returns_of_every_symbol(data_dir: str | os.PathLike[str] | None, kind: str,
-                             calendars: dict[str, str]) -> pd.DataFrame:
-    panel = price_panel(None, data_dir)
+def _returns_of_every_symbol(panel: pd.DataFrame, kind: str, calendars: dict[str, str]) -> pd.DataFrame:
     columns = {symbol: returns_from_prices(panel[symbol], sessions(calendars[symbol]) if calendars[symbol] else None,
                                            kind)
                for symbol in panel.columns}
