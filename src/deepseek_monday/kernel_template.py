@@ -52,7 +52,7 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 LAUNCHER_MODULE = "ipykernel_launcher"
 # Called by the template after the imports ("module:function"): data every chapter reads,
 # loaded once (the loaders check their files on every call, so a kernel never uses stale data).
-WARM_UPS = ("deepseek_monday.returns:warm_up",)
+WARM_UPS = ("deepseek_monday.returns:warm_up", "deepseek_monday.claims.ledger:warm_up")
 # Imported by every template: what the kernel itself needs before any notebook code runs.
 # (Not matplotlib_inline.backend_inline: it hooks into the IPython shell when first imported,
 # so it must be imported in the kernel.)

@@ -21,6 +21,7 @@ from deepseek_monday.claims.registry import Measurement, NotCheckable, get_measu
 from deepseek_monday.claims.verdicts import VERDICT_ORDER, Verdict, judge
 from deepseek_monday.errors import DataValidationError
 from deepseek_monday.params import check_event_date
+from deepseek_monday.prices import load_snapshot
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,26 @@ def check_claim(claim: Claim) -> dict[str, object]:
 
 
 def evaluate(claims: Sequence[Claim] | None = None) -> pd.DataFrame:
-    """Return the ledger: one row per claim with its claimed and measured value and verdict."""
-    claims = load_claims() if claims is None else claims
+    """Return the ledger: one row per claim with its claimed and measured value and verdict.
+
+    The ledger of the whole catalogue (``claims`` None) is computed once per snapshot and
+    copied out, as five chapters show it.
+    """
+    if claims is not None:
+        return _evaluate(claims)
+    return load_snapshot().derived("claims ledger", lambda: _evaluate(load_claims())).copy()
+
+
+def _evaluate(claims: Sequence[Claim]) -> pd.DataFrame:
     refresh_market_data()
     ledger = pd.DataFrame([check_claim(claim) for claim in claims], columns=LEDGER_COLUMNS)
     ledger["verdict"] = pd.Categorical(ledger["verdict"], categories=VERDICT_ORDER, ordered=True)
     return ledger
+
+
+def warm_up() -> None:
+    """Evaluate the catalogue once (the kernel template calls this, so forked kernels start with it)."""
+    evaluate()
 
 
 # ---------------------------------------------------------------- summaries
