@@ -15,8 +15,6 @@ import ast
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -39,9 +37,10 @@ from deepseek_monday.execution import (
     run_jobs,
     shared_inputs_digest,
 )
+from deepseek_monday.jupyter_book_process import JupyterBookProcess
 from deepseek_monday.kernel_template import KernelTemplate
 from deepseek_monday.overview import OverviewParameters
-from deepseek_monday.paths import project_root
+from deepseek_monday.paths import html_sources_stamp, project_root
 from deepseek_monday.saas import SaasParameters
 from deepseek_monday.sanctions import SanctionsParameters
 from deepseek_monday.toc import toc_documents
@@ -142,13 +141,15 @@ def _build_dir(root: Path) -> Path:
 def execute_chapters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any], root: Path,
                      destination: Path, workers: int = 1, runner_values: Mapping[str, Any] | None = None,
                      use_cache: bool = True, progress: bool = False, warm_kernels: bool = True,
-                     template: KernelTemplate | None = None) -> tuple[list[Path], list[Path]]:
+                     template: KernelTemplate | None = None,
+                     on_execute: Callable[[], None] | None = None) -> tuple[list[Path], list[Path]]:
     """Validate, execute the chapters whose key is not cached, and copy them to ``destination``.
 
     Executed notebooks are cached under their key, so any edition with the same inputs
     reuses them. ``use_cache=False`` re-executes everything (and refreshes the cache).
     ``warm_kernels`` forks kernels from a preloaded template, ``template`` if the caller
-    started one (see :func:`execution.run_jobs`).
+    started one (see :func:`execution.run_jobs`). ``on_execute`` is called before any
+    chapter is executed (not when all are cached).
     Returns (executed, reused). Nothing in ``destination`` changes unless every chapter
     succeeded.
     """
@@ -167,6 +168,8 @@ def execute_chapters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any]
                 jobs.append(job)
             else:
                 cached[job.name] = hit
+        if jobs and on_execute is not None:
+            on_execute()
         failures = run_jobs(jobs, root / "_build" / "failed", workers, progress, warm_kernels,
                             durations_path=_build_dir(root) / "cache" / "durations.json", template=template)
         if failures:
@@ -203,24 +206,24 @@ def book_sources_digest(source: Path) -> str:
     return digest.hexdigest()
 
 
-def build_html(source: Path, target: Path | None = None, force: bool = False) -> tuple[Path, bool]:
+def build_html(source: Path, target: Path | None = None, force: bool = False,
+               jupyter_book: JupyterBookProcess | None = None) -> tuple[Path, bool]:
     """Build the HTML book of ``source`` and swap it into ``target`` (default ``source/_build/html``).
 
     Skips the build when ``target`` was built from the same sources (unless ``force``).
+    ``jupyter_book``: a process prepared for the build, if the caller started one.
     Returns the target and whether it was rebuilt.
     """
     target = target or source / "_build" / "html"
-    stamp_path = target.parent / f".{target.name}.sources"
+    stamp_path = html_sources_stamp(target)
     digest = book_sources_digest(source)
     if not force and (target / "index.html").is_file() and stamp_path.is_file() \
             and stamp_path.read_text() == digest:
         return target, False
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="book-", dir=target.parent))
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", str(source), "--path-output", str(staging),
-               "--builder", "html", "-W", "-n", "--keep-going"]
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    arguments = ["build", str(source), "--path-output", str(staging), "--builder", "html", "-W", "-n", "--keep-going"]
+    completed = (jupyter_book or JupyterBookProcess()).run(arguments)
     built = staging / "_build" / "html"
     if completed.returncode != 0 or not (built / "index.html").is_file():
         log_path = target.parent / "jupyter-book-failed.log"
@@ -263,11 +266,13 @@ def build(overrides: Mapping[str, Any] | None = None, execute: bool = True, root
         resolve_parameters(CHAPTERS, overrides, root)  # fail fast, before laying anything out
         source = editions.prepare_source(root, name)
         target = editions.editions_dir(root) / name / "html"
-    if execute:
-        report.executed, report.reused = execute_chapters(
-            CHAPTERS, overrides, root, source / "book", workers, {"edition": name}, use_cache, progress,
-            warm_kernels, template)
-    report.html, report.html_rebuilt = build_html(source, target)
+    with JupyterBookProcess() as jupyter_book:
+        if execute:
+            # Executed chapters mean a new HTML build: its process imports while they run.
+            report.executed, report.reused = execute_chapters(
+                CHAPTERS, overrides, root, source / "book", workers, {"edition": name}, use_cache, progress,
+                warm_kernels, template, on_execute=jupyter_book.prepare)
+        report.html, report.html_rebuilt = build_html(source, target, jupyter_book=jupyter_book)
     if name is not None:
         editions.record(root, name, overrides)
     report.editions_index = editions.publish(root)
