@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import yaml
 
 from deepseek_monday import editions
+from deepseek_monday.paths import html_sources_stamp
 
 DEFAULTS = {"event_date": "2025-01-27", "lookback_days": 10}
 
@@ -59,6 +61,37 @@ def test_publish_copies_built_editions_and_writes_an_index(tmp_path: Path) -> No
     assert 'href="2024-08-05/index.html"' in page and "2020-03-16" not in page
     assert json.dumps({"event_date": "2024-08-05"}, sort_keys=True).replace('"', "&quot;") in page
     assert 'href="../index.html"' in page
+
+
+def test_publish_copies_only_editions_built_anew_and_drops_removed_ones(tmp_path: Path) -> None:
+    root = fake_project(tmp_path)
+    (root / "_build" / "html").mkdir(parents=True)
+    (root / "_build" / "html" / "index.html").write_text("canonical")
+    for name in ("2024-08-05", "2020-03-16"):
+        built = root / "_build" / "editions" / name / "html"
+        built.mkdir(parents=True)
+        (built / "index.html").write_text(f"edition {name}")
+        html_sources_stamp(built).write_text(f"sources of {name}")
+        editions.record(root, name, {"event_date": name})
+    editions.publish(root)
+    site = root / "_build" / "html" / "editions"
+    first = {name: (site / name).stat().st_ino for name in ("2024-08-05", "2020-03-16")}
+
+    # 2024-08-05 rebuilt from new sources (build_html swaps in a new folder); 2020-03-16 unchanged.
+    rebuilt = root / "_build" / "editions" / "2024-08-05" / "html"
+    shutil.rmtree(rebuilt)
+    rebuilt.mkdir()
+    (rebuilt / "index.html").write_text("edition 2024-08-05, rebuilt")
+    html_sources_stamp(rebuilt).write_text("new sources")
+    editions.publish(root)
+    assert (site / "2024-08-05" / "index.html").read_text() == "edition 2024-08-05, rebuilt"
+    assert (site / "2024-08-05").stat().st_ino != first["2024-08-05"]
+    assert (site / "2020-03-16").stat().st_ino == first["2020-03-16"]  # not copied again
+
+    shutil.rmtree(root / "_build" / "editions" / "2020-03-16")
+    page = editions.publish(root).read_text()
+    assert not (site / "2020-03-16").exists() and "2020-03-16" not in page
+    assert sorted(p.name for p in site.iterdir() if p.is_dir()) == ["2024-08-05"]
 
 
 def test_landing_link_points_to_index_or_back_to_canonical() -> None:

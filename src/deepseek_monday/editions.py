@@ -3,8 +3,9 @@
 The canonical edition (the notebooks' default parameters) is built from ``book/`` into
 ``_build/html``. Any other parameter set is an edition named after its event date (plus a
 short hash of further overrides), executed into ``_build/editions/<name>/source/book`` and
-built into ``_build/editions/<name>/html``. Every successful build copies the editions into
-``_build/html/editions/`` and writes an index there that links them all.
+built into ``_build/editions/<name>/html``. Every successful build publishes the editions
+into ``_build/html/editions/`` (copying only those built anew since) and writes an index
+there that links them all.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,8 +21,12 @@ from typing import Any
 
 import yaml
 
+from deepseek_monday.paths import html_sources_stamp
+
 CANONICAL_TITLE = "DeepSeek Monday"
 EDITION_FILE = "edition.json"
+# In the site's editions folder: the sources digest of each edition as published there.
+PUBLISHED_FILE = ".published.json"
 
 
 def edition_name(overrides: Mapping[str, Any], defaults: Mapping[str, Any]) -> str | None:
@@ -96,8 +102,28 @@ def index_page(editions: list[dict[str, Any]], edition_href: str, canonical_href
 """
 
 
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)  # build_html replaces an edition's folder, never a file in it
+    except OSError:
+        shutil.copy2(source, destination)
+
+
+def _replace_tree(source: Path, destination: Path) -> None:
+    """Make ``destination`` a copy of the folder ``source`` (files hard-linked where possible)."""
+    staging = destination.with_name(f".{destination.name}.publishing")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(source, staging, copy_function=_link_or_copy)
+    shutil.rmtree(destination, ignore_errors=True)
+    staging.rename(destination)
+
+
 def publish(root: Path, site: Path | None = None) -> Path | None:
-    """Copy every built edition into the canonical site and write its editions index.
+    """Publish every built edition in the canonical site and write its editions index.
+
+    An edition already published from the same sources (its build's sources digest,
+    recorded in :data:`PUBLISHED_FILE`) is left as it is; the others are copied, with
+    hard links where the file system allows; editions no longer built are removed.
 
     ``site`` defaults to ``_build/html``. Returns the index's path, or None when the
     canonical site has not been built yet.
@@ -107,10 +133,24 @@ def publish(root: Path, site: Path | None = None) -> Path | None:
         return None
     editions = built_editions(root)
     target = site / "editions"
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir()
-    for edition in editions:
-        shutil.copytree(editions_dir(root) / edition["name"] / "html", target / edition["name"])
+    target.mkdir(exist_ok=True)
+    record_path = target / PUBLISHED_FILE
+    try:
+        published = json.loads(record_path.read_text())
+    except (OSError, ValueError):
+        published = {}  # none yet, or unreadable: every edition is copied afresh
+    names = {edition["name"] for edition in editions}
+    for stale in [child for child in target.iterdir() if child.is_dir() and child.name not in names]:
+        shutil.rmtree(stale)
+        published.pop(stale.name, None)
+    for name in sorted(names):
+        built = editions_dir(root) / name / "html"
+        stamp = html_sources_stamp(built)
+        digest = stamp.read_text() if stamp.is_file() else None
+        if digest is None or published.get(name) != digest or not (target / name).is_dir():
+            _replace_tree(built, target / name)
+            published[name] = digest
+    record_path.write_text(json.dumps(published, indent=1, sort_keys=True))
     (target / "index.html").write_text(index_page(editions, "{name}/index.html", "../index.html", "../_static"))
     editions_dir(root).mkdir(parents=True, exist_ok=True)
     (editions_dir(root) / "index.html").write_text(

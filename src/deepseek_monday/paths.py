@@ -69,6 +69,11 @@ def cache_dir() -> Path:
     return path
 
 
+def html_sources_stamp(html: Path) -> Path:
+    """Return where the build of the HTML folder ``html`` records the digest of its sources."""
+    return html.parent / f".{html.name}.sources"
+
+
 def universe_file() -> Path:
     """Return the universe file written by this project."""
     return project_root() / "data" / "universe.csv"
