@@ -38,8 +38,7 @@ def _finish_with_legend(fig: Figure, axes: list[Axes], title: str, source: str, 
     finish(fig, title, source)
     legend = fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=columns,
                         frameon=False, fontsize=8)
-    fig.canvas.draw()
-    height = legend.get_window_extent().height / fig.bbox.height
+    height = legend.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height  # laid out, not drawn
     fig.subplots_adjust(bottom=fig.subplotpars.bottom + height + 0.02)
     return fig
 
