@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from deepseek_monday.bubble import SEQUOIA_COST_MULTIPLE, SEQUOIA_END_USER_MARGIN, OverlaySeries, SequoiaQuestion
-from deepseek_monday.style import SNAPSHOT_SOURCE, finish, percent_axis
+from deepseek_monday.style import SNAPSHOT_SOURCE, FigureLegend, finish, percent_axis
 
 FACTS_SOURCE = "company figures from the project's sourced facts (fundamentals.csv; many rows from secondary sources)"
 SNAPSHOT_AND_FACTS = f"{SNAPSHOT_SOURCE}; {FACTS_SOURCE}"
@@ -24,23 +24,14 @@ _BILLIONS = FuncFormatter(lambda value, _: f"{value / 1e9:,.0f}")
 
 
 def _finish_with_legend(fig: Figure, axes: list[Axes], title: str, source: str, columns: int) -> Figure:
-    """Finish the figure (title, layout, source line) with one legend of ``axes``' entries below the plots.
-
-    The plots are moved up by the legend's height, so the legend sits between the axis
-    labels and the source line and never over data.
-    """
+    """Finish the figure with one legend of ``axes``' entries between the plots and the source line."""
     handles, labels = [], []
     for ax in axes:
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             if label not in labels:
                 handles.append(handle)
                 labels.append(label)
-    finish(fig, title, source)
-    legend = fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncols=columns,
-                        frameon=False, fontsize=8)
-    height = legend.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height  # laid out, not drawn
-    fig.subplots_adjust(bottom=fig.subplotpars.bottom + height + 0.02)
-    return fig
+    return finish(fig, title, source, FigureLegend(handles, labels, columns))
 
 
 def value_loss_bars(records: pd.DataFrame, focus: str, event_date: pd.Timestamp) -> Figure:

@@ -25,7 +25,7 @@ from deepseek_monday.sanctions import (
     V3_FULL,
     SanctionsParameters,
 )
-from deepseek_monday.style import GROUP_PALETTE, SNAPSHOT_SOURCE, add_source, finish, percent_axis
+from deepseek_monday.style import GROUP_PALETTE, MARGIN, SNAPSHOT_SOURCE, add_source, finish, percent_axis
 
 CHIP_COLOUR = GROUP_PALETTE["AI chips"]
 CHINA_COLOUR = GROUP_PALETTE["China"]
@@ -128,14 +128,15 @@ def timeline_figure(levels: pd.DataFrame, events: pd.DataFrame, params: Sanction
                      fontsize=8, fontweight="bold", color="white",
                      bbox={"boxstyle": "circle,pad=0.25", "facecolor": EVENT_COLOUR if label == EVENT_DAY_LABEL
                            else MILESTONE_COLOUR, "edgecolor": "none"})
-    top.set_title(top.get_title(), pad=14 + 15 * max(rows))
+    top.set_title(top.get_title(loc="left"), loc="left", pad=14 + 15 * max(rows))  # above the milestone labels
     bottom.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
     for ax in (top, middle):
         plt.setp(ax.get_xticklabels(), visible=False)
     bottom.set_xlabel("Date (NYSE sessions; Hong Kong names on their own sessions)")
-    fig.subplots_adjust(left=0.09, right=0.80, top=0.91, bottom=0.23)
-    key = fig.add_axes((0.02, 0.01, 0.97, 0.155))
+    key_bottom = add_source(fig, f"{SNAPSHOT_SOURCE}; {EVENTS_SOURCE}") + 0.005
+    fig.subplots_adjust(left=0.09, right=0.80, top=0.89, bottom=key_bottom + 0.22)
+    key = fig.add_axes((0.02, key_bottom, 0.97, 0.155))
     key.axis("off")
     entries = _milestone_key(events, 80)
     half = (len(entries) + 1) // 2
@@ -144,9 +145,8 @@ def timeline_figure(levels: pd.DataFrame, events: pd.DataFrame, params: Sanction
                  fontsize=7.5, family="DejaVu Sans Mono", linespacing=1.3)
     key.text(0.0, 1.0, "Milestones: day 0 = first NYSE session on or after the stated date; ≈ date approximate",
              transform=key.transAxes, fontsize=9, fontweight="bold", va="bottom")
-    fig.suptitle(f"Export-control milestones and prices, base close {levels.index[0]:%d %b %Y}", x=0.01,
+    fig.suptitle(f"Export-control milestones and prices, base close {levels.index[0]:%d %b %Y}", x=MARGIN,
                  ha="left")
-    add_source(fig, f"{SNAPSHOT_SOURCE}; {EVENTS_SOURCE}")
     return fig
 
 
@@ -238,7 +238,7 @@ def compute_figure(models: pd.DataFrame) -> Figure:
             ax.annotate(fmt.format(value), xy=(value, position), xytext=(3, 0), textcoords="offset points",
                         va="center", fontsize=8)
         ratio = values.iloc[1] / values.iloc[0]
-        ax.set_title(f"{title}: ratio {ratio:,.1f}", fontsize=10)
+        ax.set_title(f"{title}:\nratio {ratio:,.1f}", fontsize=10)  # a title is not laid out by its width
         ax.set_xlabel(unit)
         ax.set_xlim(0, values.max() * 1.3)
         ax.invert_yaxis()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -17,20 +19,60 @@ STYLE_FILE = Path(__file__).with_name("deepseek_monday.mplstyle")
 # near-black; the palette's pale yellow, hard to see as a line on white, goes to FX.
 _COLOURS = sns.color_palette("colorblind", 10).as_hex()
 GROUP_PALETTE: dict[str, str] = dict(zip(GROUPS, [*_COLOURS[:8], "#222222", _COLOURS[9], _COLOURS[8]], strict=True))
+# Left and bottom margin of the title and the source line, as a fraction of the figure.
+MARGIN = 0.01
+# A source line is never wrapped narrower than this.
+MIN_LINE_CHARACTERS = 40
 SNAPSHOT_SOURCE = ("Yahoo Finance daily prices (adjusted closes for stocks and ETFs, closes for "
                    "indices) from the project's market-data snapshot")
 
 
+@dataclass(frozen=True)
+class FigureLegend:
+    """A legend for the whole figure, placed by :func:`finish` between the plots and the source line."""
+
+    handles: list
+    labels: list[str]
+    columns: int
+
+
 def use_house_style() -> None:
-    """Apply the seaborn theme and the project's matplotlib style."""
+    """Apply the seaborn theme and the project's matplotlib style.
+
+    In a notebook, figures are then printed as laid out (see :func:`finish`): the inline
+    backend's default, ``bbox_inches="tight"``, would lay every figure out a second time.
+    """
     sns.set_theme(style="whitegrid", context="notebook")
     plt.style.use(STYLE_FILE)
+    from IPython import get_ipython
+    from IPython.core.pylabtools import select_figure_formats
+    from matplotlib_inline.config import InlineBackend
+
+    shell = get_ipython()
+    if shell is not None:
+        # Both now and when the inline backend is first loaded (it then re-reads this setting).
+        inline = InlineBackend.instance(parent=shell)
+        inline.print_figure_kwargs = {"bbox_inches": None}
+        select_figure_formats(shell, inline.figure_formats, **inline.print_figure_kwargs)
 
 
-def add_source(fig: Figure, source: str) -> None:
-    """Write a source line under the figure."""
-    fig.text(0.01, -0.01, f"Source: {source}. Analysis: DeepSeek Monday.", ha="left", va="top",
-             fontsize=8, color="0.35", wrap=True)
+def add_source(fig: Figure, source: str) -> float:
+    """Write the source line at the bottom of the figure, wrapped to its width.
+
+    Returns the top of the line as a fraction of the figure's height: the figure's
+    content goes above it.
+    """
+    content = f"Source: {source}. Analysis: DeepSeek Monday."
+    text = fig.text(MARGIN, MARGIN, content, ha="left", va="bottom", fontsize=8, color="0.35")
+    renderer = fig.canvas.get_renderer()
+    available = fig.bbox.width * (1 - 2 * MARGIN)
+    width = text.get_window_extent(renderer).width
+    characters = len(content)
+    while width > available and characters > MIN_LINE_CHARACTERS:
+        characters = max(MIN_LINE_CHARACTERS, min(characters - 1, int(characters * available / width)))
+        text.set_text(textwrap.fill(content, characters, break_on_hyphens=False))
+        width = text.get_window_extent(renderer).width
+    return text.get_window_extent(renderer).y1 / fig.bbox.height
 
 
 def percent_axis(axis, decimals: int = 0) -> None:
@@ -38,11 +80,20 @@ def percent_axis(axis, decimals: int = 0) -> None:
     axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=decimals))
 
 
-def finish(fig: Figure, title: str, source: str) -> Figure:
-    """Give a figure its title, a tight layout and its source line; return it."""
-    fig.suptitle(title, x=0.01, ha="left")
-    fig.tight_layout()
-    add_source(fig, source)
+def finish(fig: Figure, title: str, source: str, legend: FigureLegend | None = None) -> Figure:
+    """Give a figure its title, its source line, optionally a legend above that, and lay it out; return it.
+
+    Everything is laid out inside the figure's canvas (subplots by ``tight_layout`` between
+    the title and what is below them), so the figure is printed as it is, without a second
+    layout pass to crop or widen it (see :func:`use_house_style`).
+    """
+    fig.suptitle(title, x=MARGIN, ha="left")
+    bottom = add_source(fig, source)
+    if legend is not None:
+        box = fig.legend(legend.handles, legend.labels, loc="lower center", bbox_to_anchor=(0.5, bottom),
+                         ncols=legend.columns, frameon=False, fontsize=8)
+        bottom += box.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height
+    fig.tight_layout(rect=(0, bottom, 1, 1))
     return fig
 
 

@@ -1,0 +1,128 @@
+"""The house style: figures laid out inside their canvas, printed as laid out, and the published figures.
+
+Figures here are drawn from SYNTHETIC series (a few made-up points), not market data.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import nbformat
+import papermill
+import pytest
+from PIL import Image
+
+from deepseek_monday import style
+from deepseek_monday.execution import KERNEL_NAME, ensure_kernel
+
+matplotlib.use("Agg")
+BOOK = Path(__file__).resolve().parents[1] / "book"
+GLUED_PNG = "application/papermill.record/image/png"
+LONG_SOURCE = ", ".join(f"source number {i} with a long description" for i in range(12))
+
+
+def inside_canvas(fig: plt.Figure) -> bool:
+    """Whether everything drawn lies within the figure's canvas (to a pixel)."""
+    fig.canvas.draw()
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # inches
+    width, height = fig.get_size_inches()
+    tolerance = 1 / fig.dpi
+    return drawn.x0 >= -tolerance and drawn.y0 >= -tolerance and drawn.x1 <= width + tolerance \
+        and drawn.y1 <= height + tolerance
+
+
+@pytest.fixture(autouse=True)
+def house_style() -> Iterator[None]:
+    with matplotlib.rc_context():  # the style is undone afterwards, for the other test modules
+        style.use_house_style()
+        yield
+    plt.close("all")
+
+
+def test_source_line_is_wrapped_to_the_figure_width_at_its_bottom() -> None:
+    fig, _ = plt.subplots(figsize=(6, 4))
+    top = style.add_source(fig, LONG_SOURCE)
+    (text,) = fig.texts
+    extent = text.get_window_extent(fig.canvas.get_renderer())
+    assert text.get_text().count("\n") >= 2  # wrapped
+    assert extent.x1 <= fig.bbox.width and extent.y0 >= 0
+    assert top == pytest.approx(extent.y1 / fig.bbox.height)
+    assert 0 < top < 0.3
+
+
+def test_finish_lays_title_plots_legends_and_source_inside_the_canvas() -> None:
+    fig, axes = plt.subplots(1, 2, figsize=(7, 3))
+    for ax in axes:
+        ax.plot([0, 1, 2], [1.0, 3.0, 2.0], label="a SYNTHETIC series with a long legend label")
+        ax.set_xlabel("x (units)")
+        ax.set_ylabel("y (units)")
+    axes[1].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # outside the axes, on the right
+    handles, labels = axes[0].get_legend_handles_labels()
+    style.finish(fig, "A title", LONG_SOURCE, style.FigureLegend(handles, labels, 1))
+    assert inside_canvas(fig)
+    renderer = fig.canvas.get_renderer()
+    (source,) = [text for text in fig.texts if text.get_text().startswith("Source:")]
+    source_top = source.get_window_extent(renderer).y1
+    legend = fig.legends[0].get_window_extent(renderer)
+    plots_bottom = min(ax.get_tightbbox(renderer).y0 for ax in axes)
+    assert source_top <= legend.y0 + 1 and legend.y1 <= plots_bottom + 1  # stacked, not overlapping
+
+
+def test_without_finish_a_label_outside_the_canvas_is_detected() -> None:
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.text(0.5, 1.6, "outside", transform=ax.transAxes)
+    assert not inside_canvas(fig)  # the check above can fail
+
+
+def test_notebook_prints_figures_as_laid_out(tmp_path: Path) -> None:
+    """In a kernel, use_house_style turns off the inline backend's bbox_inches="tight" re-layout."""
+    ensure_kernel()
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "import matplotlib.pyplot as plt\nfrom myst_nb import glue\nfrom deepseek_monday import style\n"
+        "style.use_house_style()",  # before the inline backend is loaded by the first figure
+        "fig, ax = plt.subplots(figsize=(4, 3))\nax.text(0.5, 1.6, 'outside', transform=ax.transAxes)\n"
+        "glue('probe', fig, display=False)",
+    )]
+    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    papermill.execute_notebook(str(tmp_path / "probe.ipynb"), str(tmp_path / "out.ipynb"), kernel_name=KERNEL_NAME,
+                               progress_bar=False, cwd=str(tmp_path))
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    png = base64.b64decode(executed.cells[1].outputs[0]["data"][GLUED_PNG])
+    dpi = matplotlib.rc_params_from_file(style.STYLE_FILE, use_default_template=False)["figure.dpi"]
+    assert Image.open(io.BytesIO(png)).size == (round(4 * dpi), round(3 * dpi))  # not cropped or widened
+
+
+def published_figures() -> list[tuple[str, bytes]]:
+    figures = []
+    for path in sorted(BOOK.glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                if GLUED_PNG in output.get("data", {}):
+                    name = f"{path.stem}:{output['metadata']['scrapbook']['name']}"
+                    figures.append((name, base64.b64decode(output["data"][GLUED_PNG])))
+    return figures
+
+
+FIGURES = published_figures()
+
+
+@pytest.mark.parametrize(("name", "png"), FIGURES, ids=[name for name, _ in FIGURES])
+def test_published_figure_is_not_cut_at_the_canvas_edge(name: str, png: bytes) -> None:
+    """Nothing drawn touches the edge of a figure in the book (a cut-off label or title would)."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+    edge = [pixels[x, y] for x in range(width) for y in (0, height - 1)]
+    edge += [pixels[x, y] for y in range(height) for x in (0, width - 1)]
+    assert all(pixel == (255, 255, 255) for pixel in edge), f"{name}: something is drawn at the canvas edge"
+
+
+def test_the_book_has_figures_to_check() -> None:
+    assert len(FIGURES) >= 20
