@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -124,6 +126,17 @@ def test_parse_claims_rejects_duplicates_and_dangling_conflicts() -> None:
         parse_claims(pd.DataFrame([_row(conflicts_with="001-99")]))
     with pytest.raises(DataValidationError, match="columns"):
         parse_claims(pd.DataFrame([_row()]).drop(columns="chapter"))
+
+
+def test_load_claims_parses_a_file_once_per_version(tmp_path: Path) -> None:
+    path = tmp_path / "claims.csv"
+    pd.DataFrame([_row()]).to_csv(path, index=False)
+    first = load_claims(path)
+    assert load_claims(path) is first  # unchanged: not parsed again
+    pd.DataFrame([_row(claimed="-18")]).to_csv(path, index=False)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    (changed,) = load_claims(path)
+    assert changed.claimed_value() == -18.0
 
 
 def test_claim_accessors_check_their_shape() -> None:

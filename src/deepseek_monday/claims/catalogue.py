@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -249,9 +250,17 @@ def parse_claims(frame: pd.DataFrame, source: str = "claims") -> tuple[Claim, ..
 
 
 def load_claims(path: Path | None = None) -> tuple[Claim, ...]:
-    """Return every claim of ``data/claims.csv`` (or ``path``), validated, in file order."""
+    """Return every claim of ``data/claims.csv`` (or ``path``), validated, in file order.
+
+    The file is parsed once for each version of it (its modification time and size).
+    """
     path = path or claims_file()
     if not path.is_file():
         raise DataValidationError(f"{path}: claims file not found")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return parse_claims(frame, str(path))
+    status = path.stat()
+    return _parsed_claims(path, status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=8)
+def _parsed_claims(path: Path, _mtime_ns: int, _size: int) -> tuple[Claim, ...]:
+    return parse_claims(pd.read_csv(path, dtype=str, keep_default_na=False), str(path))
