@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from deepseek_monday.calendars import sessions
 from deepseek_monday.claims import ledger as claims_ledger
@@ -447,13 +447,13 @@ def comparison_table(result: EventStudyResult, events: pd.DataFrame, window: tup
 
     def group_half(table: pd.DataFrame) -> pd.Series:
         degrees = (table["n_firms"] - 1).where(table["n_firms"] > 1)
-        return pd.Series(stats.t.ppf(quantile, degrees), index=table.index) * table["caar_se"]
+        return pd.Series(special.stdtrit(degrees, quantile), index=table.index) * table["caar_se"]  # t quantile
 
     return pd.DataFrame({
         "date": events["date"], "day0": events["day0"], "approximate": events["approximate"],
         "kind": events["kind"],
         "nvda_car": nvda["car"], "nvda_p": nvda["p"],
-        "nvda_half": pd.Series(stats.t.ppf(quantile, nvda["df"]), index=nvda.index) * nvda["car_se"],
+        "nvda_half": pd.Series(special.stdtrit(nvda["df"], quantile), index=nvda.index) * nvda["car_se"],
         "chips_n": chips["n_firms"], "chips_caar": chips["caar"], "chips_p_kp": chips["p_kp"],
         "chips_p_corrado": chips["p_corrado"], "chips_half": group_half(chips),
         "china_n": china["n_firms"], "china_caar": china["caar"], "china_p_kp": china["p_kp"],
@@ -513,7 +513,7 @@ def combined_car(cars: pd.Series, standard_errors: pd.Series) -> CombinedCar:
         raise DataValidationError("no event with a CAR to combine")
     total = float(cars[present].sum())
     z = total / math.sqrt(float((standard_errors[present] ** 2).sum()))
-    return CombinedCar(total, z, float(2 * stats.norm.sf(abs(z))), int(present.sum()))
+    return CombinedCar(total, z, float(2 * special.ndtr(-abs(z))), int(present.sum()))  # normal tails
 
 
 def nvidia_market_values(events: pd.DataFrame, window: tuple[int, int]) -> pd.DataFrame:

@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.eventstudy.engine import cross_sections
 from deepseek_monday.eventstudy.parametric import mean_sd
-from deepseek_monday.style import GROUP_PALETTE
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,7 +44,7 @@ def _forecast_band(result: EventStudyResult, days: np.ndarray, level: float) -> 
     """Half-width of each firm's band on each path day (pairs x path days)."""
     positions = np.flatnonzero(days)
     half = np.empty((result.panel.n_pairs, positions.size))
-    quantile = stats.t.ppf(0.5 + level / 2.0, result.fit.df.astype(float))
+    quantile = special.stdtrit(result.fit.df.astype(float), 0.5 + level / 2.0)  # Student t quantile
     for j, last in enumerate(positions):  # one window per path day, vectorised over firms
         window = days & (np.arange(days.size) <= last)
         half[:, j] = quantile * np.sqrt(result.fit.window_variance(window))
@@ -78,7 +77,7 @@ def car_paths(result: EventStudyResult, start: int | None = None, end: int | Non
         sections = cross_sections(paths, result.membership, n_cells)
         mean, sd, n = mean_sd(sections)
         with np.errstate(invalid="ignore", divide="ignore"):
-            half = stats.t.ppf(0.5 + level / 2.0, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+            half = special.stdtrit(np.maximum(n - 1, 1), 0.5 + level / 2.0) * sd / np.sqrt(n)
         single = cross_sections(firm_half, result.membership, n_cells)[:, :, 0]
         half = np.where(n == 1, single, half)
         band = np.where(n == 1, "forecast error", "cross-sectional t").astype(object)
@@ -101,7 +100,9 @@ def plot_car_paths(paths: pd.DataFrame, ax: Axes | None = None, title: str | Non
     One line per group (or symbol) and event date; group lines take the house palette's
     colour when ``deepseek_monday.style`` is available (``palette`` overrides it).
     """
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # plotting only: the engine and car_paths do without matplotlib
+
+    from deepseek_monday.style import GROUP_PALETTE
 
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))

@@ -6,7 +6,6 @@ Both are two-sided and use the standard normal approximation.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from deepseek_monday.eventstudy.parametric import StatResult, p_two_sided_normal
 
@@ -28,7 +27,9 @@ def rank_deviations(ar: np.ndarray, ranking_days: np.ndarray) -> np.ndarray:
     ordered = np.sort(values, axis=-1)
     tied = ((ordered[..., 1:] == ordered[..., :-1]) & np.isfinite(ordered[..., 1:])).any(axis=-1)
     if tied.any():  # average ranks for ties, only in the rows that have them
-        ranks[tied] = stats.rankdata(values[tied], axis=-1)
+        from scipy.stats import rankdata  # here: scipy.stats takes about a second to import
+
+        ranks[tied] = rankdata(values[tied], axis=-1)
     m = use.sum(axis=-1, keepdims=True)
     ranks /= 1.0 + m  # K = rank / (1 + M) - 1/2, in place
     ranks -= 0.5
