@@ -33,6 +33,13 @@ def test_holiday_names_nearest_trading_days() -> None:
         check_trading_day("2025-01-20")
 
 
+def test_date_beyond_the_calendar_is_not_called_a_holiday() -> None:
+    with pytest.raises(ParameterError, match=r"2200-01-02 is outside the XNYS exchange calendar, which covers 19"):
+        check_trading_day("2200-01-02")
+    with pytest.raises(ParameterError, match=r"1800-01-02 is outside the XNYS exchange calendar"):
+        check_trading_day("1800-01-02")
+
+
 def test_other_market_calendar_is_used() -> None:
     # 2025-01-20 is a US holiday but a Xetra session; 2025-12-24 is closed in Frankfurt.
     assert check_trading_day("2025-01-20", "XETR") == pd.Timestamp("2025-01-20")

@@ -76,8 +76,12 @@ def check_trading_day(date: str | pd.Timestamp, market: str = DEFAULT_MARKET,
     all_sessions = sessions(market)
     if timestamp in all_sessions:
         return timestamp
-    before, after = nearest_sessions(timestamp, market)
     span = f"{all_sessions[0]:%Y-%m-%d}..{all_sessions[-1]:%Y-%m-%d}"
+    if not all_sessions[0] <= timestamp <= all_sessions[-1]:
+        raise ParameterError(
+            f"{parameter}: {timestamp:%Y-%m-%d} is outside the {market} exchange calendar, which covers {span}"
+        )
+    before, after = nearest_sessions(timestamp, market)
     reason = "a weekend day" if timestamp.dayofweek >= 5 else "a holiday or closure"
     neighbours = ", ".join(
         f"{label} {day:%a %Y-%m-%d}" for label, day in (("before:", before), ("after:", after)) if day is not None
