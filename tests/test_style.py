@@ -126,3 +126,16 @@ def test_published_figure_is_not_cut_at_the_canvas_edge(name: str, png: bytes) -
 
 def test_the_book_has_figures_to_check() -> None:
     assert len(FIGURES) >= 20
+
+
+@pytest.mark.parametrize(
+    ("symbol", "name", "expected"),
+    [
+        ("NVDA", "NVIDIA", "NVDA (NVIDIA)"),
+        ("GSPC", "S&P 500 index (^GSPC)", "GSPC (S&P 500 index)"),
+        ("ASHR", "Xtrackers Harvest CSI 300 China A-Shares ETF (CSI 300 proxy)", "ASHR (Xtrackers Harvest CSI 300…)"),
+        ("X", "(only a remark)", "X ((only a remark))"),
+    ],
+)
+def test_instrument_label_drops_remarks_and_cuts_at_a_word(symbol: str, name: str, expected: str) -> None:
+    assert style.instrument_label(symbol, name) == expected

@@ -10,14 +10,14 @@ from matplotlib.ticker import MaxNLocator
 
 from deepseek_monday.eventstudy import EventStudyResult, car_paths, plot_car_paths
 from deepseek_monday.overview import INDEX_ROWS, NOT_RETURNS
-from deepseek_monday.style import GROUP_PALETTE, SNAPSHOT_SOURCE, finish, percent_axis
+from deepseek_monday.style import GROUP_PALETTE, SNAPSHOT_SOURCE, finish, instrument_label, percent_axis
 
 
 def event_day_bars(table: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
     """Horizontal bars of every instrument's event-day return, grouped and sorted."""
     data = table[~table["kind"].isin(NOT_RETURNS)].dropna(subset=["return"]).reset_index()
     data["group"] = data["group"].astype(str)
-    data["label"] = data["symbol"] + " (" + data["name"].str.slice(0, 28) + ")"
+    data["label"] = [instrument_label(symbol, name) for symbol, name in zip(data["symbol"], data["name"], strict=True)]
     height = max(4.0, 0.19 * len(data) + 1.5)
     fig, ax = plt.subplots(figsize=(9, height))
     sns.barplot(data=data, y="label", x="return", hue="group", palette=GROUP_PALETTE,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,13 @@ def add_source(fig: Figure, source: str) -> float:
         text.set_text(textwrap.fill(content, characters, break_on_hyphens=False))
         width = text.get_window_extent(renderer).width
     return text.get_window_extent(renderer).y1 / fig.bbox.height
+
+
+def instrument_label(symbol: str, name: str, width: int = 30) -> str:
+    """Return ``"SYMBOL (name)"`` for an axis: the name without a trailing remark in brackets
+    (tickers, listing notes: the tables keep them), cut at a word ("…") if longer than ``width``."""
+    short = re.sub(r"\s*\([^()]*\)$", "", " ".join(name.split())) or name
+    return f"{symbol} ({textwrap.shorten(short, width, placeholder='…')})"
 
 
 def percent_axis(axis, decimals: int = 0) -> None:
