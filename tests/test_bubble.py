@@ -35,7 +35,7 @@ SYNTHETIC_SCHEDULE = pd.DataFrame({"fiscal_period": ["FY2023", "FY2024"],
 @pytest.fixture
 def synthetic_shares(monkeypatch: pytest.MonkeyPatch) -> pd.DataFrame:
     """Make every ticker use the SYNTHETIC share-count schedule."""
-    monkeypatch.setattr(bubble, "share_count_schedule", lambda ticker: SYNTHETIC_SCHEDULE)
+    monkeypatch.setattr(bubble.record, "share_count_schedule", lambda ticker: SYNTHETIC_SCHEDULE)
     return SYNTHETIC_SCHEDULE
 
 
@@ -72,7 +72,7 @@ def test_day_loss_without_share_count_keeps_the_move_and_says_why(monkeypatch: p
     def no_count(ticker: str) -> pd.DataFrame:
         raise NotCheckable(f"the facts hold no share count for {ticker}")
 
-    monkeypatch.setattr(bubble, "share_count_schedule", no_count)
+    monkeypatch.setattr(bubble.record, "share_count_schedule", no_count)
     prices = synthetic_prices([50.0, 40.0])
     loss = bubble.day_loss(prices, "SYN", prices.index[1])
     assert loss.loss is None and loss.change == pytest.approx(-0.2)
