@@ -1,0 +1,80 @@
+"""Price levels of the sanctions chapter: the timeline's series rebased at a common start, and each series'
+return over a span."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from deepseek_monday.prices import price_panel
+from deepseek_monday.sanctions.parameters import TIMELINE_CHINA, TIMELINE_LEAD_DAYS, TIMELINE_US, SanctionsParameters
+from deepseek_monday.universe import load_universe
+
+
+def last_on_or_before(series: pd.Series, date: pd.Timestamp, strictly: bool = False) -> pd.Timestamp | None:
+    """Return the date of the series' last row on (or, ``strictly``, before) ``date``; None if none."""
+    own = series.dropna()
+    earlier = own.index[own.index < date] if strictly else own.index[own.index <= date]
+    return earlier[-1] if len(earlier) else None
+
+
+def rebase(prices: pd.DataFrame, base: pd.Timestamp, strictly: bool = False) -> pd.DataFrame:
+    """Return each price series divided by its own last price on (``strictly``: before) ``base``.
+
+    Rows before the base are dropped; a series with no price by then is all NaN. Nothing is filled.
+    """
+    levels = {}
+    for symbol in prices.columns:
+        series = prices[symbol]
+        day = last_on_or_before(series, base, strictly)
+        levels[symbol] = series.loc[day:] / series.loc[day] if day is not None else series * np.nan
+    frame = pd.DataFrame(levels).reindex(columns=prices.columns)
+    start = frame.apply(lambda column: column.first_valid_index()).dropna()
+    return frame.loc[start.min():] if not start.empty else frame
+
+
+def timeline_start(params: SanctionsParameters) -> pd.Timestamp:
+    """Return the timeline's base date: a month before the first milestone or the event day."""
+    first = min(params.controls["day0"].min(), params.event_date)
+    return first - pd.Timedelta(days=TIMELINE_LEAD_DAYS)
+
+
+def timeline_levels(params: SanctionsParameters) -> pd.DataFrame:
+    """Return the timeline's price series rebased to 1 at the timeline start (adjusted closes)."""
+    prices = price_panel(list(dict.fromkeys((*TIMELINE_US, *TIMELINE_CHINA))))
+    return rebase(prices, timeline_start(params))
+
+
+def returns_over(prices: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp | None = None,
+                 strictly: bool = True) -> pd.DataFrame:
+    """Return each series' return from its last close before ``start`` to its last close by ``end``.
+
+    Columns: base_date, end_date, return. ``end`` None: each series' own last row.
+    """
+    rows = []
+    for symbol in prices.columns:
+        series = prices[symbol].dropna()
+        base = last_on_or_before(series, start, strictly=strictly)
+        last = series.index[-1] if end is None else last_on_or_before(series, end)
+        if base is None or last is None or last <= base:
+            rows.append((symbol, base, last, np.nan))
+            continue
+        rows.append((symbol, base, last, float(series.loc[last] / series.loc[base] - 1)))
+    table = pd.DataFrame(rows, columns=["symbol", "base_date", "end_date", "return"]).set_index("symbol")
+    return table
+
+
+def timeline_returns(params: SanctionsParameters) -> pd.DataFrame:
+    """Return each timeline series' return from the close before the first milestone to its last close."""
+    prices = price_panel(list(dict.fromkeys((*TIMELINE_US, *TIMELINE_CHINA))))
+    table = returns_over(prices, params.controls["day0"].min())
+    names = load_universe().loc[table.index, "name"]
+    return table.assign(name=names)[["name", "base_date", "end_date", "return"]]
+
+
+def display_timeline_returns(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the timeline returns for readers, in percent."""
+    return pd.DataFrame({
+        "Name": table["name"], "Base close": table["base_date"].dt.strftime("%Y-%m-%d"),
+        "Last close": table["end_date"].dt.strftime("%Y-%m-%d"), "Return (%)": (table["return"] * 100).round(1),
+    }, index=table.index)
