@@ -9,10 +9,20 @@ import pandas as pd
 import pytest
 
 from deepseek_monday import prices, universe
-from deepseek_monday.paths import CACHE_ENV_VAR, DATA_ENV_VAR
+from deepseek_monday.errors import DataValidationError
+from deepseek_monday.paths import CACHE_ENV_VAR, DATA_ENV_VAR, market_data_dir
 from deepseek_monday.prices import MANIFEST_COLUMNS
 
-REAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "market-data"
+
+def _real_data_dir() -> Path:
+    """The real snapshot, where the package finds it ($DEEPSEEK_MONDAY_DATA or ../shared/market-data)."""
+    try:
+        return market_data_dir()
+    except DataValidationError:
+        return Path(__file__).resolve().parents[1].parent / "shared" / "market-data"
+
+
+REAL_DATA = _real_data_dir()
 requires_real_data = pytest.mark.skipif(
     not (REAL_DATA / "MANIFEST.csv").is_file(), reason=f"real market-data snapshot not found at {REAL_DATA}"
 )
