@@ -33,6 +33,7 @@ from deepseek_monday.overview import group_summary
 from deepseek_monday.params import check_event_date, check_positive_int, window_sessions
 from deepseek_monday.prices import load_snapshot, price_panel
 from deepseek_monday.returns import daily_returns
+from deepseek_monday.tables import MINUS, MISSING, format_p_value, readable
 from deepseek_monday.universe import check_symbols, load_universe
 
 MARKET = "XNYS"  # every basket member is a US listing priced on NYSE sessions
@@ -218,8 +219,8 @@ def display_membership(members: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for basket, part in members.groupby("basket", sort=False):
         rows.append({"Basket": basket,
-                     "Stocks (in the CAAR)": ", ".join(part.loc[part["in_caar"], "symbol"]),
-                     "ETFs (shown apart)": ", ".join(part.loc[~part["in_caar"], "symbol"]) or "none"})
+                     "Stocks (in the CAAR)": ", ".join(part.loc[part["in_caar"], "symbol"]) or MISSING,
+                     "ETFs (shown apart)": ", ".join(part.loc[~part["in_caar"], "symbol"]) or MISSING})
     return pd.DataFrame(rows).set_index("Basket")
 
 
@@ -277,34 +278,95 @@ def _window_order(params: SaasParameters) -> dict[str, int]:
     return {window_label(w): i for i, w in enumerate(params.event_windows)}
 
 
+P_KOLARI_PYNNONEN = "p, BMP test (Kolari\u2013Pynnönen)"
+
+
 def display_caar(study: BasketStudy, params: SaasParameters) -> pd.DataFrame:
-    """Return each basket's CAAR per window with the Kolari-Pynnönen-adjusted BMP and Corrado rank p-values."""
+    """Return each basket's CAAR per window with the Kolari-Pynnönen-adjusted BMP and Corrado rank p-values.
+
+    Rows: basket and window (trading days relative to the event day); two-sided p-values.
+    """
     caar = study.caar.assign(order=study.caar["window"].map(_window_order(params)),
                              basket_order=study.caar["basket"].map({b: i for i, b in enumerate(BASKETS)}))
     caar = caar.sort_values(["basket_order", "order"])
-    return pd.DataFrame({
-        "Basket": caar["basket"], "Window": caar["window"], "Stocks": caar["n_firms"],
-        "CAAR (%)": (caar["caar"] * 100).round(2),
-        "p BMP (Kolari-Pynnönen)": caar["p_kp"].round(3), "p Corrado rank": caar["p_corrado"].round(3),
-    }).reset_index(drop=True)
+    shown = pd.DataFrame({
+        "Basket": caar["basket"], "Window (trading days)": caar["window"], "Stocks": caar["n_firms"].astype(int),
+        "CAAR (%)": caar["caar"] * 100,
+        P_KOLARI_PYNNONEN: caar["p_kp"], "p, Corrado rank test": caar["p_corrado"],
+    })
+    p_values = (P_KOLARI_PYNNONEN, "p, Corrado rank test")
+    return readable(shown, p_values=p_values).set_index(["Basket", "Window (trading days)"])
 
 
 def display_etf_cars(study: BasketStudy, params: SaasParameters) -> pd.DataFrame:
-    """Return the ETFs' own CARs per window with the single-instrument t-test p-value."""
+    """Return the ETFs' own CARs per window with the single-instrument t-test p-value.
+
+    Rows: ETF and window (trading days relative to the event day); two-sided p-values.
+    """
     etfs = study.car[~study.car["in_caar"]]
     etfs = etfs.assign(order=etfs["window"].map(_window_order(params))).sort_values(["symbol", "order"])
-    return pd.DataFrame({
-        "ETF": etfs["symbol"], "Basket": etfs["basket"], "Window": etfs["window"],
-        "CAR (%)": (etfs["car"] * 100).round(2), "p (t, single ETF)": etfs["p"].round(3),
-    }).reset_index(drop=True)
+    shown = pd.DataFrame({
+        "ETF": etfs["symbol"], "Window (trading days)": etfs["window"], "Basket": etfs["basket"],
+        "CAR (%)": etfs["car"] * 100, "p, t-test (single ETF)": etfs["p"],
+    })
+    return readable(shown, p_values=("p, t-test (single ETF)",)).set_index(["ETF", "Window (trading days)"])
+
+
+# Exclusion reasons of the event-study engine, in plain words for readers.
+_TOO_SHORT = re.compile(r"^estimation window \[(-?\d+),(-?\d+)\] does not fit the data: \S+ has (\d+) sessions "
+                        r"before and (\d+) after day 0")
+_TOO_LATE = re.compile(r"^event windows \[(-?\d+),(-?\d+)\] does not fit the data: \S+ has (\d+) sessions "
+                       r"before and (\d+) after day 0")
+
+
+def plain_exclusion_reason(symbol: str, reason: str, benchmarks: Mapping[str, str]) -> str:
+    """Return the event-study engine's exclusion ``reason`` in plain English.
+
+    ``benchmarks``: each instrument's market-model benchmark (from the universe), to tell the
+    benchmark itself from an instrument that merely lacks one. Unknown reasons are returned as given.
+    """
+    if reason.startswith("no benchmark for this symbol"):
+        if symbol in benchmarks.values():
+            return "it is the market model's benchmark itself (its abnormal return would be zero by construction)"
+        return "the universe file gives it no benchmark for the market model"
+    if match := _TOO_SHORT.match(reason):
+        first, before = int(match.group(1)), int(match.group(3))
+        return (f"too short a price history: {before} trading days before the event day, and the estimation "
+                f"window needs {-first}")
+    if match := _TOO_LATE.match(reason):
+        last, after = int(match.group(2)), int(match.group(4))
+        return f"too few trading days after the event day: {after}, and the event windows need {last}"
+    if reason.startswith("regressors are constant or collinear"):
+        return "the market model cannot be estimated (the benchmark's returns are constant in the estimation window)"
+    if reason.startswith("no return that day") or "(no return that day" in reason:
+        return "no return on the event day"
+    if reason.startswith("no session of"):
+        return "no trading day on or after the event day in the data"
+    return reason
 
 
 def display_exclusions(study: BasketStudy) -> pd.DataFrame:
-    """Return the members left out of the event study and why."""
+    """Return the members left out of the event study and why, in plain words."""
     if study.exclusions.empty:
-        return pd.DataFrame(columns=["Basket", "Reason"], index=pd.Index([], name="Symbol"))
-    shown = study.exclusions.rename(columns={"symbol": "Symbol", "basket": "Basket", "reason": "Reason"})
-    return shown.set_index("Symbol")[["Basket", "Reason"]]
+        return pd.DataFrame(columns=["Basket", "Why it is left out"], index=pd.Index([], name="Member"))
+    universe = load_universe()
+    benchmarks = universe["benchmark"].dropna().astype(str).to_dict()
+    reasons = [plain_exclusion_reason(s, r, benchmarks)
+               for s, r in zip(study.exclusions["symbol"], study.exclusions["reason"], strict=True)]
+    shown = pd.DataFrame({"Member": study.exclusions["symbol"], "Basket": study.exclusions["basket"],
+                          "Why it is left out": reasons})
+    return shown.set_index("Member")
+
+
+def exclusion_sentence(exclusions: pd.DataFrame) -> str:
+    """Return the sentence introducing the exclusions table: none, one or several members left out."""
+    symbols = list(exclusions["symbol"]) if not exclusions.empty else []
+    if not symbols:
+        return "No basket member is left out of the event study."
+    if len(symbols) == 1:
+        return f"One member is left out of the event study ({symbols[0]}), for the reason given below."
+    return (f"{len(symbols)} members are left out of the event study ({', '.join(symbols)}), "
+            "each for the reason given below.")
 
 
 def event_day_table(returns: pd.DataFrame, study: BasketStudy, params: SaasParameters) -> pd.DataFrame:
@@ -322,6 +384,14 @@ def basket_day_summary(table: pd.DataFrame) -> pd.DataFrame:
     stocks = table[table["in_caar"]].rename(columns={"basket": "group"})
     summary = group_summary(stocks).rename_axis("basket").rename(columns={"instruments": "stocks"})
     return summary.reindex([b for b in BASKETS if b in summary.index])
+
+
+def display_day_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """Return the event-day summary of each basket's stocks for reading (returns in %)."""
+    shown = pd.DataFrame({"Stocks": summary["stocks"].astype(int), "Mean (%)": summary["mean"] * 100,
+                          "Median (%)": summary["median"] * 100, "Worst (%)": summary["worst"] * 100,
+                          "Best (%)": summary["best"] * 100}, index=summary.index.rename("Basket"))
+    return readable(shown)
 
 
 def heatmap_returns(returns: pd.DataFrame, params: SaasParameters) -> pd.DataFrame:
@@ -400,12 +470,45 @@ def cloud_drawdowns(prices: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("when")
 
 
+def sentence_case(text: str) -> str:
+    """Return ``text`` with its first letter in upper case and the rest as it is (tickers stay upper case)."""
+    return text[:1].upper() + text[1:]
+
+
+def display_claim_windows(windows: pd.DataFrame) -> pd.DataFrame:
+    """Return the two-week readings of the cloud claim for reading: dates and returns in %."""
+    shown = pd.DataFrame({"From (close)": windows["from"], "To (close)": windows["to"]}, index=windows.index)
+    for symbol in CLAIM_WINDOW_SYMBOLS:
+        shown[f"{symbol} (%)"] = windows[symbol] * 100
+    shown.index = pd.Index([sentence_case(r) for r in shown.index], name="Reading of “the last two weeks”")
+    return readable(shown)
+
+
+def display_drawdowns(drawdowns: pd.DataFrame) -> pd.DataFrame:
+    """Return WCLD's distance from its late-2021 high for reading: prices in USD, change in %."""
+    shown = pd.DataFrame({"Date": drawdowns["date"], "High on": drawdowns["high on"],
+                          "High (USD)": drawdowns["high"], "Close (USD)": drawdowns["close"],
+                          "Change from the high (%)": drawdowns["below the high"] * 100}, index=drawdowns.index)
+    shown.index = pd.Index([sentence_case(r) for r in shown.index], name="When")
+    return readable(shown)
+
+
 def claims_table(ledger_frame: pd.DataFrame) -> pd.DataFrame:
     """Return this chapter's claims (from the claims ledger): claim, article, claimed, measured, verdict."""
     table = claims_ledger.claims_table(ledger_frame, chapter="20_saas")
     articles = ledger_frame.set_index("id")["article"]
     table.insert(1, "article", articles.reindex(table.index).to_numpy())
     return table
+
+
+def display_claims(ledger_frame: pd.DataFrame) -> pd.DataFrame:
+    """Return this chapter's claims for reading, one row per claim of the ledger."""
+    table = claims_table(ledger_frame)
+    shown = table.rename(columns={"claim": "Claim", "article": "Article", "claimed": "Claimed",
+                                  "measured": "Measured", "verdict": "Verdict"})
+    for column in ("Claimed", "Measured"):  # a true minus sign before a number, as in the other tables
+        shown[column] = shown[column].astype(str).str.replace(r"(?<!\w)-(?=\d)", MINUS, regex=True)
+    return readable(shown.rename_axis("Claim no."))
 
 
 def claim_values(ledger_frame: pd.DataFrame) -> dict[str, object]:
@@ -420,10 +523,38 @@ def claim_values(ledger_frame: pd.DataFrame) -> dict[str, object]:
         numbers[f"claim_{key}_deviation"] = float(row["deviation"]) if pd.notna(row["deviation"]) else float("nan")
         numbers[f"claim_{key}_tolerance"] = str(row["tolerance"])
     counts = rows["verdict"].astype(str).value_counts()
-    for verdict in ("confirmed", "roughly right", "contradicted", "not checkable"):
+    for verdict in VERDICTS:
         numbers[f"n_claims_{verdict.replace(' ', '_')}"] = int(counts.get(verdict, 0))
     numbers["n_claims"] = len(rows)
+    numbers["claims_sentence"] = verdict_sentence({v: int(counts.get(v, 0)) for v in VERDICTS}, len(rows))
     return numbers
+
+
+VERDICTS = ("confirmed", "roughly right", "contradicted", "not checkable")
+
+
+def verdict_sentence(counts: Mapping[str, int], total: int) -> str:
+    """Return how this theme's claims fared, naming only the verdicts that occur.
+
+    "Of this theme's 8 claims, 4 are confirmed, 1 roughly right and 3 contradicted.";
+    "All 3 of this theme's claims are confirmed."; a zero count is never mentioned.
+    """
+    if total == 0:
+        return "The ledger holds no claim of this theme."
+    present = [(verdict, n) for verdict, n in counts.items() if n > 0]
+    if len(present) == 1:
+        verdict = present[0][0]
+        subject = "The one claim of this theme" if total == 1 else f"All {total} of this theme's claims"
+        verb = "cannot be checked" if verdict == "not checkable" else f"{'is' if total == 1 else 'are'} {verdict}"
+        return f"{subject} {verb}."
+    parts = []
+    for position, (verdict, n) in enumerate(present):
+        if verdict == "not checkable":
+            parts.append(f"{n} cannot be checked")
+        else:
+            parts.append(f"{n} {'is ' if n == 1 else 'are '}{verdict}" if position == 0 else f"{n} {verdict}")
+    noun = "claim" if total == 1 else "claims"
+    return f"Of this theme's {total} {noun}, {join_words(parts)}."
 
 
 # ---------------------------------------------------------------- after the shock
@@ -528,6 +659,25 @@ def after_shock_table(paths: pd.DataFrame, members: pd.DataFrame, params: SaasPa
     return table
 
 
+def basket_stocks(basket: str) -> str:
+    """Return how a basket's stocks are named in a label: "AI infrastructure stocks", "hyperscaler stocks"."""
+    return f"{basket.removesuffix('s') if basket == 'hyperscalers' else basket} stocks"
+
+
+def line_label(column: str) -> str:
+    """Return how a line of the after-shock comparison is named for readers: a basket's stocks or an ETF."""
+    return f"{basket_stocks(column)} (equal-weighted)" if column in BASKETS else f"{column} (ETF)"
+
+
+def display_after_shock(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the after-shock table for reading: returns in %, a dash where a line has no median stock."""
+    labels = {"event day": "Event day (%)", "to the end": "To the end (%)", "lowest": "Lowest (%)",
+              "highest": "Highest (%)", "median stock, to the end": "Median stock, to the end (%)"}
+    shown = (table * 100).rename(columns=lambda c: labels.get(c, f"{c[:1].upper()}{c[1:]} (%)"))
+    shown.index = pd.Index([line_label(c) for c in table.index], name="Line (return since the close before the event)")
+    return readable(shown)
+
+
 def member_numbers(members: pd.DataFrame) -> dict[str, object]:
     """Return the best and worst stock from the close before the event to the end of the data."""
     stocks = members[members["in_caar"]].dropna(subset=["to_end"])
@@ -547,9 +697,16 @@ def later_events(params: SaasParameters, end: pd.Timestamp) -> pd.DataFrame:
     return later
 
 
+EVENT_CATEGORIES = {"ai_model": "AI model", "ai_infrastructure": "AI infrastructure", "claim": "claim in the press",
+                    "earnings": "earnings", "export_control": "export control", "market": "market"}
+
+
 def display_events(events: pd.DataFrame) -> pd.DataFrame:
-    """Return the numbered events with ISO dates."""
-    return events.assign(date=events["date"].dt.strftime("%Y-%m-%d"))
+    """Return the numbered events for reading: ISO dates and categories in plain words."""
+    categories = events["category"].map(lambda c: EVENT_CATEGORIES.get(c, str(c).replace("_", " ")))
+    shown = pd.DataFrame({"Date": events["date"].dt.strftime("%Y-%m-%d"), "Event": events["event"],
+                          "Category": categories}, index=events.index.rename("No. in the figure"))
+    return readable(shown)
 
 
 def revival_numbers(paths: pd.DataFrame, relative: pd.DataFrame, params: SaasParameters) -> dict[str, object]:
@@ -638,31 +795,129 @@ def fiscal_year_lookalikes(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(flags, index=rows.index)
 
 
+COMPANY_NAMES = {"MSFT": "Microsoft", "GOOGL": "Alphabet", "AMZN": "Amazon", "META": "Meta", "BIG4": "all four"}
+COMBINED = "BIG4"  # the facts' ticker for figures of the four hyperscalers combined
+_PERIOD = re.compile(r"^(CY|FY)(\d{4})(Q\d)?$")
+
+
+def period_label(period: str) -> str:
+    """Return a fiscal-period code of the facts in words: ``CY2024Q3`` -> "2024 Q3", ``FY2025`` -> "fiscal 2025"."""
+    match = _PERIOD.match(period)
+    if not match:
+        return period
+    kind, year, quarter = match.groups()
+    return f"{'' if kind == 'CY' else 'fiscal '}{year}{f' {quarter}' if quarter else ''}"
+
+
+def source_label(source: str) -> str:
+    """Return a source of the facts as its site (or GitHub repository), without the page address."""
+    first = source.split()[0] if source.split() else source
+    if first.startswith("github:"):
+        return f"GitHub {first.removeprefix('github:')}"
+    site = re.sub(r"^https?://", "", first).split("/")[0]
+    return site.removeprefix("www.") or source
+
+
 def display_capex(capex: pd.DataFrame) -> pd.DataFrame:
-    """Return the capex rows for reading: company, period, definition, USD bn, flags."""
+    """Return the capex rows for reading: company and period as rows, what is measured, USD bn, source, note."""
     shown = pd.DataFrame({
-        "company": capex["ticker"], "period": capex["fiscal_period"],
-        "period end": capex["period_end"].dt.strftime("%Y-%m-%d"), "definition": capex["metric"],
-        "USD bn": capex["value"].round(2),
-        "note": np.where(capex["fiscal_lookalike"], "equals a fiscal-year row: not used", ""),
+        "Company": capex["ticker"].map(lambda t: f"{COMPANY_NAMES.get(t, t)} ({t})" if t != COMBINED else "all four"),
+        "Period": capex["fiscal_period"].map(period_label),
+        "Period end": capex["period_end"].dt.strftime("%Y-%m-%d"), "What the figure measures": capex["definition"],
+        "USD bn": capex["value"],
+        "Source (site)": capex["source"].map(source_label),
+        "Note": np.where(capex["fiscal_lookalike"], "equals a fiscal-year figure: left out of the figure", ""),
     })
-    return shown.reset_index(drop=True)
+    return readable(shown).set_index(["Company", "Period"])
+
+
+def count_phrase(count: int, total: int, plural: str, singular: str) -> str:
+    """Return "all 3 companies", "none of the 3 companies" or "2 of the 3 companies" (and the one-item cases)."""
+    if total == 1:
+        return f"the one {singular}" if count else f"no {singular}"
+    if count == total:
+        return f"all {total} {plural}"
+    if count == 0:
+        return f"none of the {total} {plural}"
+    return f"{count} of the {total} {plural}"
+
+
+def join_words(items: list[str]) -> str:
+    """Return "a", "a and b" or "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _value(capex: pd.DataFrame, ticker: str, period: str, metric: str) -> pd.Series:
+    match = capex[(capex["ticker"] == ticker) & (capex["fiscal_period"] == period) & (capex["metric"] == metric)]
+    if len(match) != 1:
+        raise DataValidationError(f"expected one {metric} row for {ticker} {period}, found {len(match)}")
+    return match.iloc[0]
+
+
+FIRST_PLAN_METRICS = ("capex_guidance_initial", "capex_guidance_initial_high", "capex_guidance_ai_datacenter")
+
+
+def first_plan_parts(capex: pd.DataFrame) -> pd.DataFrame:
+    """Return each company's first 2025 plan in the facts (any kind: calendar year, upper end, fiscal AI plan)."""
+    plans = capex[capex["metric"].isin(FIRST_PLAN_METRICS) & (capex["ticker"] != COMBINED)
+                  & (capex["period_end"].dt.year == 2025)]
+    return plans.sort_values("ticker").reset_index(drop=True)
+
+
+def _plan_part_words(row: pd.Series) -> str:
+    name = f"{COMPANY_NAMES.get(row['ticker'], row['ticker'])}'s {row['value']:g} bn USD"
+    if row["metric"].endswith("_high"):
+        return f"{name} (the upper end of its range)"
+    if row["metric"] == "capex_guidance_ai_datacenter":
+        return f"{name} (for AI data centres only, in its fiscal year to {row['period_end']:%B %Y})"
+    return name
+
+
+def mixed_plan_kinds(parts: pd.DataFrame) -> list[str]:
+    """Return what, besides calendar-year plans, the first plans of :func:`first_plan_parts` include."""
+    mixed = []
+    if parts["metric"].str.endswith("_high").any():
+        mixed.append("the upper end of a range")
+    if (parts["metric"] == "capex_guidance_ai_datacenter").any():
+        mixed.append("a fiscal-year plan for AI data centres only")
+    return mixed
+
+
+def combined_plan_sentence(capex: pd.DataFrame) -> str:
+    """Return the sentence on the combined first 2025 plan: what it adds up and how far it compares with 2024.
+
+    The facts' combined plan is traced to the per-company plans it equals (if it does), and
+    what is mixed in it (upper ends of ranges, fiscal-year or AI-only plans) is named.
+    """
+    plan = _value(capex, COMBINED, "CY2025", "capex_guidance_combined_initial")
+    actual = _value(capex, COMBINED, "CY2024", "capex_combined")
+    growth = plan["value"] / actual["value"] - 1
+    who = "The same source" if plan["source"] == actual["source"] else "Another source"
+    text = f"{who} puts their first plans for 2025 at {plan['value']:.0f} bn USD"
+    parts = first_plan_parts(capex)
+    if parts.empty or not np.isclose(parts["value"].sum(), plan["value"], atol=0.5):
+        return (f"{text} ({growth:+.0%} on 2024); the per-company plans in the facts add up to "
+                f"{parts['value'].sum():.0f} bn USD, so how that total was formed cannot be traced.")
+    text += f", the sum of {join_words([_plan_part_words(row) for _, row in parts.iterrows()])}"
+    mixed = mixed_plan_kinds(parts)
+    if not mixed:
+        return f"{text} ({growth:+.0%} on 2024)."
+    return (f"{text}. That total mixes calendar-year plans with {join_words(mixed)}, so its rise of "
+            f"{growth:+.0%} on the {actual['value']:.0f} bn USD spent in 2024 is a rough indication, "
+            "not a like-for-like comparison.")
 
 
 def capex_numbers(capex: pd.DataFrame) -> dict[str, object]:
     """Return the capex figures the prose quotes: combined growth, first plans and October revisions."""
-    def value(ticker: str, period: str, metric: str) -> float:
-        match = capex[(capex["ticker"] == ticker) & (capex["fiscal_period"] == period) & (capex["metric"] == metric)]
-        if len(match) != 1:
-            raise DataValidationError(f"expected one {metric} row for {ticker} {period}, found {len(match)}")
-        return float(match["value"].iloc[0])
-
-    combined_2023 = value("BIG4", "CY2023", "capex_combined")
-    combined_2024 = value("BIG4", "CY2024", "capex_combined")
-    plan_2025 = value("BIG4", "CY2025", "capex_guidance_combined_initial")
+    combined_2023 = float(_value(capex, COMBINED, "CY2023", "capex_combined")["value"])
+    combined_2024 = float(_value(capex, COMBINED, "CY2024", "capex_combined")["value"])
+    plan_2025 = float(_value(capex, COMBINED, "CY2025", "capex_guidance_combined_initial")["value"])
     numbers: dict[str, object] = {
         "capex_2023": combined_2023, "capex_2024": combined_2024, "capex_plan_2025": plan_2025,
         "capex_growth_2024": combined_2024 / combined_2023 - 1, "capex_plan_growth_2025": plan_2025 / combined_2024 - 1,
+        "capex_plan_sentence": combined_plan_sentence(capex),
+        "capex_plan_total": (f"{plan_2025:.0f} bn USD, a total that mixes kinds of plan"
+                             if mixed_plan_kinds(first_plan_parts(capex)) else f"{plan_2025:.0f} bn USD"),
         "n_fiscal_lookalikes": int(capex["fiscal_lookalike"].sum()),
         "fiscal_lookalike_companies": ", ".join(sorted(capex.loc[capex["fiscal_lookalike"], "ticker"].unique())),
     }
@@ -670,13 +925,26 @@ def capex_numbers(capex: pd.DataFrame) -> dict[str, object]:
     spread = reported.groupby(["ticker", "fiscal_period"])["value"].agg(lambda v: v.max() - v.min())
     differing = spread[spread > 0.05]
     numbers["n_differing_years"] = len(differing)
-    numbers["differing_years"] = ", ".join(f"{t} {p}" for t, p in differing.index)
+    numbers["differing_years"] = ", ".join(f"{t} {period_label(p)}" for t, p in differing.index)
     revisions = guidance_revisions(capex)
-    numbers["n_plans_raised"] = int((revisions["October mid (USD bn)"] > revisions["first plan (USD bn)"]).sum())
+    numbers["n_plans_raised"] = int(revisions["raised"].sum())
     numbers["n_plans_compared"] = len(revisions)
-    announced = capex_plan_announcements()
-    numbers["capex_plan_dates"] = f"{announced['date'].min():%d %B %Y} to {announced['date'].max():%d %B %Y}"
+    numbers["plans_raised_phrase"] = count_phrase(numbers["n_plans_raised"], len(revisions), "companies", "company")
     return numbers
+
+
+def plan_timing(event_date: pd.Timestamp) -> dict[str, object]:
+    """Return when the timeline's results dates mentioning capex fall, as dates and relative to the event day."""
+    announced = capex_plan_announcements()
+    first, last = announced["date"].min(), announced["date"].max()
+    days = sorted({(first - event_date).days, (last - event_date).days})
+    if days[0] > 0:
+        relative = f"{join_words([str(d) for d in days]).replace(' and ', ' to ')} days after the event day"
+    elif days[-1] < 0:
+        relative = f"{join_words([str(-d) for d in reversed(days)]).replace(' and ', ' to ')} days before the event day"
+    else:
+        relative = "around the event day"
+    return {"capex_plan_dates": f"{first:%d %B %Y} to {last:%d %B %Y}", "capex_plan_timing": relative}
 
 
 def capex_plan_announcements() -> pd.DataFrame:
@@ -688,21 +956,57 @@ def capex_plan_announcements() -> pd.DataFrame:
     return found[["date", "event"]].reset_index(drop=True)
 
 
+def _plan_ends(part: pd.DataFrame, prefix: str) -> tuple[float, float]:
+    """Return a plan's (low, high) ends: a single figure is both; an end the facts lack is NaN."""
+    low = high = np.nan
+    for metric, value in zip(part["metric"], part["value"], strict=True):
+        suffix = metric.removeprefix(prefix)
+        if suffix in ("", "_low"):
+            low = value
+        if suffix in ("", "_high"):
+            high = value
+    return low, high
+
+
 def guidance_revisions(capex: pd.DataFrame) -> pd.DataFrame:
-    """Return each company's 2025 capex plan as first announced and as of October 2025 (mid of a range)."""
-    plans = capex[capex["guidance"] & (capex["fiscal_period"] == "CY2025") & (capex["ticker"] != "BIG4")]
+    """Return each company's 2025 capex plan as first announced and as of October 2025, both as (low, high) ends.
+
+    A single figure is both ends; an end the facts do not give is NaN (Meta's first plan is
+    known by its upper end only). ``raised``: the October plan's lower end lies above the
+    first plan's upper end (with one end missing, the other stands in); ``change_of_upper_end``
+    compares the upper ends.
+    """
+    plans = capex[capex["guidance"] & (capex["fiscal_period"] == "CY2025") & (capex["ticker"] != COMBINED)]
     rows = []
     for ticker, part in plans.groupby("ticker"):
-        first = part[part["metric"].str.startswith("capex_guidance_initial")]["value"]
-        october = part[part["metric"].str.startswith("capex_guidance_oct2025")]["value"]
+        first = part[part["metric"].str.startswith("capex_guidance_initial")]
+        october = part[part["metric"].str.startswith("capex_guidance_oct2025")]
         if first.empty or october.empty:
             continue
-        rows.append({"company": ticker, "first plan (USD bn)": float(first.iloc[0]),
-                     "October low (USD bn)": float(october.min()), "October high (USD bn)": float(october.max()),
-                     "October mid (USD bn)": float(october.mean())})
-    table = pd.DataFrame(rows).set_index("company")
-    table["change (%)"] = ((table["October mid (USD bn)"] / table["first plan (USD bn)"] - 1) * 100).round(1)
-    return table
+        first_low, first_high = _plan_ends(first, "capex_guidance_initial")
+        october_low, october_high = _plan_ends(october, "capex_guidance_oct2025")
+        first_top = first_high if pd.notna(first_high) else first_low
+        october_bottom = october_low if pd.notna(october_low) else october_high
+        rows.append({"company": ticker, "first_low": first_low, "first_high": first_high,
+                     "october_low": october_low, "october_high": october_high,
+                     "raised": bool(october_bottom > first_top),
+                     "change_of_upper_end": (october_high if pd.notna(october_high) else october_low) / first_top - 1})
+    columns = ["first_low", "first_high", "october_low", "october_high", "raised", "change_of_upper_end"]
+    return pd.DataFrame(rows, columns=["company", *columns]).set_index("company")
+
+
+def display_guidance(revisions: pd.DataFrame) -> pd.DataFrame:
+    """Return the plan revisions for reading: both ends of each plan in USD bn, a dash where the facts lack one."""
+    shown = pd.DataFrame({
+        "First plan, low (USD bn)": revisions["first_low"],
+        "First plan, high (USD bn)": revisions["first_high"],
+        "October 2025, low (USD bn)": revisions["october_low"],
+        "October 2025, high (USD bn)": revisions["october_high"],
+        "Upper end, change (%)": revisions["change_of_upper_end"] * 100,
+        "Raised (October low above first high)": revisions["raised"].astype(bool),
+    })
+    shown.index = pd.Index([f"{COMPANY_NAMES.get(t, t)} ({t})" for t in revisions.index], name="Company")
+    return readable(shown, decimals=1)
 
 
 def capex_start(capex: pd.DataFrame) -> pd.Timestamp:
@@ -744,6 +1048,14 @@ def long_run_baskets(returns: pd.DataFrame, params: SaasParameters, start: pd.Ti
 BASKET_KEYS = {"AI infrastructure": "infra", "hyperscalers": "hyper", "cloud software": "cloud"}
 
 
+def p_text(value: float) -> str:
+    """Return a p-value for the prose: "p = 0.041", "p < 0.001", or "p not available" if missing."""
+    shown = format_p_value(value)
+    if shown == MISSING:
+        return "p not available"
+    return f"p {shown[0]} {shown[1:]}" if shown.startswith("<") else f"p = {shown}"
+
+
 def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, study: BasketStudy, returns: pd.DataFrame,
                      params: SaasParameters) -> dict[str, object]:
     """Return the event-day and event-study numbers the prose quotes, keyed by glue name."""
@@ -754,8 +1066,7 @@ def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, study: BasketSt
         "post_window": window_label((0, params.post_days)),
         "full_window": window_label((-params.pre_days, params.post_days)),
         "estimation_window": window_label(params.estimation_window),
-        "n_excluded": len(study.exclusions),
-        "excluded": ", ".join(study.exclusions["symbol"]) if not study.exclusions.empty else "none",
+        "exclusion_sentence": exclusion_sentence(study.exclusions),
     }
     for basket, key in BASKET_KEYS.items():  # NaN where a basket has no stock with a result
         row = summary.loc[basket] if basket in summary.index else pd.Series(dtype=float)
@@ -765,18 +1076,26 @@ def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, study: BasketSt
         for window, suffix in (("[0,0]", "day0"), ("[-1,+1]", "m1p1"), (numbers["post_window"], "post")):
             row = caar.loc[(basket, window)] if (basket, window) in caar.index else pd.Series(dtype=float)
             numbers[f"{key}_caar_{suffix}"] = float(row.get("caar", np.nan))
-            numbers[f"{key}_p_kp_{suffix}"] = float(row.get("p_kp", np.nan))
-            numbers[f"{key}_p_corrado_{suffix}"] = float(row.get("p_corrado", np.nan))
+            numbers[f"{key}_p_kp_{suffix}"] = p_text(float(row.get("p_kp", np.nan)))
+            numbers[f"{key}_p_corrado_{suffix}"] = p_text(float(row.get("p_corrado", np.nan)))
             numbers[f"{key}_n"] = int(row.get("n_firms", 0))
     stocks = table[table["in_caar"]].dropna(subset=["return"])
     worst = stocks.loc[stocks["return"].idxmin()]
     best = stocks.loc[stocks["return"].idxmax()]
-    numbers |= {"worst_stock": f"{worst['name']} ({worst['symbol']})", "worst_return": float(worst["return"]),
-                "worst_basket": worst["basket"], "best_stock": f"{best['name']} ({best['symbol']})",
-                "best_return": float(best["return"]), "best_basket": best["basket"]}
+    numbers |= {"worst_stock": f"{worst['name']} ({worst['symbol']}, {worst['basket']})",
+                "worst_return": float(worst["return"]),
+                "best_stock": f"{best['name']} ({best['symbol']}, {best['basket']})",
+                "best_return": float(best["return"])}
     for symbol in REFERENCE_ETFS:
         numbers[f"{symbol.lower()}_return"] = float(returns.at[params.event_date, symbol])
     return numbers
+
+
+def distance_from_high(change: float) -> str:
+    """Return a change from a high in words, without a double negative: -0.3752 -> "37.52% below it"."""
+    if np.isclose(change, 0.0):
+        return "at it"
+    return f"{abs(change):.2%} {'below' if change < 0 else 'above'} it"
 
 
 def claim_window_numbers(windows: pd.DataFrame, drawdowns: pd.DataFrame) -> dict[str, object]:
@@ -791,6 +1110,8 @@ def claim_window_numbers(windows: pd.DataFrame, drawdowns: pd.DataFrame) -> dict
         "wcld_high_date": drawdowns.iloc[0]["high on"],
         "wcld_drawdown_claim": float(drawdowns.iloc[0]["below the high"]),
         "wcld_drawdown_end": float(drawdowns.iloc[-1]["below the high"]),
+        "wcld_from_high_claim": distance_from_high(float(drawdowns.iloc[0]["below the high"])),
+        "wcld_from_high_end": distance_from_high(float(drawdowns.iloc[-1]["below the high"])),
         "wcld_end_date": drawdowns.iloc[-1]["date"],
     }
 
