@@ -1091,11 +1091,11 @@ def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, study: BasketSt
     return numbers
 
 
-def distance_from_high(change: float) -> str:
+def distance_from_high(change: float, high: str = "it", decimals: int = 2) -> str:
     """Return a change from a high in words, without a double negative: -0.3752 -> "37.52% below it"."""
     if np.isclose(change, 0.0):
-        return "at it"
-    return f"{abs(change):.2%} {'below' if change < 0 else 'above'} it"
+        return f"at {high}"
+    return f"{abs(change):.{decimals}%} {'below' if change < 0 else 'above'} {high}"
 
 
 def claim_window_numbers(windows: pd.DataFrame, drawdowns: pd.DataFrame) -> dict[str, object]:

@@ -7,10 +7,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from deepseek_monday.eventstudy import plot_car_paths
@@ -18,10 +19,14 @@ from deepseek_monday.saas import (
     BASKET_SOURCE_GROUPS,
     BASKETS,
     CLOUD_INDEX_PROXY,
+    COMPANY_NAMES,
     NASDAQ_100,
     NASDAQ_100_FUND,
     REPORTED_CAPEX,
     SaasParameters,
+    basket_stocks,
+    distance_from_high,
+    line_label,
 )
 from deepseek_monday.style import GROUP_PALETTE, SNAPSHOT_SOURCE, finish, percent_axis
 
@@ -30,6 +35,76 @@ BASKET_PALETTE: dict[str, str] = {basket: GROUP_PALETTE[groups[0]] for basket, g
 FACTS_SOURCE = ("hyperscaler capex from the project's sourced facts (fundamentals.csv; secondary sources and SEC "
                 "XBRL-derived figures); basket values: " + SNAPSHOT_SOURCE)
 ETF_HATCH = "////"
+
+
+def shade(colour: str, amount: float) -> str:
+    """Return ``colour`` mixed with black (``amount`` < 0) or white (``amount`` > 0) by ``abs(amount)``."""
+    rgb = np.array(to_rgb(colour))
+    target = np.zeros(3) if amount < 0 else np.ones(3)
+    return to_hex(rgb + (target - rgb) * min(abs(amount), 1.0))
+
+
+# ETFs drawn beside a basket take a shade of its colour (and their own dash), so that each line
+# can be told apart from the basket's and from the other ETF's.
+ETF_SHADES: dict[str, tuple[str, float, str]] = {
+    CLOUD_INDEX_PROXY: ("cloud software", -0.45, "--"),
+    "IGV": ("cloud software", 0.35, "-."),
+    NASDAQ_100_FUND: ("benchmarks", 0.0, "--"),
+    "SPY": ("benchmarks", 0.45, ":"),
+}
+
+
+def etf_colour(symbol: str) -> str:
+    """Return an ETF's line colour: a shade of its basket's house colour (grey for an ETF not listed here)."""
+    if symbol not in ETF_SHADES:
+        return "0.5"
+    basket, amount, _ = ETF_SHADES[symbol]
+    return shade(BASKET_PALETTE[basket], amount)
+
+
+def spread_labels(values: list[float], min_gap: float) -> list[float]:
+    """Return label positions near ``values`` (same order) that lie at least ``min_gap`` apart.
+
+    Labels that would overlap are spread evenly around the mean of their values, so each
+    stays as close to its line's end as the others allow.
+    """
+    if not values:
+        return []
+    order = np.argsort(values, kind="stable")
+    original = np.asarray(values, dtype=float)[order]
+    clusters = [[i] for i in range(len(original))]
+
+    def placed(members: list[int]) -> np.ndarray:
+        return original[members].mean() + (np.arange(len(members)) - (len(members) - 1) / 2) * min_gap
+
+    merged = True
+    while merged:  # merge the first two neighbouring clusters that overlap, until none do
+        merged = False
+        for i in range(len(clusters) - 1):
+            if placed(clusters[i + 1])[0] - placed(clusters[i])[-1] < min_gap * (1 - 1e-9):
+                clusters[i:i + 2] = [clusters[i] + clusters[i + 1]]
+                merged = True
+                break
+    positions = np.concatenate([placed(members) for members in clusters])
+    result = np.empty_like(positions)
+    result[order] = positions
+    return result.tolist()
+
+
+def label_line_ends(ax, ends: dict[str, tuple[pd.Timestamp, float, str]], min_gap: float = 0.035) -> None:
+    """Write each line's label right of the axes at the height of its last value, in the line's colour.
+
+    ``ends``: label -> (last date, last value, colour). ``min_gap``: the least distance between
+    two labels as a share of the axes' height (close ends are spread apart, with a leader line).
+    """
+    bottom, top = ax.get_ylim()
+    span = top - bottom
+    heights = spread_labels([value for _, value, _ in ends.values()], min_gap * span)
+    outside = blended_transform_factory(ax.transAxes, ax.transData)
+    for (label, (day, value, colour)), height in zip(ends.items(), heights, strict=True):
+        ax.annotate(label, (day, value), xytext=(1.04, height), textcoords=outside, va="center", ha="left",
+                    fontsize=8, color=colour, annotation_clip=False,
+                    arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.7, "shrinkA": 0, "shrinkB": 2})
 X_SESSIONS = "Trading days relative to the event (NYSE sessions)"
 
 
@@ -105,7 +180,7 @@ def basket_car_paths(paths: pd.DataFrame, params: SaasParameters) -> Figure:
 
 def _claim_lines() -> dict[str, tuple[str, str, str]]:
     return {CLOUD_INDEX_PROXY: ("WCLD (cloud-index ETF)", BASKET_PALETTE["cloud software"], "-"),
-            "IGV": ("IGV (software ETF)", BASKET_PALETTE["cloud software"], "--"),
+            "IGV": ("IGV (software ETF)", etf_colour("IGV"), "--"),
             NASDAQ_100: ("Nasdaq-100 index", BASKET_PALETTE["benchmarks"], "-"),
             "NVDA": ("Nvidia", BASKET_PALETTE["AI infrastructure"], "-")}
 
@@ -129,20 +204,25 @@ def cloud_claim_figure(prices: pd.DataFrame, windows: pd.DataFrame, drawdowns: p
     left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=3)
     percent_axis(left.yaxis)
     wcld = prices[CLOUD_INDEX_PROXY].dropna()
-    high_date = pd.Timestamp(drawdowns.iloc[0]["high on"])
+    high_date, high = pd.Timestamp(drawdowns.iloc[0]["high on"]), float(drawdowns.iloc[0]["high"])
     since = wcld.loc[f"{high_date.year}-01-01":]
     right.plot(since.index, since, color=BASKET_PALETTE["cloud software"])
-    right.axhline(drawdowns.iloc[0]["high"], color="0.4", linestyle=":", linewidth=1)
-    right.scatter([high_date], [drawdowns.iloc[0]["high"]], color="0.1", zorder=3)
-    right.annotate(f"high {high_date:%d %b %Y}", (high_date, drawdowns.iloc[0]["high"]), xytext=(8, 4),
+    right.axhline(high, color="0.4", linestyle=":", linewidth=1)
+    right.scatter([high_date], [high], color="0.1", zorder=3)
+    right.annotate(f"high {high_date:%d %b %Y}", (high_date, high), xytext=(8, 4),
                    textcoords="offset points", fontsize=8)
-    for offset, (_, row) in zip((22, -26), drawdowns.iterrows(), strict=False):
+    # The labels sit in the empty band between the line's recent highs and the old high, each ending at
+    # its own date; the later one is higher, so that no label or leader line covers the line or another.
+    first_day = min(pd.Timestamp(d) for d in drawdowns["date"])
+    recent_top = float(since.loc[first_day - pd.DateOffset(years=1):].max())
+    for share, (_, row) in zip((0.35, 0.75), drawdowns.sort_values("date").iterrows(), strict=False):
         day = pd.Timestamp(row["date"])
         right.scatter([day], [row["close"]], color=BASKET_PALETTE["cloud software"], edgecolor="0.1", zorder=3)
-        right.annotate(f"{day:%d %b %Y}: {row['below the high']:+.1%} from the high", (day, row["close"]),
-                       xytext=(-6, offset), textcoords="offset points", fontsize=8, ha="right",
-                       bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85},
-                       arrowprops={"arrowstyle": "-", "color": "0.4", "linewidth": 0.8})
+        right.annotate(f"{day:%d %b %Y}: {distance_from_high(row['below the high'], 'the high', 1)}",
+                       (day, row["close"]), xytext=(day, recent_top + share * (high - recent_top)),
+                       textcoords="data", fontsize=8, ha="right", va="center",
+                       bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+                       arrowprops={"arrowstyle": "-", "color": "0.4", "linewidth": 0.8, "shrinkB": 4})
     right.set_title("WCLD against its late-2021 high")
     right.set_xlabel("Date")
     right.set_ylabel("WCLD adjusted close (USD)")
@@ -150,11 +230,9 @@ def cloud_claim_figure(prices: pd.DataFrame, windows: pd.DataFrame, drawdowns: p
 
 
 def _line_styles(columns: list[str]) -> dict[str, tuple[str, str, float]]:
+    """Return (colour, dash, width) per line: baskets in their house colour, ETFs in shades of their basket's."""
     styles = {basket: (BASKET_PALETTE[basket], "-", 2.2) for basket in BASKETS}
-    styles |= {CLOUD_INDEX_PROXY: (BASKET_PALETTE["cloud software"], "--", 1.4),
-               "IGV": (BASKET_PALETTE["cloud software"], ":", 1.4),
-               NASDAQ_100_FUND: (BASKET_PALETTE["benchmarks"], "--", 1.4),
-               "SPY": (BASKET_PALETTE["benchmarks"], ":", 1.4)}
+    styles |= {symbol: (etf_colour(symbol), dash, 1.5) for symbol, (_, _, dash) in ETF_SHADES.items()}
     return {c: styles.get(c, ("0.5", "-.", 1.2)) for c in columns}
 
 
@@ -206,14 +284,16 @@ def after_shock_figure(paths: pd.DataFrame, relative: pd.DataFrame, events: pd.D
                        params: SaasParameters) -> Figure:
     """Top: each line's return since the close before the event. Bottom: the theme's two relative comparisons."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8.5), sharex=True, gridspec_kw={"height_ratios": [1.6, 1]})
+    ends = {}
     for column, (colour, style, width) in _line_styles(list(paths.columns)).items():
-        label = f"{column} (stocks, equal-weighted)" if column in BASKETS else f"{column} (ETF)"
-        width = width if column in BASKETS else 1.8
-        top.plot(paths.index, paths[column], color=colour, linestyle=style, linewidth=width, label=label)
+        series = paths[column].dropna()
+        top.plot(series.index, series, color=colour, linestyle=style, linewidth=width)
+        ends[basket_stocks(column) if column in BASKETS else line_label(column)] = (
+            series.index[-1], float(series.iloc[-1]), colour)
     top.axhline(0, color="0.3", linewidth=0.8)
     top.set_ylabel("Return since the close before the event (%)")
-    top.set_title("Baskets and ETFs, buy-and-hold from the close before the event", pad=34)
-    top.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    top.set_title("Baskets (stocks, equal-weighted) and ETFs, buy-and-hold from the close before the event", pad=34)
+    label_line_ends(top, ends)
     relative_colours = {"cloud software vs AI infrastructure": BASKET_PALETTE["cloud software"],
                         f"{CLOUD_INDEX_PROXY} vs {NASDAQ_100_FUND}": BASKET_PALETTE["benchmarks"]}
     for column in relative.columns:
@@ -234,18 +314,41 @@ def after_shock_figure(paths: pd.DataFrame, relative: pd.DataFrame, events: pd.D
 
 
 CAPEX_MARKERS = {"capex": ("o", "as reported (secondary)"), "capex_ppe_purchases": ("s", "PP&E purchases (SEC XBRL)"),
-                 "capex_approx": ("^", "rounded"), "guidance_first": ("D", "first 2025 plan"),
-                 "guidance_october": ("P", "October 2025 plan (range)")}
+                 "capex_approx": ("^", "rounded"),
+                 "guidance_first": ("D", "first 2025 plan (its figure, or\nthe upper end where only that is given)"),
+                 "guidance_ai_datacenter": ("v", "plan for AI data centres only\n(fiscal year)"),
+                 "guidance_october": ("P", "October 2025 plan (bar: range)")}
 COMPANY_ORDER = ("MSFT", "GOOGL", "AMZN", "META")
 PALETTE = sns.color_palette("colorblind", 10).as_hex()  # the palette GROUP_PALETTE is built from
-COMPANY_COLOURS = (2, 9, 1, 5)  # colours no basket of this chapter uses
+PREFERRED_COMPANY_COLOURS = (2, 9, 1, 5, 6, 7, 3, 0, 4)  # palette positions, best first
+
+
+def company_colours() -> dict[str, str]:
+    """Return a colour per company from the house palette, skipping those the chapter's baskets use."""
+    taken = {colour.lower() for colour in BASKET_PALETTE.values()}
+    free = [PALETTE[i] for i in PREFERRED_COMPANY_COLOURS if PALETTE[i].lower() not in taken]
+    return dict(zip(COMPANY_ORDER, free, strict=False))
 
 
 def _capex_points(capex: pd.DataFrame) -> pd.DataFrame:
+    """Return the annual figures and plans the figure draws, one kind of marker per ``metric``.
+
+    A rounded figure equal to another figure of the same company and year is left out (it
+    would hide under that figure's marker and say nothing new).
+    """
     reported = capex[capex["annual"] & capex["metric"].isin(REPORTED_CAPEX)
                      & ~capex["fiscal_lookalike"] & capex["ticker"].isin(COMPANY_ORDER)]
+    exact = reported[reported["metric"] != "capex_approx"]
+    duplicate = [(row["metric"] == "capex_approx")
+                 and bool(np.isclose(exact.loc[(exact["ticker"] == row["ticker"])
+                                               & (exact["fiscal_period"] == row["fiscal_period"]), "value"],
+                                     row["value"], atol=0.5).any())
+                 for _, row in reported.iterrows()]
+    reported = reported[~np.array(duplicate, dtype=bool)]
     plans = capex[capex["guidance"] & capex["ticker"].isin(COMPANY_ORDER)].copy()
-    plans["metric"] = np.where(plans["metric"].str.contains("oct2025"), "guidance_october", "guidance_first")
+    plans["metric"] = np.select([plans["metric"].str.contains("oct2025"),
+                                 plans["metric"] == "capex_guidance_ai_datacenter"],
+                                ["guidance_october", "guidance_ai_datacenter"], "guidance_first")
     return pd.concat([reported, plans], ignore_index=True)
 
 
@@ -253,7 +356,7 @@ def capex_figure(capex: pd.DataFrame, long_run: pd.DataFrame, params: SaasParame
     """Top: annual capex per hyperscaler at each period's end, marker by definition. Bottom: basket values (log)."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8.5), sharex=True, gridspec_kw={"height_ratios": [1.2, 1]})
     points = _capex_points(capex)
-    colours = dict(zip(COMPANY_ORDER, [PALETTE[i] for i in COMPANY_COLOURS], strict=True))
+    colours = company_colours()
     for (ticker, metric), part in points.groupby(["ticker", "metric"]):
         marker, _ = CAPEX_MARKERS[metric]
         hollow = metric.startswith("guidance")
@@ -264,13 +367,16 @@ def capex_figure(capex: pd.DataFrame, long_run: pd.DataFrame, params: SaasParame
                 top.vlines(day, values.min(), values.max(), color=colours[ticker], linewidth=1.4, zorder=2)
     top.set_ylabel("Capital expenditure (USD bn per year)")
     top.set_title("Hyperscaler capex per (fiscal) year, at the year's end date")
-    companies = [Patch(facecolor=colours[t], label=t) for t in COMPANY_ORDER]
+    companies = [Patch(facecolor=colours[t], label=f"{COMPANY_NAMES.get(t, t)} ({t})") for t in COMPANY_ORDER]
+    used = set(points["metric"])  # a marker the figure does not draw gets no legend entry
     definitions = [Line2D([], [], marker=m, linestyle="", color="0.3", markerfacecolor="white" if k.startswith(
-        "guidance") else "0.3", label=label) for k, (m, label) in CAPEX_MARKERS.items()]
+        "guidance") else "0.3", label=label) for k, (m, label) in CAPEX_MARKERS.items() if k in used]
     top.legend(handles=companies + definitions, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     for column in long_run.columns:
-        bottom.plot(long_run.index, 1.0 + long_run[column], color=BASKET_PALETTE[column], label=f"{column} stocks")
+        bottom.plot(long_run.index, 1.0 + long_run[column], color=BASKET_PALETTE[column], label=basket_stocks(column))
     bottom.set_yscale("log")
+    bottom.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))  # 1, 2, 5, 10, 20, ...
+    bottom.yaxis.set_minor_formatter(NullFormatter())
     bottom.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     bottom.set_ylabel(f"Value of 1 USD invested {long_run.index[0]:%d %b %Y} (log scale)")
     bottom.set_xlabel("Date")
