@@ -300,3 +300,132 @@ def test_close_events_share_one_label_and_neighbouring_labels_alternate_rows() -
         (0.90, "8", 0),
     ]
     assert saas_figures.event_label_groups([0.5, 0.51], [3, 7]) == [(pytest.approx(0.505), "3, 7", 0)]
+
+
+# ---------------------------------------------------------------- what readers see: sentences, labels, tables
+
+
+def test_count_phrase_handles_all_none_and_one() -> None:
+    assert saas.count_phrase(3, 3, "companies", "company") == "all 3 companies"
+    assert saas.count_phrase(0, 3, "companies", "company") == "none of the 3 companies"
+    assert saas.count_phrase(2, 3, "companies", "company") == "2 of the 3 companies"
+    assert saas.count_phrase(1, 1, "companies", "company") == "the one company"
+
+
+def test_verdict_sentence_names_only_verdicts_that_occur() -> None:
+    counts = {"confirmed": 4, "roughly right": 1, "contradicted": 3, "not checkable": 0}
+    assert saas.verdict_sentence(counts, 8) == (
+        "Of this theme's 8 claims, 4 are confirmed, 1 roughly right and 3 contradicted.")
+    assert saas.verdict_sentence({"confirmed": 3, "not checkable": 0}, 3) == (
+        "All 3 of this theme's claims are confirmed.")
+    assert saas.verdict_sentence({"confirmed": 1, "not checkable": 2}, 3) == (
+        "Of this theme's 3 claims, 1 is confirmed and 2 cannot be checked.")
+    assert "0" not in saas.verdict_sentence(counts, 8)
+
+
+def test_distance_from_high_has_no_double_negative() -> None:
+    assert saas.distance_from_high(-0.37517) == "37.52% below it"
+    assert saas.distance_from_high(0.05, "the high", 1) == "5.0% above the high"
+    assert saas.distance_from_high(0.0) == "at it"
+
+
+def test_p_text_never_prints_zero() -> None:
+    assert saas.p_text(0.0004) == "p < 0.001"
+    assert saas.p_text(0.0412) == "p = 0.041"
+    assert saas.p_text(float("nan")) == "p not available"
+
+
+def test_exclusion_reasons_in_plain_english() -> None:
+    benchmarks, missing = {"NVDA": "SPY", "QQQ": "SPY"}, "no benchmark for this symbol (pass benchmark=...)"
+    assert "benchmark itself" in saas.plain_exclusion_reason("SPY", missing, benchmarks)
+    assert "=" not in saas.plain_exclusion_reason("XYZ", missing, benchmarks)
+    reason = ("estimation window [-250,-11] does not fit the data: GEV has 207 sessions before and 379 after "
+              "day 0 (2025-01-27)")
+    assert saas.plain_exclusion_reason("GEV", reason, benchmarks) == (
+        "too short a price history: 207 trading days before the event day, and the estimation window needs 250")
+    frame = pd.DataFrame({"symbol": ["GEV"]})
+    assert saas.exclusion_sentence(frame.iloc[:0]) == "No basket member is left out of the event study."
+    assert saas.exclusion_sentence(frame).startswith("One member is left out of the event study (GEV)")
+
+
+def test_labels_of_periods_sources_and_lines() -> None:
+    assert saas.period_label("CY2024Q3") == "2024 Q3" and saas.period_label("FY2025") == "fiscal 2025"
+    assert saas.source_label("https://www.example.com/a?p=1 (secondary)") == "example.com"
+    assert saas.source_label("github:owner/repo path/file.md (secondary)") == "GitHub owner/repo"
+    assert saas.basket_stocks("hyperscalers") == "hyperscaler stocks"
+    assert saas.line_label("cloud software") == "cloud software stocks (equal-weighted)"
+    assert saas.line_label("WCLD") == "WCLD (ETF)"
+
+
+def _synthetic_capex() -> pd.DataFrame:
+    rows = [  # SYNTHETIC capex facts: (ticker, period, period end, metric, USD bn, source)
+        ("BIG4", "CY2024", "2024-12-31", "capex_combined", 200.0, "s1"),
+        ("BIG4", "CY2025", "2025-12-31", "capex_guidance_combined_initial", 260.0, "s1"),
+        ("AAA", "CY2025", "2025-12-31", "capex_guidance_initial", 100.0, "s1"),
+        ("AAA", "CY2025", "2025-12-31", "capex_guidance_oct2025", 90.0, "s2"),
+        ("BBB", "CY2025", "2025-12-31", "capex_guidance_initial_high", 60.0, "s1"),
+        ("BBB", "CY2025", "2025-12-31", "capex_guidance_oct2025_low", 65.0, "s2"),
+        ("BBB", "CY2025", "2025-12-31", "capex_guidance_oct2025_high", 70.0, "s2"),
+        ("CCC", "FY2025", "2025-06-30", "capex_guidance_ai_datacenter", 100.0, "s1"),
+    ]
+    frame = pd.DataFrame(rows, columns=["ticker", "fiscal_period", "period_end", "metric", "value", "source"])
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    frame["guidance"] = frame["metric"].str.contains("guidance")
+    return frame
+
+
+def test_guidance_revisions_keep_low_and_high_ends_synthetic() -> None:
+    revisions = saas.guidance_revisions(_synthetic_capex())
+    assert revisions.loc["AAA", ["first_low", "first_high"]].tolist() == [100.0, 100.0]  # one figure: both ends
+    assert np.isnan(revisions.at["BBB", "first_low"]) and revisions.at["BBB", "first_high"] == 60.0
+    assert revisions["raised"].tolist() == [False, True]  # AAA cut its plan; BBB's October low is above 60
+    assert revisions.at["BBB", "change_of_upper_end"] == pytest.approx(70 / 60 - 1)
+    shown = saas.display_guidance(revisions)
+    assert shown.index.name == "Company" and shown.at["BBB (BBB)", "First plan, low (USD bn)"] == "\u2013"
+    assert shown.at["AAA (AAA)", "Raised (October low above first high)"] == "no"
+
+
+def test_combined_plan_sentence_names_what_is_mixed_synthetic() -> None:
+    sentence = saas.combined_plan_sentence(_synthetic_capex())
+    assert sentence.startswith("The same source puts their first plans for 2025 at 260 bn USD, the sum of")
+    assert "the upper end of its range" in sentence and "fiscal year to June 2025" in sentence
+    assert "not a like-for-like comparison" in sentence and "+30%" in sentence
+    capex = _synthetic_capex()
+    capex.loc[capex["metric"] == "capex_guidance_combined_initial", "value"] = 999.0
+    assert "cannot be traced" in saas.combined_plan_sentence(capex)
+
+
+def test_spread_labels_keeps_order_and_gap_synthetic() -> None:
+    values = [1.17, 0.117, 0.247, -0.099, -0.089, 0.250, 0.309]  # SYNTHETIC line ends
+    spread = saas_figures.spread_labels(values, 0.05)
+    assert np.argsort(spread).tolist() == np.argsort(values, kind="stable").tolist()
+    ordered = np.sort(spread)
+    assert (np.diff(ordered) >= 0.05 - 1e-9).all()
+    assert spread[0] == pytest.approx(1.17)  # a label far from the others stays at its line's end
+    assert saas_figures.spread_labels([0.0, 1.0], 0.1) == [0.0, 1.0]
+
+
+def test_etf_shades_differ_from_their_baskets_colour() -> None:
+    colours = {saas_figures.etf_colour(s) for s in ("WCLD", "IGV")} | {saas_figures.BASKET_PALETTE["cloud software"]}
+    assert len(colours) == 3
+    assert saas_figures.shade("#808080", -1.0) == "#000000" and saas_figures.shade("#808080", 1.0) == "#ffffff"
+
+
+@requires_real_data
+def test_reader_tables_have_meaningful_rows_and_no_code_names(chapter: dict) -> None:
+    params, study, prices = chapter["params"], chapter["study"], chapter["prices"]
+    etfs = saas.display_etf_cars(study, params)
+    assert etfs.index.names == ["ETF", "Window (trading days)"]
+    assert "<0.001" in set(etfs["p, t-test (single ETF)"]) or not (study.car["p"] < 0.001).any()
+    exclusions = saas.display_exclusions(study)
+    assert not exclusions["Why it is left out"].str.contains("=").any()
+    paths = saas.after_shock_paths(prices, params)
+    after = saas.display_after_shock(saas.after_shock_table(paths, saas.member_returns_to_end(prices, params), params))
+    assert not after.isin(["nan", "NaN", "<NA>"]).any().any() and "hyperscaler stocks (equal-weighted)" in after.index
+    events = saas.display_events(saas.later_events(params, paths.index[-1]))
+    assert not events["Category"].str.contains("_").any()
+    capex = saas.hyperscaler_capex()
+    shown = saas.display_capex(capex)
+    assert shown.index.names == ["Company", "Period"]
+    assert not shown["What the figure measures"].str.contains("_").any()
+    assert not saas_figures._capex_points(capex)["metric"].eq("capex_approx").any()  # rounded duplicates dropped
