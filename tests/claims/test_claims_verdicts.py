@@ -6,7 +6,14 @@ import math
 
 import pytest
 
-from deepseek_monday.claims.verdicts import Tolerance, Verdict, judge, parse_tolerance
+from deepseek_monday.claims.verdicts import (
+    Tolerance,
+    Verdict,
+    judge,
+    judge_on_stand_in,
+    parse_tolerance,
+    stand_in_allowance,
+)
 from deepseek_monday.errors import DataValidationError
 
 C, R, X = Verdict.CONFIRMED, Verdict.ROUGHLY_RIGHT, Verdict.CONTRADICTED
@@ -120,6 +127,33 @@ def test_judge_refuses_nonsense() -> None:
 
 
 def test_tolerance_describe() -> None:
-    assert ABS.describe("percent") == "±0.5 / ±2.5 pp"
-    assert REL.describe("USD_billions") == "±2 / ±10 %"
-    assert EXACT.describe("text") == "exact"
+    assert ABS.describe("percent") == "±0.5 pp confirmed, ±2.5 pp roughly right"
+    assert REL.describe("USD_billions") == "±2 % confirmed, ±10 % roughly right (of the claimed value)"
+    assert EXACT.describe("text") == "must match exactly"
+    assert Tolerance("abs", 0, 1).describe("date") == "confirmed only as claimed, ±1 day roughly right"
+    assert Tolerance("abs", 0, 0).describe("percent") == "only as claimed (no margin)"
+    assert Tolerance("abs", 0.5, 2.5).describe("ratio") == "±0.5x confirmed, ±2.5x roughly right"
+
+
+# A stand-in that reads low (a fund trailing its index): SYNTHETIC values around a claim of -35 %.
+@pytest.mark.parametrize(("measured", "bias", "verdict", "allowance"), [
+    (-37.52, "low", R, 0.5),     # 2.52 pp off: the true value may be 0.5 pp higher, within the rough band
+    (-37.52, "high", X, 0.0),    # the bias points away from the claim: no help
+    (-38.10, "low", X, 0.0),     # beyond the rough band even with the allowance
+    (-35.70, "low", C, 0.5),     # just outside the confirm band, on the bias side
+    (-34.20, "low", R, 0.0),     # on the other side: judged as measured
+    (-35.20, "low", C, 0.0),     # confirmed anyway: the allowance changes nothing
+])
+def test_judge_on_stand_in(measured: float, bias: str, verdict: Verdict, allowance: float) -> None:
+    judgement = judge_on_stand_in("approx", -35.0, measured, ABS, bias)
+    assert judgement.verdict == verdict
+    assert judgement.allowance == allowance
+    assert judgement.deviation == pytest.approx(judge("approx", -35.0, measured, ABS).deviation)
+
+
+def test_stand_in_allowance_is_one_confirm_band() -> None:
+    assert stand_in_allowance("approx", -35.0, -37.5, ABS) == 0.5
+    assert stand_in_allowance("approx", 600.0, 500.0, REL) == pytest.approx(12.0)
+    assert stand_in_allowance("above", 0.0, -1.0, Tolerance("abs", 0, 0)) == 0.0
+    with pytest.raises(DataValidationError):
+        judge_on_stand_in("approx", -35.0, -37.5, ABS, "sideways")

@@ -17,6 +17,12 @@ confirmed by any gain and contradicted by a return of exactly zero. Closed ends 
 floating-point slack of 1e-9 relative, so that a value exactly on a band edge counts as
 inside. Outside the rough band the claim is contradicted. The *deviation* reported with
 a verdict is the distance from the measured value to the claimed interval (0 inside).
+
+*Stand-ins*: a value measured on a stand-in (a fund for the index it tracks) whose bias is
+known in direction but not in size (fees the data do not give) is judged by
+:func:`judge_on_stand_in`: the true value may lie up to one confirm band beyond the
+measured value, on the side the bias hides it, and the verdict is the best one within that
+reach. The deviation stays that of the measured value.
 """
 
 from __future__ import annotations
@@ -58,17 +64,39 @@ class Tolerance:
         return width * abs(bound) / 100 if self.kind == "rel" else width
 
     def describe(self, unit: str) -> str:
-        """Return the tolerance in words, e.g. ``±0.5 / ±2.5 pp``."""
+        """Return the tolerance in words, e.g. ``±0.5 pp confirmed, ±2.5 pp roughly right``."""
         if self.kind == "exact":
-            return "exact"
-        suffix = "%" if self.kind == "rel" else UNIT_SUFFIX.get(unit, unit)
-        return f"±{self.confirm:g} / ±{self.rough:g} {suffix}".rstrip()
+            return "must match exactly"
+        if self.rough == 0:
+            return "only as claimed (no margin)"
+        confirm = "confirmed only as claimed" if self.confirm == 0 else f"{self._width(self.confirm, unit)} confirmed"
+        words = f"{confirm}, {self._width(self.rough, unit)} roughly right"
+        return f"{words} (of the claimed value)" if self.kind == "rel" else words
+
+    def _width(self, width: float, unit: str) -> str:
+        if self.kind == "rel":
+            return f"±{width:g} %"
+        return format_band(width, unit, signed=True)
 
 
-# How a difference in each unit is written in the tolerance column.
+# How a difference in each unit is written (plural; see difference_unit for the singular).
 UNIT_SUFFIX = {"percent": "pp", "USD_billions": "bn USD", "USD_millions": "m USD", "USD": "USD", "EUR": "EUR",
                "index_points": "points", "date": "days", "days": "days", "year": "years",
                "years": "years", "ratio": "x", "count": ""}
+_SINGULAR = {"points": "point", "days": "day", "years": "year"}
+
+
+def format_band(width: float, unit: str, signed: bool = False) -> str:
+    """Return a band's width in the claim's unit as written in the tables: ``±0.5 pp``, ``0.5x``, ``1 day``."""
+    suffix = difference_unit(unit, width)
+    text = f"{'±' if signed else ''}{width:g}"
+    return f"{text}{suffix}" if unit == "ratio" else f"{text} {suffix}".rstrip()
+
+
+def difference_unit(unit: str, amount: float) -> str:
+    """Return how a difference of ``amount`` in ``unit`` is written: ``pp``, ``days``, ``1 day``..."""
+    suffix = UNIT_SUFFIX.get(unit, unit)
+    return _SINGULAR.get(suffix, suffix) if abs(amount) == 1 else suffix
 
 
 def parse_tolerance(spec: str) -> Tolerance:
@@ -148,10 +176,14 @@ def deviation(value: float, interval: Interval) -> float:
 
 @dataclass(frozen=True)
 class Judgement:
-    """A verdict with the deviation of the measured value from the claim (None for names)."""
+    """A verdict with the deviation of the measured value from the claim (None for names).
+
+    ``allowance`` is the stand-in allowance that changed the verdict (0 when it did not).
+    """
 
     verdict: Verdict
     deviation: float | None
+    allowance: float = 0.0
 
 
 def judge(relation: str, claimed: float | tuple[float, float] | str, measured: float | str,
@@ -175,3 +207,41 @@ def judge(relation: str, claimed: float | tuple[float, float] | str, measured: f
     if _inside(measured, interval, tolerance, "rough"):
         return Judgement(Verdict.ROUGHLY_RIGHT, off)
     return Judgement(Verdict.CONTRADICTED, off)
+
+
+STAND_IN_BIASES = ("low", "high")
+
+
+def stand_in_allowance(relation: str, claimed: float | tuple[float, float], measured: float,
+                       tolerance: Tolerance) -> float:
+    """Return how far a stand-in's unknown bias may have moved the measured value: one confirm band.
+
+    The band is taken at the claimed bound nearest the measured value (0 if that bound is infinite).
+    """
+    interval = claimed_interval(relation, claimed)
+    bound = interval.low if measured < interval.low else interval.high
+    return tolerance.band("confirm", bound) if math.isfinite(bound) else 0.0
+
+
+def judge_on_stand_in(relation: str, claimed: float | tuple[float, float], measured: float,
+                      tolerance: Tolerance, bias: str) -> Judgement:
+    """Return the verdict on a claim measured on a stand-in whose value reads ``bias`` (low or high).
+
+    A stand-in that reads low (a fund trailing its index by its fees) may hide up to one
+    confirm band of the true value above the measured one; the verdict is the best within
+    that reach, and ``allowance`` records it when it changed the verdict.
+    """
+    if bias not in STAND_IN_BIASES:
+        raise DataValidationError(f"stand-in bias {bias!r} is not one of {STAND_IN_BIASES}")
+    plain = judge(relation, claimed, measured, tolerance)
+    allowance = stand_in_allowance(relation, claimed, measured, tolerance)
+    reach = (measured, measured + allowance) if bias == "low" else (measured - allowance, measured)
+    interval = claimed_interval(relation, claimed)
+    nearest = min(max(reach[0], interval.low), reach[1], max(reach[0], min(reach[1], interval.high)))
+    widened = judge(relation, claimed, nearest, tolerance)
+    if _RANK[widened.verdict] < _RANK[plain.verdict]:
+        return Judgement(widened.verdict, plain.deviation, allowance)
+    return plain
+
+
+_RANK = {verdict: position for position, verdict in enumerate(Verdict)}
