@@ -107,3 +107,10 @@ def test_margin_and_markup_ceilings() -> None:
 def test_market_value_loss() -> None:
     assert calc.market_value_loss(2e9, 150.0, 120.0) == pytest.approx(60e9)
     assert calc.market_value_loss(2e9, 120.0, 150.0) == pytest.approx(-60e9)
+
+
+def test_implied_share_count() -> None:
+    # SYNTHETIC market value and quoted price.
+    assert calc.implied_share_count(3_000e9, 150.0) == pytest.approx(20e9)
+    with pytest.raises(ValueError):
+        calc.implied_share_count(3_000e9, 0.0)

@@ -141,3 +141,10 @@ def markup_ceiling(margin_ceiling: float) -> float:
 def market_value_loss(shares: float, previous_price: float, price: float) -> float:
     """Return shares x (previous price - price): the fall in market value (positive for a loss)."""
     return float(shares * (previous_price - price))
+
+
+def implied_share_count(market_value: float, quoted_price: float) -> float:
+    """Return the share count implied by a market value and the quoted (printed) price it was computed at."""
+    if quoted_price <= 0:
+        raise ValueError("the quoted price must be positive")
+    return float(market_value / quoted_price)

@@ -31,10 +31,11 @@ import pandas as pd
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims.catalogue import Claim
 from deepseek_monday.claims.registry import Measurement, NotCheckable, measure
-from deepseek_monday.errors import DataValidationError
+from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.facts import fundamentals, load_ai_compute, load_events
 from deepseek_monday.prices import Snapshot, load_snapshot, price_panel
 from deepseek_monday.returns import daily_returns
+from deepseek_monday.tables import MINUS
 from deepseek_monday.universe import load_universe
 
 # ---------------------------------------------------------------- market data access
@@ -85,7 +86,7 @@ def _price_kind(symbol: str) -> str:
 
 
 def _pct(fraction: float) -> str:
-    return f"{100 * fraction:+.2f} %"
+    return f"{100 * fraction:+.2f} %".replace("-", MINUS)
 
 
 def _session_return(symbol: str, date: pd.Timestamp) -> float:
@@ -141,7 +142,10 @@ def basket_lowest_return(claim: Claim) -> Measurement:
 
 @measure("intraday_move", unit="percent")
 def intraday_move(claim: Claim) -> Measurement:
-    """The day's low (``level=low``) or high relative to the previous close."""
+    """The day's low or high of an index relative to the previous close.
+
+    Argument ``level``: ``low`` (default) or ``high``.
+    """
     level = claim.arg("level", "low")
     ohlc = _ohlc(claim.symbol)
     if ohlc[level].isna().all():
@@ -186,7 +190,10 @@ def window_return(claim: Claim) -> Measurement:
 
 @measure("basket_lowest_excess_return", unit="percent")
 def basket_lowest_excess_return(claim: Claim) -> Measurement:
-    """Smallest excess over a benchmark (``benchmark=``) of several instruments' window returns."""
+    """Smallest excess return of several instruments over a benchmark in a window.
+
+    Argument ``benchmark``: the benchmark's symbol.
+    """
     start, end = claim.window
     benchmark = claim.arg("benchmark")
     reference, base, last = calc.return_between(_prices(benchmark), start, end)
@@ -199,7 +206,10 @@ def basket_lowest_excess_return(claim: Claim) -> Measurement:
 
 @measure("drawdown_from_high", unit="percent")
 def drawdown_from_high(claim: Claim) -> Measurement:
-    """Distance of the price on a date below its high of an earlier period (``high_from``, ``high_to``)."""
+    """Distance of the price on a date below its high of an earlier period.
+
+    Arguments ``high_from`` and ``high_to``: the period of the high.
+    """
     value, high_date, day = calc.drawdown_from_high(_prices(claim.symbol), pd.Timestamp(claim.arg("high_from")),
                                                     pd.Timestamp(claim.arg("high_to")), claim.date)
     return Measurement(100 * value, f"{claim.symbol} {_price_kind(claim.symbol)} on {day:%Y-%m-%d} against "
@@ -233,9 +243,11 @@ def share_of_group_beyond(claim: Claim) -> Measurement:
     threshold, side = float(claim.arg("threshold")) / 100, claim.arg("side")
     share = calc.share_beyond(returns, threshold, side)
     hits = returns[returns < threshold] if side == "below" else returns[returns > threshold]
-    return Measurement(100 * share, f"{len(hits)} of {len(returns)} stocks in {' + '.join(groups)} "
-                                    f"(universe) returned {side} {_pct(threshold)} on {claim.date:%Y-%m-%d}: "
-                                    f"{', '.join(hits.index)}")
+    counted = (f"none of the {len(returns)} stocks" if hits.empty
+               else f"{len(hits)} of the {len(returns)} stocks")
+    listed = f": {', '.join(hits.index)}" if not hits.empty else ""
+    return Measurement(100 * share, f"{counted} in {' + '.join(groups)} (universe) returned {side} "
+                                    f"{_pct(threshold)} on {claim.date:%Y-%m-%d}{listed}")
 
 
 @measure("volatility_ratio", unit="ratio")
@@ -292,7 +304,7 @@ def nvidia_shares(date: pd.Timestamp) -> tuple[float, str]:
 
 @measure("market_value_loss", unit="USD_billions")
 def market_value_loss(claim: Claim) -> Measurement:
-    """Fall in Nvidia's market value on a session: shares x (previous close - close), adjusted closes."""
+    """Fall in Nvidia's market value on a session: shares times the fall of the adjusted close."""
     date = claim.date
     prices = _prices("NVDA")
     close = calc.row_on(prices, date, "NVDA price")
@@ -300,16 +312,33 @@ def market_value_loss(claim: Claim) -> Measurement:
     previous = float(prices.iloc[position - 1])
     shares, shares_text = nvidia_shares(date)
     loss = calc.market_value_loss(shares, previous, close) / 1e9
-    caps = fundamentals("NVDA", "market_cap", "USD_billions")
-    caps = caps[caps["period_end"] < date]
-    cross_check = ""
-    if not caps.empty:
-        cap = caps.iloc[-1]
-        implied = cap["value"] * (1 - close / previous)
-        cross_check = (f"; cross-check: the facts' market value of {cap['value']:,.0f} bn USD at "
-                       f"{cap['period_end']:%Y-%m-%d} times the fall gives {implied:,.1f} bn")
     return Measurement(loss, f"{shares_text} x ({previous:.2f} - {close:.2f} USD, adjusted closes of "
-                             f"{prices.index[position - 1]:%Y-%m-%d} and {date:%Y-%m-%d}){cross_check}")
+                             f"{prices.index[position - 1]:%Y-%m-%d} and {date:%Y-%m-%d})"
+                             f"{_implied_count_cross_check(date, previous, close)}")
+
+
+def _implied_count_cross_check(date: pd.Timestamp, previous: float, close: float) -> str:
+    """Say what the loss would be with the share count implied by the facts' latest year-end market value.
+
+    The same arithmetic as the bubble chapter's: (market value / quoted price) x (previous - close).
+    """
+    try:
+        caps = fundamentals("NVDA", "market_cap", "USD")
+        quoted = fundamentals("NVDA", "close_price_split_adjusted", "USD")
+    except ParameterError:
+        return ""
+    caps = caps[caps["period_end"] < date]
+    if caps.empty:
+        return ""
+    cap = caps.iloc[-1]
+    price = quoted.loc[quoted["fiscal_period"] == cap["fiscal_period"], "value"]
+    if price.empty:
+        return ""
+    shares = calc.implied_share_count(float(cap["value"]), float(price.iloc[0]))
+    loss = calc.market_value_loss(shares, previous, close) / 1e9
+    return (f"; cross-check: with the share count implied by the facts' market value at the end of "
+            f"{cap['fiscal_period']} ({cap['value'] / 1e9:,.0f} bn USD at a quoted {price.iloc[0]:.2f} USD, "
+            f"{shares / 1e6:,.0f} m shares) the loss would be {loss:,.1f} bn USD")
 
 
 @measure("price_to_sales", unit="ratio")
@@ -378,7 +407,10 @@ def _annual_revenue(fiscal_year: str) -> float:
 
 @measure("fiscal_year_revenue_growth", unit="percent")
 def fiscal_year_revenue_growth(claim: Claim) -> Measurement:
-    """Nvidia's revenue growth in a fiscal year (``fiscal_year=FYyyyy``) as reported afterwards."""
+    """Nvidia's revenue growth in a fiscal year, as reported afterwards.
+
+    Argument ``fiscal_year``: ``FYyyyy``.
+    """
     year = claim.arg("fiscal_year")
     previous = f"FY{int(year[2:]) - 1}"
     current, before = _annual_revenue(year), _annual_revenue(previous)
@@ -402,7 +434,10 @@ def fiscal_year_net_margin(claim: Claim) -> Measurement:
 
 @measure("fundamental_value", unit=None)
 def fundamental_value(claim: Claim) -> Measurement:
-    """One figure of ``fundamentals.csv`` (``ticker``, ``metric``, ``fiscal_period``) in the claim's unit."""
+    """One company figure of the sourced facts, in the claim's unit.
+
+    Arguments ``ticker``, ``metric`` and ``fiscal_period`` select the row of ``fundamentals.csv``.
+    """
     rows = fundamentals(claim.arg("ticker"), claim.arg("metric"), claim.unit)
     rows = rows[rows["fiscal_period"] == claim.arg("fiscal_period")]
     if rows.empty:
@@ -426,7 +461,10 @@ def _model_row(model: str) -> pd.Series:
 
 @measure("training_cost", unit="USD_millions")
 def training_cost(claim: Claim) -> Measurement:
-    """Reported training cost of a model (``model=`` a row of ``ai_compute.csv``)."""
+    """Reported training cost of a model.
+
+    Argument ``model``: a row of ``ai_compute.csv``.
+    """
     row = _model_row(claim.arg("model"))
     if pd.isna(row["reported_cost_usd"]):
         raise NotCheckable(f"no reported cost for {row['model']}")
@@ -438,7 +476,11 @@ def training_cost(claim: Claim) -> Measurement:
 
 @measure("training_ratio", unit="ratio")
 def training_ratio(claim: Claim) -> Measurement:
-    """Ratio of one model's training figure to another's (``field``: gpu_count, gpu_hours or reported_cost_usd)."""
+    """Ratio of one model's training figure (GPUs, GPU-hours or cost) to another's.
+
+    Arguments ``model``, ``reference`` (rows of ``ai_compute.csv``) and ``field``: ``gpu_count``,
+    ``gpu_hours`` or ``reported_cost_usd``.
+    """
     field = claim.arg("field")
     if field not in ("gpu_count", "gpu_hours", "reported_cost_usd"):
         raise DataValidationError(f"claim {claim.id}: training_ratio cannot compare {field!r}")
@@ -452,7 +494,10 @@ def training_ratio(claim: Claim) -> Measurement:
 
 @measure("training_gpu_type", unit="text")
 def training_gpu_type(claim: Claim) -> Measurement:
-    """GPU model a training run used (``model=``)."""
+    """GPU model a training run used.
+
+    Argument ``model``: a row of ``ai_compute.csv``.
+    """
     row = _model_row(claim.arg("model"))
     return Measurement(row["gpu_type"], f"{row['model']}: {row['gpu_count']:,.0f} x {row['gpu_type']} "
                                         "in ai_compute.csv (the H800 is the export-compliant H100 variant)")
@@ -480,14 +525,20 @@ def _event_basis(row: pd.Series) -> str:
 
 @measure("event_date", unit="date")
 def event_date(claim: Claim) -> Measurement:
-    """Date of an event in the timeline (``keyword=``)."""
+    """Date of an event in the timeline.
+
+    Argument ``keyword``: text that only that event's description contains.
+    """
     row = find_event(claim.arg("keyword"))
     return Measurement(row["date"], _event_basis(row))
 
 
 @measure("days_between_events", unit="days")
 def days_between_events(claim: Claim) -> Measurement:
-    """Calendar days from one event (``from=``) to another (``to=``); negative if it came first."""
+    """Calendar days from one event of the timeline to another (negative if the second came first).
+
+    Arguments ``from`` and ``to``: keywords of the two events.
+    """
     first, second = find_event(claim.arg("from")), find_event(claim.arg("to"))
     days = (second["date"] - first["date"]).days
     return Measurement(float(days), f"{_event_basis(first)}; {_event_basis(second)}")
@@ -495,7 +546,10 @@ def days_between_events(claim: Claim) -> Measurement:
 
 @measure("days_since_event", unit="days")
 def days_since_event(claim: Claim) -> Measurement:
-    """Calendar days from an event (``keyword=``) to the claim's date."""
+    """Calendar days from an event of the timeline to the claim's date.
+
+    Argument ``keyword``: text that only that event's description contains.
+    """
     row = find_event(claim.arg("keyword"))
     return Measurement(float((claim.date - row["date"]).days), _event_basis(row))
 
@@ -519,14 +573,20 @@ def _figure_in_event(keyword: str, pattern: str) -> tuple[float, pd.Series]:
 
 @measure("amount_in_event", unit="USD_billions")
 def amount_in_event(claim: Claim) -> Measurement:
-    """An amount (USD bn) stated in an event of the timeline (``keyword``, ``pattern``)."""
+    """An amount stated in the description of an event of the timeline.
+
+    Arguments ``keyword`` (the event) and ``pattern`` (a key of :data:`EVENT_TEXT_PATTERNS`).
+    """
     value, row = _figure_in_event(claim.arg("keyword"), claim.arg("pattern"))
     return Measurement(value, _event_basis(row))
 
 
 @measure("horizon_years", unit="years")
 def horizon_years(claim: Claim) -> Measurement:
-    """Length in years of a programme stated in the timeline (``keyword``)."""
+    """Length in years of a programme stated in the timeline.
+
+    Argument ``keyword``: text that only that event's description contains.
+    """
     value, row = _figure_in_event(claim.arg("keyword"), "over_years")
     return Measurement(value, _event_basis(row))
 
