@@ -97,6 +97,16 @@ def test_parse_claims_accepts_a_good_row() -> None:
     (claim,) = parse_claims(pd.DataFrame([_row()]))
     assert claim.date == pd.Timestamp("2025-01-27")
     assert claim.claimed_value() == -17.0
+    assert (claim.stand_in_bias, claim.note) == ("", "")
+
+
+def test_parse_claims_reads_a_stand_in_and_a_note() -> None:
+    # SYNTHETIC row: a stand-in that reads low, with its reason, and a note.
+    (claim,) = parse_claims(pd.DataFrame([_row(stand_in="low: the fund trails the index by its fees",
+                                               note="Read as a statement about the fund")]))
+    assert claim.stand_in_bias == "low"
+    assert claim.stand_in_reason == "the fund trails the index by its fees"
+    assert claim.note == "Read as a statement about the fund"
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -112,6 +122,8 @@ def test_parse_claims_accepts_a_good_row() -> None:
     ({"relation": "within", "claimed": "-17"}, "lo..hi"),
     ({"unit": "text", "relation": "approx"}, "equals"),
     ({"args": "keyword"}, "key=value"),
+    ({"stand_in": "sideways: no such bias"}, "stand_in"),
+    ({"stand_in": "low"}, "stand_in"),
 ])
 def test_parse_claims_names_the_problem(changes: dict[str, str], message: str) -> None:
     with pytest.raises(DataValidationError, match=message) as error:

@@ -73,7 +73,9 @@ def test_a_measure_that_cannot_measure_gives_not_checkable_with_its_reason() -> 
 def test_measures_table_lists_every_measure_once(ledger: pd.DataFrame) -> None:
     table = ledger_module.measures_table(ledger)
     assert table["claims"].sum() == (ledger["measure"] != "").sum()
-    assert (table["computes"].str.len() > 0).all()
+    assert table.index.is_unique and (table.index.str.len() > 0).all()
+    assert not table.index.str.contains(r"_|``|=").any(), "readers see what a measure computes, not its code name"
+    assert not table["unit"].str.contains("_").any()
 
 
 def test_prose_helpers(ledger: pd.DataFrame) -> None:
@@ -106,7 +108,36 @@ def test_verdict_counts_add_up(ledger: pd.DataFrame) -> None:
 
 def test_every_conflict_appears_once(ledger: pd.DataFrame) -> None:
     pairs = {frozenset((a, b)) for a, b in ledger.loc[ledger["conflicts_with"] != "", ["id", "conflicts_with"]].values}
-    assert len(ledger_module.conflicts_table(ledger)) == len(pairs)
+    real, apparent = ledger_module.conflicts_table(ledger), ledger_module.apparent_conflicts_table(ledger)
+    assert len(real) + len(apparent) == len(pairs)
+    assert not set(real.index) & set(apparent.index)
+
+
+def test_claims_on_different_stocks_only_appear_to_conflict(ledger: pd.DataFrame) -> None:
+    """000-14 and 002-04 count different groups of stocks, so both can hold."""
+    apparent = ledger_module.apparent_conflicts_table(ledger)
+    assert apparent.at["000-14 / 002-04", "why both can hold"] == "they measure different things"
+    assert "000-14 / 002-04" not in ledger_module.conflicts_table(ledger).index
+    assert "000-14" not in ledger_module.conflict_sentences(ledger)
+    assert "Both can hold" in ledger_module.apparent_conflict_sentences(ledger)
+
+
+def _pair_row(claim_id: str, quantity: str, measured: float, low: float, high: float) -> pd.Series:
+    return pd.Series({"id": claim_id, "quantity": quantity, "measured_value": measured,
+                      "confirm_low": low, "confirm_high": high})
+
+
+def test_why_both_can_hold() -> None:
+    # SYNTHETIC ranges and values.
+    same = ledger_module.why_both_can_hold(_pair_row("a", "q", -1.46, -1.95, -1.85),
+                                           _pair_row("b", "q", -1.46, -1.55, -1.45))
+    assert same == "", "the same quantity with confirmed ranges apart: a real conflict"
+    touching = ledger_module.why_both_can_hold(_pair_row("a", "q", 5.6, 5.55, 5.65),
+                                               _pair_row("b", "q", 5.6, 5.45, 5.55))
+    assert touching.startswith("their confirmed ranges overlap")
+    other = ledger_module.why_both_can_hold(_pair_row("a", "q1", 64.0, 50, float("inf")),
+                                            _pair_row("b", "q2", 69.0, 50, float("inf")))
+    assert other == "they measure different things"
 
 
 def test_headline_numbers(ledger: pd.DataFrame) -> None:
@@ -126,14 +157,61 @@ def test_parameters_are_validated(bad: object) -> None:
 
 
 def test_format_value_and_claimed() -> None:
-    assert ledger_module.format_value(-16.9683, "percent") == "-16.97 %"
+    assert ledger_module.format_value(-16.9683, "percent") == "\u221216.97 %"
     assert ledger_module.format_value(599.36, "USD_billions") == "599.4 bn USD"
+    assert ledger_module.format_value(-1.0, "days") == "1 day before"
+    assert ledger_module.format_value(6.0, "days") == "6 days"
+    assert ledger_module.format_value(6.0, "count", "milestones") == "6 milestones"
+    assert ledger_module.format_value(1.0, "count", "milestones") == "1 milestone"
+    assert ledger_module.format_value(2029.0, "year") == "2029"
     assert ledger_module.format_value(27.048, "ratio") == "27.05x"
     assert ledger_module.format_value(pd.Timestamp("2025-01-20"), "date") == "2025-01-20"
     claims = {c.id: c for c in load_claims()}
     assert ledger_module.format_claimed(claims["001-24"]) == "21,282.18 points"
     assert ledger_module.format_claimed(claims["004-01"]) == "540 to 600 bn USD"
     assert ledger_module.format_claimed(claims["003-01"]) == "≥ 600 bn USD"
+    assert ledger_module.format_claimed(claims["001-16"]) == "\u22123 to \u22122.7 %"
+    assert ledger_module.format_claimed(claims["000-15"]) == "≥ 1 milestone"
+
+
+def test_displayed_tables_carry_tolerance_and_notes(ledger: pd.DataFrame) -> None:
+    table = ledger_module.claims_table(ledger, chapter="20_saas")
+    assert list(table.columns) == ["claim", "claimed", "measured", "tolerance", "verdict", "note"]
+    assert not (table == "").any().any(), "empty cells show an en dash"
+    assert table.at["002-18", "tolerance"] == "±0.5 pp confirmed, ±2.5 pp roughly right, plus 0.5 pp for the stand-in"
+    assert "| tolerance |" in ledger_module.article_markdown(ledger, "003", frozenset())
+
+
+def test_a_stand_in_bias_of_unknown_size_does_not_decide_the_verdict(ledger: pd.DataFrame) -> None:
+    """002-18: WCLD reads low (fees); one narrow band of allowance keeps it from flipping on its bias."""
+    rows = ledger.set_index("id")
+    assert rows.at["002-18", "verdict"] == Verdict.ROUGHLY_RIGHT.value
+    assert "stand-in" in rows.at["002-18", "note"] and "rather than contradicted" in rows.at["002-18", "note"]
+    assert rows.at["002-15", "verdict"] == Verdict.CONTRADICTED.value
+    assert "does not change the verdict" in rows.at["002-15", "note"]
+
+
+def test_cost_claims_are_about_the_reported_figure(ledger: pd.DataFrame) -> None:
+    """One rule: a claim passing on the reported figure is judged on it; the development cost is not checkable."""
+    rows = ledger.set_index("id")
+    for claim_id in ("000-09", "001-06", "002-13", "004-10"):
+        assert "reported figure" in rows.at[claim_id, "note"], claim_id
+        assert "final training run" in rows.at[claim_id, "note"], claim_id
+    assert "R1" in rows.at["000-09", "note"]
+    assert rows.at["004-14", "verdict"] == Verdict.NOT_CHECKABLE.value
+    assert "not disclosed" in rows.at["004-14", "basis"]
+
+
+def test_the_meta_guidance_note_says_why_only_the_high_end_is_used(ledger: pd.DataFrame) -> None:
+    row = ledger.set_index("id").loc["004-13"]
+    assert "high end" in row["note"] and "low end" in row["note"]
+
+
+def test_the_market_value_cross_check_uses_the_implied_share_count(ledger: pd.DataFrame) -> None:
+    """The cross-check is (market value / quoted price) x (previous - close), as in the bubble chapter."""
+    basis = ledger_module.first_measured_by(ledger, "market_value_loss")["basis"]
+    assert "share count implied by the facts' market value" in basis
+    assert "times the fall" not in basis
 
 
 def test_markdown_table_escapes_pipes() -> None:

@@ -8,7 +8,11 @@ the period a date claim names),
 ``relation`` and ``tolerance`` (see :mod:`deepseek_monday.claims.verdicts`), ``claimed``
 (a number, a range ``lo..hi``, a date or a name), ``unit``, ``measure`` (a registered
 measure), ``args`` (``key=value;key=value``, lists ``a|b``), ``chapter``,
-``conflicts_with`` (id of a claim it contradicts, if any) and ``not_checkable_reason``.
+``conflicts_with`` (id of a claim it seems to contradict, if any), ``not_checkable_reason``,
+``stand_in`` (``low: why`` or ``high: why`` when the measure reads a stand-in whose known bias
+makes its value read low or high, see :func:`~deepseek_monday.claims.verdicts.judge_on_stand_in`)
+and ``note`` (what a reader must know to read the verdict; no numbers, which the data give).
+Among the ``args``, ``counts=`` names what a count claim counts (plural, e.g. ``milestones``).
 
 A claim with a ``not_checkable_reason`` gets that verdict whatever its measure says; its
 measure, if any, is evaluated only as context (e.g. a proxy ETF for a missing index).
@@ -27,14 +31,14 @@ import pandas as pd
 
 from deepseek_monday.claims.chapters import CHAPTER_TITLES
 from deepseek_monday.claims.registry import get_measure
-from deepseek_monday.claims.verdicts import RELATIONS, Tolerance, parse_tolerance
+from deepseek_monday.claims.verdicts import RELATIONS, STAND_IN_BIASES, Tolerance, parse_tolerance
 from deepseek_monday.errors import DataValidationError
 from deepseek_monday.paths import project_root
 from deepseek_monday.universe import load_universe
 
 CLAIM_COLUMNS = ["id", "article", "claim", "metric", "instrument", "symbols", "dates", "relation",
                  "claimed", "unit", "tolerance", "measure", "args", "chapter", "conflicts_with",
-                 "not_checkable_reason"]
+                 "not_checkable_reason", "stand_in", "note"]
 UNITS = ("percent", "USD_billions", "USD_millions", "USD", "EUR", "index_points", "ratio", "date", "days",
          "year", "years", "count", "text")
 _ID = re.compile(r"^(\d{3})-\d{2}$")
@@ -86,6 +90,9 @@ class Claim:
     chapter: str = "claims_ledger"
     conflicts_with: str = ""
     not_checkable_reason: str = ""
+    stand_in_bias: str = ""
+    stand_in_reason: str = ""
+    note: str = ""
 
     @property
     def date(self) -> pd.Timestamp:
@@ -208,13 +215,17 @@ def _claim_from_row(row: pd.Series) -> Claim:
     if not row["claim"] or not row["metric"]:
         raise DataValidationError("claim and metric must not be empty")
     dates, is_window = _parse_dates(row["dates"])
+    bias, _, bias_reason = row["stand_in"].partition(":")
+    if row["stand_in"] and (bias.strip() not in STAND_IN_BIASES or not bias_reason.strip()):
+        raise DataValidationError(f"stand_in {row['stand_in']!r} is not 'low: why' or 'high: why'")
     claim = Claim(
         id=row["id"], article=row["article"], claim=row["claim"], metric=row["metric"],
         instrument=row["instrument"], symbols=tuple(s for s in row["symbols"].split(";") if s),
         dates=dates, is_window=is_window, relation=row["relation"], claimed_text=row["claimed"],
         unit=row["unit"], tolerance=parse_tolerance(row["tolerance"]), measure=row["measure"],
         args=_parse_args(row["args"]), chapter=row["chapter"], conflicts_with=row["conflicts_with"],
-        not_checkable_reason=row["not_checkable_reason"],
+        not_checkable_reason=row["not_checkable_reason"], stand_in_bias=bias.strip(),
+        stand_in_reason=bias_reason.strip(), note=row["note"],
     )
     claim.claimed_value()  # raises on a malformed value
     if claim.measure:

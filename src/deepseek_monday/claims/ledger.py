@@ -18,10 +18,20 @@ from deepseek_monday.claims.catalogue import ARTICLES, Claim, as_number, load_cl
 from deepseek_monday.claims.chapters import CHAPTER_TITLES, chapter_reference, chapters_in_book
 from deepseek_monday.claims.measures import day_low_move, refresh_market_data
 from deepseek_monday.claims.registry import Measurement, NotCheckable, get_measure, registered_measures
-from deepseek_monday.claims.verdicts import VERDICT_ORDER, Verdict, judge
+from deepseek_monday.claims.verdicts import (
+    VERDICT_ORDER,
+    Judgement,
+    Verdict,
+    claimed_interval,
+    format_band,
+    judge,
+    judge_on_stand_in,
+    stand_in_allowance,
+)
 from deepseek_monday.errors import DataValidationError
 from deepseek_monday.params import check_event_date
 from deepseek_monday.prices import load_snapshot
+from deepseek_monday.tables import MINUS, MISSING, format_number
 
 
 @dataclass(frozen=True)
@@ -44,50 +54,69 @@ class LedgerParameters:
 UNIT_LABELS = {"percent": "%", "USD_billions": "bn USD", "USD_millions": "m USD", "USD": "USD", "EUR": "EUR",
                "index_points": "points", "ratio": "x", "date": "", "days": "days", "year": "", "years": "years",
                "count": "", "text": ""}
-# How a measured number in each unit is rounded for reading (ratios: see format_value).
-NUMBER_FORMATS = {"percent": "{:.2f}", "USD_billions": "{:,.1f}", "USD_millions": "{:,.2f}", "USD": "{:,.0f}",
-                  "EUR": "{:,.0f}", "index_points": "{:,.2f}", "days": "{:.0f}", "year": "{:.0f}",
-                  "years": "{:.0f}", "count": "{:,.0f}"}
+# Decimals of a measured number in each unit (ratios: see format_value).
+DECIMALS = {"percent": 2, "USD_billions": 1, "USD_millions": 2, "USD": 0, "EUR": 0, "index_points": 2, "days": 0,
+            "years": 0, "count": 0}
+# Readable names of the units, for the measure registry's table.
+UNIT_NAMES = {"percent": "percent (%)", "USD_billions": "bn USD", "USD_millions": "m USD", "USD": "USD",
+              "EUR": "EUR", "index_points": "index points", "ratio": "ratio (x)", "date": "date", "days": "days",
+              "year": "year", "years": "years", "count": "count", "text": "name"}
 RELATION_SIGNS = {"approx": "", "at_least": "≥ ", "above": "> ", "at_most": "≤ ", "below": "< ",
                   "within": "", "equals": ""}
+_SINGULAR_UNITS = {"days": "day", "years": "year", "points": "point"}
 
 
-def _with_unit(text: str, unit: str) -> str:
-    label = UNIT_LABELS[unit]
+def _with_unit(text: str, unit: str, number: float | None = None, counts: str = "") -> str:
+    label = counts if unit == "count" else UNIT_LABELS[unit]
+    if number is not None and abs(number) == 1:
+        label = _SINGULAR_UNITS.get(label, label[:-1] if unit == "count" and label.endswith("s") else label)
     return f"{text}{label}" if unit == "ratio" else f"{text} {label}".rstrip()
 
 
-def format_value(value: float | pd.Timestamp | str, unit: str) -> str:
-    """Write a measured value in its unit, rounded for reading."""
+def format_value(value: float | pd.Timestamp | str, unit: str, counts: str = "") -> str:
+    """Write a measured value in its unit, rounded for reading, with a true minus sign.
+
+    Days between events read "3 days" or "1 day before" (a negative count); ``counts``
+    names what a count counts ("6 milestones").
+    """
     if unit == "text":
         return str(value)
     if unit == "date":
         return f"{pd.Timestamp(value):%Y-%m-%d}"
     number = float(value)
     if unit == "ratio":
-        return _with_unit(f"{number:.3g}" if abs(number) < 1 else f"{number:,.2f}", unit)
-    return _with_unit(NUMBER_FORMATS[unit].format(number), unit)
+        return _with_unit(f"{number:.3g}" if abs(number) < 1 else format_number(number, 2), unit)
+    if unit == "year":
+        return f"{number:.0f}"
+    if unit == "days" and round(number) < 0:
+        return _with_unit(format_number(-number, 0), unit, -round(number)) + " before"
+    rounded = round(number, DECIMALS[unit])
+    return _with_unit(format_number(number, DECIMALS[unit]), unit, rounded, counts)
 
 
 def format_deviation(deviation: float, unit: str) -> str:
     """Write how far a measured value lies from the claim: percentage points, days, or the unit."""
     if unit == "percent":
-        return f"{deviation:.2f} pp"
+        return f"{format_number(deviation, 2)} pp"
     if unit == "date":
-        return f"{deviation:.0f} days"
+        return _with_unit(format_number(deviation, 0), "days", round(deviation))
     return format_value(deviation, unit)
 
 
 def format_claimed(claim: Claim) -> str:
-    """Write the claimed value as the claim states it (its own precision), with relation and unit."""
+    """Write the claimed value as the claim states it (its own precision), with relation, unit and true minus."""
     text = claim.claimed_text.replace("..", " to ") if claim.relation == "within" else claim.claimed_text
     if claim.unit in ("USD", "EUR", "USD_billions", "USD_millions", "count", "index_points"):
         text = " to ".join(f"{float(part):,.{len(part.partition('.')[2])}f}" for part in text.split(" to "))
-    return f"{RELATION_SIGNS[claim.relation]}{_with_unit(text, claim.unit)}"
+    if claim.unit not in ("date", "text"):
+        text = text.replace("-", MINUS)
+    number = claim.claimed_value() if claim.relation not in ("within", "equals") else None
+    return f"{RELATION_SIGNS[claim.relation]}{_with_unit(text, claim.unit, number, claim.args.get('counts', ''))}"
 
 
 LEDGER_COLUMNS = ["id", "article", "chapter", "claim", "metric", "instrument", "dates", "claimed", "measured",
-                  "unit", "verdict", "deviation", "tolerance", "measure", "basis", "context", "conflicts_with"]
+                  "unit", "verdict", "deviation", "tolerance", "note", "measure", "basis", "context",
+                  "conflicts_with", "quantity", "measured_value", "confirm_low", "confirm_high"]
 
 
 def _measure(claim: Claim) -> tuple[Measurement | None, str]:
@@ -99,27 +128,64 @@ def _measure(claim: Claim) -> tuple[Measurement | None, str]:
         return None, str(reason)
 
 
+def quantity_key(claim: Claim) -> str:
+    """Return what a claim's measure measures: the measure, its symbols and arguments (display hints left out)."""
+    arguments = ";".join(f"{key}={value}" for key, value in sorted(claim.args.items()) if key != "counts")
+    return f"{claim.measure}|{';'.join(claim.symbols)}|{arguments}"
+
+
+def confirmed_range(claim: Claim) -> tuple[float, float]:
+    """Return the values that would confirm a numeric claim: its interval widened by the confirm band."""
+    interval = claimed_interval(claim.relation, claim.claimed_value())
+    low = interval.low - claim.tolerance.band("confirm", interval.low) if np.isfinite(interval.low) else -np.inf
+    high = interval.high + claim.tolerance.band("confirm", interval.high) if np.isfinite(interval.high) else np.inf
+    return float(low), float(high)
+
+
+def _stand_in_note(claim: Claim, plain: Verdict, judgement: Judgement, allowance: str) -> str:
+    """Say that the value comes from a stand-in, which way its bias points, and whether allowing for it mattered."""
+    side = "below" if claim.stand_in_bias == "low" else "above"
+    if judgement.allowance:
+        outcome = (f"allowing {allowance} for that bias makes the verdict {judgement.verdict.value} "
+                   f"rather than {plain.value}")
+    else:
+        outcome = f"allowing {allowance} for that bias does not change the verdict"
+    return f"Measured on a stand-in that may read {side} the claimed index: {claim.stand_in_reason}; {outcome}"
+
+
 def check_claim(claim: Claim) -> dict[str, object]:
     """Measure and judge one claim; return its ledger row."""
     measurement, failure = _measure(claim)
+    numeric = claim.relation != "equals"
+    low, high = confirmed_range(claim) if numeric else (np.nan, np.nan)
     row: dict[str, object] = {
         "id": claim.id, "article": ARTICLES[claim.article].number, "chapter": claim.chapter,
         "claim": claim.claim, "metric": claim.metric, "instrument": claim.instrument,
         "dates": claim.dates_text, "claimed": format_claimed(claim), "measured": "", "unit": claim.unit,
-        "verdict": "",
-        "deviation": np.nan, "tolerance": claim.tolerance.describe(claim.unit), "measure": claim.measure,
-        "basis": "", "context": "", "conflicts_with": claim.conflicts_with,
+        "verdict": "", "deviation": np.nan, "tolerance": claim.tolerance.describe(claim.unit), "note": claim.note,
+        "measure": claim.measure, "basis": "", "context": "", "conflicts_with": claim.conflicts_with,
+        "quantity": quantity_key(claim), "measured_value": np.nan, "confirm_low": low, "confirm_high": high,
     }
+    counts = claim.args.get("counts", "")
     if not claim.checkable or measurement is None:
         row["verdict"] = Verdict.NOT_CHECKABLE.value
         row["basis"] = claim.not_checkable_reason or failure
         if measurement is not None:
-            row["context"] = f"{format_value(measurement.value, claim.unit)} ({measurement.basis})"
+            row["context"] = f"{format_value(measurement.value, claim.unit, counts)} ({measurement.basis})"
         return row
     measured = measurement.value if claim.unit == "text" else as_number(measurement.value, claim.unit)
     judgement = judge(claim.relation, claim.claimed_value(), measured, claim.tolerance)
-    row.update(measured=format_value(measurement.value, claim.unit), verdict=judgement.verdict.value,
-               deviation=np.nan if judgement.deviation is None else judgement.deviation, basis=measurement.basis)
+    if claim.stand_in_bias and numeric:
+        plain = judgement.verdict
+        judgement = judge_on_stand_in(claim.relation, claim.claimed_value(), measured, claim.tolerance,
+                                      claim.stand_in_bias)
+        allowance = format_band(stand_in_allowance(claim.relation, claim.claimed_value(), measured,
+                                                   claim.tolerance), claim.unit)
+        row["note"] = "; ".join(filter(None, (_stand_in_note(claim, plain, judgement, allowance), claim.note)))
+        row["tolerance"] = f"{row['tolerance']}, plus {allowance} for the stand-in"
+    row.update(measured=format_value(measurement.value, claim.unit, counts), verdict=judgement.verdict.value,
+               deviation=np.nan if judgement.deviation is None else judgement.deviation, basis=measurement.basis,
+               measured_value=measured if numeric else np.nan)
     return row
 
 
@@ -169,22 +235,29 @@ def verdict_counts(ledger: pd.DataFrame, by: str) -> pd.DataFrame:
     return counts.astype(int)
 
 
+DISPLAY_COLUMNS = ["claim", "claimed", "measured", "tolerance", "verdict", "note"]
+
+
+def _shown(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Return ``columns`` of ledger rows as text, indexed by claim id, an en dash where a cell is empty."""
+    shown = rows.set_index("id")[columns].astype(str)
+    return shown.where(shown != "", MISSING)
+
+
 def claims_table(ledger: pd.DataFrame, *, article: str | None = None, chapter: str | None = None) -> pd.DataFrame:
-    """Return the claims of one article or one chapter for display: claimed, measured, verdict."""
+    """Return the claims of one article or one chapter for display: claimed, measured, tolerance, verdict, note."""
     rows = ledger
     if article is not None:
         rows = rows[rows["article"] == article]
     if chapter is not None:
         rows = rows[rows["chapter"] == chapter]
-    shown = rows.set_index("id")[["claim", "claimed", "measured", "verdict"]].copy()
-    shown["verdict"] = shown["verdict"].astype(str)
-    return shown
+    return _shown(rows, DISPLAY_COLUMNS)
 
 
 def not_checkable_table(ledger: pd.DataFrame) -> pd.DataFrame:
     """Return the claims the data cannot check, with the reason and any context measured."""
     rows = ledger[ledger["verdict"] == Verdict.NOT_CHECKABLE.value]
-    return rows.set_index("id")[["claim", "claimed", "basis", "context"]].rename(columns={"basis": "why"})
+    return _shown(rows, ["claim", "claimed", "basis", "context"]).rename(columns={"basis": "why"})
 
 
 _RANK = {verdict: position for position, verdict in enumerate(VERDICT_ORDER)}
@@ -204,23 +277,62 @@ def closer_claim(first: pd.Series, second: pd.Series) -> str:
     return first["id"] if first["deviation"] < second["deviation"] else second["id"]
 
 
-def conflicts_table(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Return each pair of conflicting claims once, with both verdicts and which is nearer the data."""
+def why_both_can_hold(first: pd.Series, second: pd.Series) -> str:
+    """Return why two claims filed as conflicting can both be true ("" if they cannot).
+
+    They can when they measure different quantities (another measure, other instruments or
+    other arguments), or the same quantity with confirmed ranges that overlap. Names
+    (``equals``) conflict when they differ.
+    """
+    if first["quantity"] != second["quantity"]:
+        return "they measure different things"
+    same_value = np.isclose(first["measured_value"], second["measured_value"], equal_nan=True)
+    if not same_value:
+        return "they measure different things"
+    if np.isnan(first["confirm_low"]) or np.isnan(second["confirm_low"]):
+        return ""
+    if first["confirm_low"] <= second["confirm_high"] and second["confirm_low"] <= first["confirm_high"]:
+        return "their confirmed ranges overlap, so one value can confirm both"
+    return ""
+
+
+def _pairs(ledger: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
+    """Return each pair of claims filed as conflicting once, in file order."""
     indexed = ledger.set_index("id", drop=False)
-    seen, rows = set(), []
+    seen, pairs = set(), []
     for _, claim in ledger[ledger["conflicts_with"] != ""].iterrows():
         pair = tuple(sorted((claim["id"], claim["conflicts_with"])))
-        if pair in seen:
-            continue
-        seen.add(pair)
-        first, second = indexed.loc[pair[0]], indexed.loc[pair[1]]
-        same = first["measured"] == second["measured"]
-        rows.append({"claims": f"{pair[0]} / {pair[1]}", "instrument": first["instrument"],
-                     "first claims": first["claimed"], "second claims": second["claimed"],
-                     "measured": first["measured"] if same else f"{first['measured']} / {second['measured']}",
-                     "verdicts": f"{first['verdict']} / {second['verdict']}",
-                     "nearer the data": closer_claim(first, second)})
-    return pd.DataFrame(rows).set_index("claims")
+        if pair not in seen:
+            seen.add(pair)
+            pairs.append((indexed.loc[pair[0]], indexed.loc[pair[1]]))
+    return pairs
+
+
+def _pair_row(first: pd.Series, second: pd.Series) -> dict[str, str]:
+    same = first["measured"] == second["measured"]
+    measured = first["measured"] if same else f"{first['measured'] or MISSING} / {second['measured'] or MISSING}"
+    return {"claims": f"{first['id']} / {second['id']}", "instrument": first["instrument"],
+            "first claims": first["claimed"], "second claims": second["claimed"], "measured": measured or MISSING,
+            "verdicts": f"{first['verdict']} / {second['verdict']}"}
+
+
+def conflicts_table(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Return each pair of claims that cannot both be true (same quantity, confirmed ranges apart), once.
+
+    Columns: both claimed values, the measured value(s), both verdicts and which claim is nearer the data.
+    """
+    rows = [_pair_row(first, second) | {"nearer the data": closer_claim(first, second)}
+            for first, second in _pairs(ledger) if not why_both_can_hold(first, second)]
+    columns = ["claims", "instrument", "first claims", "second claims", "measured", "verdicts", "nearer the data"]
+    return pd.DataFrame(rows, columns=columns).set_index("claims")
+
+
+def apparent_conflicts_table(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Return the pairs filed as conflicting that can both be true, with the reason."""
+    rows = [_pair_row(first, second) | {"why both can hold": reason}
+            for first, second in _pairs(ledger) if (reason := why_both_can_hold(first, second))]
+    columns = ["claims", "instrument", "first claims", "second claims", "measured", "verdicts", "why both can hold"]
+    return pd.DataFrame(rows, columns=columns).set_index("claims")
 
 
 def _pair_sentence(first: pd.Series, second: pd.Series, nearer: str) -> str:
@@ -236,32 +348,47 @@ def _pair_sentence(first: pd.Series, second: pd.Series, nearer: str) -> str:
 
 
 def measures_table(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Return the measure registry: each measure's unit, what it computes, and how many claims use it."""
+    """Return the measure registry for readers: what each measure computes, its unit, how many claims use it."""
     used = ledger[ledger["measure"] != ""].groupby("measure").size()
-    rows = [{"measure": name, "unit": entry.unit or "the claim's", "computes": entry.description,
+    rows = [{"measure": entry.description.rstrip("."), "unit": UNIT_NAMES[entry.unit] if entry.unit else "the claim's",
              "claims": int(used.get(name, 0))} for name, entry in registered_measures().items()]
-    return pd.DataFrame(rows).set_index("measure")
+    return pd.DataFrame(rows).set_index("measure").sort_index()
 
 
-def conflict_sentences(ledger: pd.DataFrame) -> str:
-    """Return one Markdown bullet per conflicting pair saying what the data give and which claim holds."""
+def _conflict_lines(ledger: pd.DataFrame, pairs: pd.DataFrame, apparent: bool) -> str:
     indexed = ledger.set_index("id", drop=False)
     lines = []
-    for pair, row in conflicts_table(ledger).iterrows():
+    for pair, row in pairs.iterrows():
         first, second = (indexed.loc[i] for i in pair.split(" / "))
-        verdict = _pair_sentence(first, second, row["nearer the data"])
-        if first["metric"] == second["metric"] and first["measured"] == second["measured"]:
-            lines.append(f"- {first['instrument']}, {first['metric']}: {first['id']} says {first['claimed']} and "
-                         f"{second['id']} says {second['claimed']}; the data give {first['measured']}, so {verdict}.")
+        if first["metric"] == second["metric"] and first["instrument"] == second["instrument"]:
+            said = (f"{first['instrument']}, {first['metric']}: {first['id']} says {first['claimed']} and "
+                    f"{second['id']} says {second['claimed']}")
         else:
-            lines.append(f"- {first['id']} ({first['metric']}) says {first['claimed']} and {second['id']} "
-                         f"({second['metric']}) says {second['claimed']}; the data give {first['measured']} and "
-                         f"{second['measured']}, so {verdict}.")
+            said = (f"{first['id']} ({first['metric']}) says {first['claimed']} and {second['id']} "
+                    f"({second['metric']}) says {second['claimed']}")
+        given = (f"the data give {first['measured'] or 'no value'}" if first["measured"] == second["measured"]
+                 else f"the data give {first['measured'] or 'no value'} and {second['measured'] or 'no value'}")
+        if apparent:
+            verdicts = (f"both are {first['verdict']}" if first["verdict"] == second["verdict"]
+                        else f"{first['id']} is {first['verdict']} and {second['id']} {second['verdict']}")
+            lines.append(f"- {said}. Both can hold: {row['why both can hold']}; {given}, and {verdicts}.")
+        else:
+            lines.append(f"- {said}; {given}, so {_pair_sentence(first, second, row['nearer the data'])}.")
     return "\n".join(lines)
 
 
+def conflict_sentences(ledger: pd.DataFrame) -> str:
+    """Return one Markdown bullet per pair that cannot both be true, saying what the data give and which holds."""
+    return _conflict_lines(ledger, conflicts_table(ledger), apparent=False)
+
+
+def apparent_conflict_sentences(ledger: pd.DataFrame) -> str:
+    """Return one Markdown bullet per pair that only appears to conflict, saying why both can hold."""
+    return _conflict_lines(ledger, apparent_conflicts_table(ledger), apparent=True)
+
+
 def tolerance_table(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Return how many claims use each tolerance (confirm band / rough band)."""
+    """Return how many claims use each tolerance (confirm band, rough band), most used first."""
     counts = ledger.groupby("tolerance").size().rename("claims")
     return counts.sort_values(ascending=False, kind="stable").to_frame()
 
@@ -305,8 +432,8 @@ def markdown_table(frame: pd.DataFrame) -> str:
 def article_markdown(ledger: pd.DataFrame, article: str, available: frozenset[str] | None = None) -> str:
     """Return one article's claims as a MyST table whose last column names or links the chapter."""
     available = chapters_in_book() if available is None else available
-    rows = ledger[ledger["article"] == article].set_index("id")
-    shown = rows[["claim", "claimed", "measured", "verdict"]].astype(str)
+    rows = ledger[ledger["article"] == article]
+    shown = _shown(rows, DISPLAY_COLUMNS)
     shown["discussed in"] = [chapter_reference(c, available) for c in rows["chapter"]]
     return markdown_table(shown)
 
@@ -331,7 +458,8 @@ def headline_numbers(ledger: pd.DataFrame, params: LedgerParameters) -> dict[str
         "n_articles": int(ledger["article"].nunique()),
         "n_checkable": checkable,
         "n_event_day_claims": int(on_event_day.sum()),
-        "n_conflict_pairs": len(conflicts_table(ledger)) if (ledger["conflicts_with"] != "").any() else 0,
+        "n_conflict_pairs": len(conflicts_table(ledger)),
+        "n_apparent_conflict_pairs": len(apparent_conflicts_table(ledger)),
         "share_confirmed": float(counts.get(Verdict.CONFIRMED.value, 0) / checkable) if checkable else 0.0,
     }
     for verdict in Verdict:
