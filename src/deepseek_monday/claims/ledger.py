@@ -236,6 +236,7 @@ def verdict_counts(ledger: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 DISPLAY_COLUMNS = ["claim", "claimed", "measured", "tolerance", "verdict", "note"]
+BRIEF_COLUMNS = ["claim", "claimed", "measured", "verdict"]
 
 
 def _shown(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -244,14 +245,19 @@ def _shown(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return shown.where(shown != "", MISSING)
 
 
-def claims_table(ledger: pd.DataFrame, *, article: str | None = None, chapter: str | None = None) -> pd.DataFrame:
-    """Return the claims of one article or one chapter for display: claimed, measured, tolerance, verdict, note."""
+def claims_table(ledger: pd.DataFrame, *, article: str | None = None, chapter: str | None = None,
+                 detailed: bool = False) -> pd.DataFrame:
+    """Return the claims of one article or one chapter for display: claimed, measured, verdict.
+
+    ``detailed`` adds the tolerance and the note on the verdict, which a reader needs to see
+    why a value near a band edge got its verdict.
+    """
     rows = ledger
     if article is not None:
         rows = rows[rows["article"] == article]
     if chapter is not None:
         rows = rows[rows["chapter"] == chapter]
-    return _shown(rows, DISPLAY_COLUMNS)
+    return _shown(rows, DISPLAY_COLUMNS if detailed else BRIEF_COLUMNS)
 
 
 def not_checkable_table(ledger: pd.DataFrame) -> pd.DataFrame:
