@@ -269,3 +269,10 @@ def test_article_markdown_links_rows_to_existing_chapters(ledger: pd.DataFrame) 
     assert "{doc}`DeepSeek Monday in numbers <00_overview>`" in text
     assert "{doc}`" not in "".join(line for line in lines if "30_sanctions" in line)
     assert set(CHAPTER_TITLES) >= set(ledger["chapter"])
+
+
+def test_relative_to_previous_close_reads_without_double_negatives() -> None:
+    # SYNTHETIC moves in percent.
+    assert ledger_module.relative_to_previous_close(-2.2711) == "2.27 % below"
+    assert ledger_module.relative_to_previous_close(0.4) == "0.40 % above"
+    assert ledger_module.relative_to_previous_close(0.0) == "at"

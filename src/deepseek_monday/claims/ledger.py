@@ -407,6 +407,13 @@ def first_measured_by(ledger: pd.DataFrame, measure: str) -> pd.Series:
     return rows.iloc[0]
 
 
+def relative_to_previous_close(move: float) -> str:
+    """Write a move in percent as a distance from the previous close: ``2.27 % below``, ``0.40 % above``."""
+    if move == 0:
+        return "at"
+    return f"{format_number(abs(move), 2)} % {'below' if move < 0 else 'above'}"
+
+
 def day_low_moves(claims: Sequence[Claim], symbols: Sequence[str]) -> dict[str, tuple[pd.Timestamp, float]]:
     """Return, per index, the date of its session-return claims and the day's low against the previous close (%)."""
     moves = {}

@@ -312,7 +312,7 @@ def market_value_loss(claim: Claim) -> Measurement:
     previous = float(prices.iloc[position - 1])
     shares, shares_text = nvidia_shares(date)
     loss = calc.market_value_loss(shares, previous, close) / 1e9
-    return Measurement(loss, f"{shares_text} x ({previous:.2f} - {close:.2f} USD, adjusted closes of "
+    return Measurement(loss, f"{shares_text} x ({previous:.2f} {MINUS} {close:.2f} USD, adjusted closes of "
                              f"{prices.index[position - 1]:%Y-%m-%d} and {date:%Y-%m-%d})"
                              f"{_implied_count_cross_check(date, previous, close)}")
 
@@ -471,7 +471,10 @@ def training_cost(claim: Claim) -> Measurement:
     basis = f"{row['model']}: reported cost in ai_compute.csv"
     if pd.notna(row["gpu_hours"]) and row["gpu_type"]:
         basis += f" ({row['gpu_hours']:,.0f} {row['gpu_type']} GPU-hours)"
-    return Measurement(row["reported_cost_usd"] / 1e6, basis + (" - an estimate" if row["estimate"] else ""))
+    if row["estimate"]:
+        return Measurement(row["reported_cost_usd"] / 1e6, f"{basis} (an estimate)")
+    return Measurement(row["reported_cost_usd"] / 1e6, f"{basis}: the cost of this training run as reported, "
+                                                       "not what developing the model cost")
 
 
 @measure("training_ratio", unit="ratio")
