@@ -9,42 +9,85 @@ from matplotlib.figure import Figure
 from deepseek_monday.facts import load_ai_compute, load_events, load_fundamentals
 from deepseek_monday.prices import Snapshot, load_snapshot
 from deepseek_monday.returns import daily_returns
-from deepseek_monday.style import GROUP_PALETTE, finish
+from deepseek_monday.style import GROUP_PALETTE, finish, long_date
+from deepseek_monday.tables import MISSING, readable
 from deepseek_monday.universe import load_universe
+
+# The manifest's ``validated`` column starts with "yes" for a file whose values were checked
+# against an independently reported figure (a published close or move), "no" otherwise.
+CHECKED_PREFIX = "yes"
+RETURNS_FROM = {"adj_close": "adjusted close", "close": "close"}
+
+
+def reference_checked(snapshot: Snapshot) -> pd.Series:
+    """Return, per symbol, whether its file was checked against a reference value (manifest ``validated``)."""
+    return snapshot.manifest["validated"].str.split(":").str[0].str.strip().eq(CHECKED_PREFIX)
 
 
 def snapshot_numbers(snapshot: Snapshot) -> dict[str, object]:
     """Return the numbers the data page quotes, keyed by glue name."""
     manifest = snapshot.manifest
+    checked = reference_checked(snapshot)
     return {
         "n_files": len(manifest),
         "n_rows": f"{len(snapshot.prices):,}",
-        "first_date": min(manifest["first_date"]),
-        "last_date": max(manifest["last_date"]),
+        "first_date": long_date(min(manifest["first_date"])),
+        "last_date": long_date(max(manifest["last_date"])),
         "checksum": snapshot.checksum[:16],
+        "n_checked": int(checked.sum()),
+        "n_not_checked": int((~checked).sum()),
+        "n_repositories": len(source_repositories(manifest["source_repo"])),
     }
 
 
+def source_repositories(repos: pd.Series) -> set[str]:
+    """Return the distinct repositories named in the manifest (spliced files name two, joined by ``+``)."""
+    return {repo.strip() for cell in repos.dropna() for repo in str(cell).split("+") if repo.strip()}
+
+
+def origin_text(repos: str, commits: str) -> str:
+    """Return ``owner/repo @ abc1234`` for each source repository of a file (spliced files have two)."""
+    repo_list = [r.strip() for r in str(repos).split("+")]
+    commit_list = [c.strip() for c in str(commits).split("+")]
+    if len(commit_list) != len(repo_list):
+        return " + ".join(repo_list)
+    return " + ".join(f"{repo} @ {commit[:7]}" for repo, commit in zip(repo_list, commit_list, strict=True))
+
+
 def manifest_table(snapshot: Snapshot) -> pd.DataFrame:
-    """Return the manifest as shown on the data page, with the column returns come from."""
+    """Return the manifest as readers see it: one row per file, whole texts, readable headers."""
     universe = load_universe()
-    table = snapshot.manifest.copy()
-    table["group"] = universe["group"].reindex(table.index)
-    table["returns from"] = table["price_column"]
-    table["origin"] = table["source_repo"] + " @ " + table["source_commit"].str.slice(0, 7)
-    table["reference check"] = table["validated"].str.split(":").str[0]
-    columns = ["name", "group", "currency", "first_date", "last_date", "rows", "returns from",
-               "reference check", "origin"]
-    return table[columns]
+    manifest = snapshot.manifest
+    origins = [origin_text(repo, commit) for repo, commit in zip(manifest["source_repo"], manifest["source_commit"],
+                                                                 strict=True)]
+    refreshed = manifest["source"].fillna("snapshot").ne("snapshot") if "source" in manifest else False
+    table = pd.DataFrame({
+        "Name": manifest["name"],
+        "Group": universe["group"].reindex(manifest.index),
+        "Currency": manifest["currency"],
+        "First date": [long_date(d) for d in manifest["first_date"]],
+        "Last date": [long_date(d) for d in manifest["last_date"]],
+        "Rows": manifest["rows"].astype(int),
+        "Returns from": manifest["price_column"].map(RETURNS_FROM).fillna(manifest["price_column"]),
+        "Checked against a reference value": reference_checked(snapshot),
+        "Source repository @ commit": [f"{origin}; newer rows from Yahoo Finance (refresh)" if fresh else origin
+                                       for origin, fresh in zip(origins, pd.Series(refreshed, manifest.index),
+                                                                strict=True)],
+    }, index=manifest.index)
+    table.index.name = "Symbol"
+    return readable(table)
 
 
 def quality_table(snapshot: Snapshot) -> pd.DataFrame:
     """Return the values the loader treated as missing, one row per symbol and note."""
     notes = snapshot.quality_notes
     if notes.empty:
-        return pd.DataFrame({"note": ["no placeholder values found"]})
+        return pd.DataFrame({"Note": ["no placeholder values found"]}, index=pd.Index([MISSING], name="Symbol"))
     counted = notes.groupby(["symbol", "note"], observed=True)["date"].agg(["count", "min", "max"])
-    return counted.rename(columns={"count": "rows", "min": "first date", "max": "last date"})
+    counted.index.names = ["Symbol", "Note"]
+    return pd.DataFrame({"Rows": counted["count"].astype(int),
+                         "First date": [long_date(d) for d in counted["min"]],
+                         "Last date": [long_date(d) for d in counted["max"]]}, index=counted.index)
 
 
 def gap_table() -> pd.DataFrame:
@@ -57,9 +100,9 @@ def gap_table() -> pd.DataFrame:
         undefined = returns.loc[own_dates.iloc[1:], symbol].isna()
         if undefined.any():
             dates = undefined.index[undefined]
-            rows.append((symbol, int(undefined.sum()), f"{dates[-1]:%Y-%m-%d}"))
-    table = pd.DataFrame(rows, columns=["symbol", "undefined returns", "latest"])
-    return table.set_index("symbol")
+            rows.append((symbol, int(undefined.sum()), long_date(dates[-1])))
+    table = pd.DataFrame(rows, columns=["Symbol", "Undefined returns", "Latest such date"])
+    return readable(table, index="Symbol")
 
 
 def coverage_figure(snapshot: Snapshot) -> Figure:
@@ -91,10 +134,12 @@ def facts_summary() -> pd.DataFrame:
 
     rows = [
         ("fundamentals.csv", len(fundamentals), ", ".join(sorted(fundamentals["ticker"].unique())),
-         f"{fundamentals['period_end'].min():%Y-%m-%d}..{fundamentals['period_end'].max():%Y-%m-%d}",
+         f"{long_date(fundamentals['period_end'].min())} to {long_date(fundamentals['period_end'].max())}",
          secondary(fundamentals)),
         ("events.csv", len(events), ", ".join(sorted(events["category"].unique())),
-         f"{events['date'].min():%Y-%m-%d}..{events['date'].max():%Y-%m-%d}", secondary(events)),
-        ("ai_compute.csv", len(compute), f"{compute['model'].nunique()} models or claims", "", secondary(compute)),
+         f"{long_date(events['date'].min())} to {long_date(events['date'].max())}", secondary(events)),
+        ("ai_compute.csv", len(compute), f"{compute['model'].nunique()} models or claims", MISSING,
+         secondary(compute)),
     ]
-    return pd.DataFrame(rows, columns=["file", "rows", "covers", "dates", "secondary sources"]).set_index("file")
+    table = pd.DataFrame(rows, columns=["File", "Rows", "Covers", "Dates", "Secondary sources (share of rows)"])
+    return readable(table, index="File")

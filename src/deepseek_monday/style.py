@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
@@ -24,8 +25,9 @@ GROUP_PALETTE: dict[str, str] = dict(zip(GROUPS, [*_COLOURS[:8], "#222222", _COL
 MARGIN = 0.01
 # A source line is never wrapped narrower than this.
 MIN_LINE_CHARACTERS = 40
-SNAPSHOT_SOURCE = ("Yahoo Finance daily prices (adjusted closes for stocks and ETFs, closes for "
-                   "indices) from the project's market-data snapshot")
+# Where the prices come from: Yahoo Finance downloads found in public repositories, not
+# retrieved by the project itself (the data page lists each file's repository and checks).
+SNAPSHOT_SOURCE = "Yahoo Finance daily prices as archived in public GitHub repositories (see the Data page)"
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,12 @@ def add_source(fig: Figure, source: str) -> float:
         text.set_text(textwrap.fill(content, characters, break_on_hyphens=False))
         width = text.get_window_extent(renderer).width
     return text.get_window_extent(renderer).y1 / fig.bbox.height
+
+
+def long_date(day: object) -> str:
+    """Return a date written out as in the book's prose: ``27 January 2025`` (no leading zero)."""
+    day = pd.Timestamp(day)
+    return f"{day.day} {day:%B %Y}"
 
 
 def instrument_label(symbol: str, name: str, width: int = 30) -> str:
