@@ -139,3 +139,31 @@ def test_the_book_has_figures_to_check() -> None:
 )
 def test_instrument_label_drops_remarks_and_cuts_at_a_word(symbol: str, name: str, expected: str) -> None:
     assert style.instrument_label(symbol, name) == expected
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIELAB (D65) of a hex colour, to compare how different two colours look."""
+    import numpy as np
+
+    rgb = np.array([int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ linear
+    f = np.cbrt(np.maximum(xyz / np.array([0.95047, 1.0, 1.08883]), 0.008856 ** 3))
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def test_every_group_has_its_own_clearly_different_colour() -> None:
+    import itertools
+    import math
+
+    from deepseek_monday.universe import GROUPS
+
+    assert list(style.GROUP_PALETTE) == GROUPS
+    assert _lab(style.GROUP_PALETTE["indices/benchmarks"])[0] < 20  # benchmarks near-black
+    # CIELAB distance above 15 for every pair of groups (the old palette had pairs near 20 that
+    # looked alike on screen: blue and light blue, two pinks, orange and vermillion and tan).
+    distances = {(a, b): math.dist(_lab(style.GROUP_PALETTE[a]), _lab(style.GROUP_PALETTE[b]))
+                 for a, b in itertools.combinations(GROUPS, 2)}
+    assert min(distances.values()) > 15
+    large = ["AI chips", "networking/servers", "power for AI", "hyperscalers and megacaps", "cloud software", "China"]
+    assert min(distances[pair] for pair in itertools.combinations(large, 2)) > 30

@@ -6,21 +6,33 @@ import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
-from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
 
-from deepseek_monday.universe import GROUPS
+if TYPE_CHECKING:  # matplotlib and seaborn are imported where used: the palette and dates do without them
+    from matplotlib.figure import Figure
+
 
 STYLE_FILE = Path(__file__).with_name("deepseek_monday.mplstyle")
-# One colour per group, stable across every chapter: seaborn's colour-blind-safe palette
-# (ten colours) plus near-black. Benchmarks, drawn as lines in most charts, take the
-# near-black; the palette's pale yellow, hard to see as a line on white, goes to FX.
-_COLOURS = sns.color_palette("colorblind", 10).as_hex()
-GROUP_PALETTE: dict[str, str] = dict(zip(GROUPS, [*_COLOURS[:8], "#222222", _COLOURS[9], _COLOURS[8]], strict=True))
+# One colour per group, stable across every chapter, each group a clearly different hue.
+# The six large equity groups take the colour-blind-safe Okabe-Ito hues (blue, orange,
+# green, reddish purple, vermillion) and Paul Tol's wine; the small groups (1-3
+# instruments) take Tol's olive and indigo and two greys; benchmarks, drawn as reference
+# lines in most charts, are near-black.
+GROUP_PALETTE: dict[str, str] = {
+    "AI chips": "#0072B2",  # blue
+    "networking/servers": "#E69F00",  # orange
+    "power for AI": "#009E73",  # bluish green
+    "hyperscalers and megacaps": "#CC79A7",  # reddish purple
+    "cloud software": "#882255",  # wine
+    "China": "#D55E00",  # vermillion
+    "Europe": "#999933",  # olive
+    "Japan": "#332288",  # indigo
+    "indices/benchmarks": "#222222",  # near-black
+    "crypto": "#888888",  # mid grey
+    "FX": "#BBBBBB",  # light grey
+}
 # Left and bottom margin of the title and the source line, as a fraction of the figure.
 MARGIN = 0.01
 # A source line is never wrapped narrower than this.
@@ -45,6 +57,9 @@ def use_house_style() -> None:
     In a notebook, figures are then printed as laid out (see :func:`finish`): the inline
     backend's default, ``bbox_inches="tight"``, would lay every figure out a second time.
     """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
     sns.set_theme(style="whitegrid", context="notebook")
     plt.style.use(STYLE_FILE)
     from IPython import get_ipython
@@ -93,6 +108,8 @@ def instrument_label(symbol: str, name: str, width: int = 30) -> str:
 
 def percent_axis(axis, decimals: int = 0) -> None:
     """Format an axis holding fractions (0.05) as percentages (5 %)."""
+    from matplotlib.ticker import PercentFormatter
+
     axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=decimals))
 
 
@@ -115,6 +132,7 @@ def finish(fig: Figure, title: str, source: str, legend: FigureLegend | None = N
 
 def glue_figure(name: str, fig: Figure) -> None:
     """Glue ``fig`` for the book under ``name`` and close it, so the notebook does not draw it twice."""
+    import matplotlib.pyplot as plt
     from myst_nb import glue
 
     glue(name, fig, display=False)
