@@ -10,6 +10,7 @@ from conftest import requires_real_data
 from deepseek_monday import overview
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.params import check_positive_int
+from deepseek_monday.tables import MINUS, MISSING, format_number
 
 pytestmark = requires_real_data
 
@@ -91,15 +92,78 @@ def test_group_event_study_tables() -> None:
         "2025-01-27", symbols=["NVDA", "AVGO", "AMD", "MU", "AAPL", "MSFT", "VST", "CEG", "SPY", "GSPC"])
     study = overview.group_event_study(overview.load_event_returns(params), params.event_date)
     shown = overview.display_group_tests(study)
-    chips = shown[shown["Group"] == "AI chips"]
-    assert list(chips["Window"]) == ["[0,0]", "[-1,+1]", "[0,+10]", "[-5,+5]"]  # the order of OVERVIEW_WINDOWS
-    assert chips["Firms"].tolist() == [4, 4, 4, 4]
+    assert shown.index.names == ["Group", "Window (trading days)"]
+    chips = shown.loc["AI chips"]
+    assert list(chips.index) == ["[0,0]", "[\u22121,+1]", "[0,+10]", "[\u22125,+5]"]  # the order of OVERVIEW_WINDOWS
+    assert chips["Firms"].tolist() == ["4", "4", "4", "4"]
     day0 = study.car[(study.car["window"] == "[0,0]") & study.car["symbol"].isin(["NVDA", "AVGO", "AMD", "MU"])]
-    assert chips["CAAR (%)"].iloc[0] == round(100 * day0["car"].mean(), 2)
-    assert set(shown["Group"]) <= set(overview.GROUPS)  # the pooled "All" row is not shown per group
-    # Groups below MIN_FIRMS_FOR_PATH are not drawn; indices are excluded with a reason.
+    assert chips["CAAR (%)"].iloc[0] == format_number(100 * day0["car"].mean())
+    assert set(shown.index.get_level_values("Group")) <= set(overview.GROUPS)  # no pooled "All" row per group
+    p_values = shown[list(overview.GROUP_TESTS.values())].to_numpy().ravel()
+    assert all(p == MISSING or p == "<0.001" or (len(p) == 5 and p.startswith(("0.", "1."))) for p in p_values)
+    # Groups below MIN_FIRMS_FOR_PATH are not drawn; indices are excluded with a plain reason, the
+    # benchmark SPY (not studied itself) is listed too, so studied and left out add up.
     assert overview.equity_groups(study) == ["AI chips"]
-    assert "GSPC" in overview.display_exclusions(study).index
-    numbers = overview.event_study_numbers(study)
+    excluded = overview.display_exclusions(study, params.symbols)
+    assert excluded.at["GSPC", "Why it is left out"].startswith("an index:")
+    assert excluded.at["SPY", "Why it is left out"].startswith("the benchmark itself")
+    assert not excluded["Why it is left out"].str.contains("=...", regex=False).any()
+    numbers = overview.event_study_numbers(study, params.symbols)
+    assert numbers["n_studied"] + numbers["n_excluded"] == len(params.symbols) == numbers["n_instruments_total"]
     assert numbers["chips_n"] == 4
-    assert numbers["chips_caar"] * 100 == pytest.approx(chips["CAAR (%)"].iloc[0], abs=0.005)
+    assert f"{numbers['chips_caar'] * 100:.2f}".replace("-", MINUS) == chips["CAAR (%)"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("reason", "kind", "plain"),
+    [
+        ("no benchmark for this symbol (pass benchmark=...)", "fx", "an exchange rate: the report measures only"),
+        ("no benchmark for this symbol (pass benchmark=...)", "stock", "no market benchmark is assigned to it"),
+        ("estimation window [-250,-11] does not fit the data: GEV has 207 sessions before and 379 after day 0 "
+         "(2025-01-27)", "stock", "price history too short: 207 trading days before the event, 250 needed"),
+        ("event windows [-5,+10] does not fit the data: X has 900 sessions before and 3 after day 0 (2026-07-27)",
+         "stock", "too few trading days after the event in the data: 3, 10 needed"),
+        ("event date 2025-01-29 is not a session of 0700.HK (no return that day; day0='next' takes the next "
+         "session)", "stock", "no trading session on the event date"),
+        ("something new", "stock", "something new"),
+    ],
+)
+def test_exclusion_reasons_in_plain_english(reason: str, kind: str, plain: str) -> None:
+    assert overview.plain_reason(reason, kind).startswith(plain)
+
+
+def test_kolari_pynnonen_factor_widens_bands_for_correlated_firms() -> None:
+    # r = 0: independent firms, no widening; one firm or no estimate: no widening; a negative r never narrows.
+    assert overview.kolari_pynnonen_factor(10, 0.0) == pytest.approx(1.0)
+    assert overview.kolari_pynnonen_factor(1, 0.5) == pytest.approx(1.0)
+    assert overview.kolari_pynnonen_factor(5, np.nan) == pytest.approx(1.0)
+    assert overview.kolari_pynnonen_factor(3, -0.4) == pytest.approx(1.0)
+    assert overview.kolari_pynnonen_factor(10, 0.1) == pytest.approx(np.sqrt(1.9 / 0.9))
+
+
+def test_car_bands_are_widened_by_the_groups_correlation() -> None:
+    from deepseek_monday.eventstudy import car_paths
+
+    params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "AVGO", "AMD", "MU", "SPY"])
+    study = overview.group_event_study(overview.load_event_returns(params), params.event_date)
+    plain = car_paths(study, start=-5, end=10, by="group").set_index(["group", "rel_day"])
+    adjusted = overview.correlation_adjusted_paths(study, start=-5, end=10).set_index(["group", "rel_day"])
+    r_bar = study.caar.set_index("group").loc["AI chips", "r_bar"].iloc[0]
+    chips_plain, chips = plain.loc["AI chips"], adjusted.loc["AI chips"]
+    assert np.allclose(chips["car"], chips_plain["car"])
+    expected = overview.kolari_pynnonen_factor(chips_plain["n_firms"].to_numpy(), r_bar)
+    assert np.allclose(chips["upper"] - chips["car"], expected * (chips_plain["upper"] - chips_plain["car"]))
+    assert (chips["widening"] >= 1).all()
+
+
+def test_readable_overview_tables() -> None:
+    params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "VIX", "SPY"])
+    table = overview.event_day_returns(overview.load_event_returns(params), params.event_date)
+    shown = overview.display_event_table(table, params.event_date)
+    assert shown.index.name == "Symbol"
+    assert shown.at["VIX", "Return (%)"] == MISSING  # a volatility level has no return
+    assert shown.at["VIX", "Note"].startswith("a volatility index, not a return: closed at")
+    assert shown.at["NVDA", "Return (%)"] == format_number(100 * table.at["NVDA", "return"])
+    indices = overview.display_index_moves(overview.index_moves(params.event_date))
+    assert list(indices.columns) == ["Series", "Previous close", "Close", "Return (%)"]
+    assert indices.at["GSPC", "Close"] == "6,012.28"

@@ -8,9 +8,9 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from deepseek_monday.eventstudy import EventStudyResult, car_paths, plot_car_paths
-from deepseek_monday.overview import INDEX_ROWS, NOT_RETURNS
-from deepseek_monday.style import GROUP_PALETTE, SNAPSHOT_SOURCE, finish, instrument_label, percent_axis
+from deepseek_monday.eventstudy import EventStudyResult, plot_car_paths
+from deepseek_monday.overview import INDEX_ROWS, NOT_RETURNS, correlation_adjusted_paths
+from deepseek_monday.style import GROUP_PALETTE, SNAPSHOT_SOURCE, finish, instrument_label, long_date, percent_axis
 
 
 def event_day_bars(table: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
@@ -24,16 +24,16 @@ def event_day_bars(table: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
                 dodge=False, ax=ax, orient="h")
     ax.axvline(0, color="0.2", linewidth=0.8)
     percent_axis(ax.xaxis)
-    ax.set_xlabel(f"Return on {event_date:%a %d %b %Y} (%)")
+    ax.set_xlabel(f"Return on {event_date:%A} {long_date(event_date)} (%)")
     ax.set_ylabel("Instrument (grouped; sorted by return within group)")
     ax.tick_params(axis="y", labelsize=7)
     ax.legend(title="Group", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    return finish(fig, f"Every instrument on {event_date:%d %B %Y}", SNAPSHOT_SOURCE)
+    return finish(fig, f"Every instrument on {long_date(event_date)}", SNAPSHOT_SOURCE)
 
 
 def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
     """Two panels: headline indices (by date) and group averages (by relative day)."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5))
     for symbol in indices.columns:
         series = indices[symbol].dropna()
         left.plot(series.index, series.to_numpy(), marker=".", label=INDEX_ROWS.get(symbol, symbol))
@@ -50,15 +50,18 @@ def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: p
     right.set_title("Groups, equal-weighted")
     right.set_xlabel("Trading days relative to the event (NYSE sessions)")
     right.set_ylabel("Cumulative return since window start (%)")
-    right.legend(fontsize=7, ncols=2)
+    # Outside the axes, right of the panel: inside, it would hide some groups' lines.
+    right.legend(title="Group", fontsize=7, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     for axis in (left.yaxis, right.yaxis):
         percent_axis(axis)
-    return finish(fig, f"Cumulative returns around {event_date:%d %B %Y}", SNAPSHOT_SOURCE)
+    return finish(fig, f"Cumulative returns around {long_date(event_date)}", SNAPSHOT_SOURCE)
 
 
 def group_car_paths(result: EventStudyResult, groups: list[str], event_date: pd.Timestamp) -> Figure:
-    """Mean CAR per group from 5 days before to 10 after the event, with 95 % bands."""
-    paths = car_paths(result, start=-5, end=10, by="group")
+    """Mean CAR per group from 5 days before to 10 after the event, with 95 % bands that allow
+    for the firms' cross-correlation (see :func:`overview.correlation_adjusted_paths`)."""
+    paths = correlation_adjusted_paths(result, start=-5, end=10)
     fig, ax = plt.subplots(figsize=(9, 5))
-    plot_car_paths(paths[paths["group"].isin(groups)], ax=ax, title="Equity groups, market model")
-    return finish(fig, f"Abnormal returns around {event_date:%d %B %Y}", SNAPSHOT_SOURCE)
+    plot_car_paths(paths[paths["group"].isin(groups)], ax=ax,
+                   title="Equity groups, market model; bands allow for cross-correlation")
+    return finish(fig, f"Abnormal returns around {long_date(event_date)}", SNAPSHOT_SOURCE)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from deepseek_monday.eventstudy import EventStudyResult, run_event_study
+from deepseek_monday.eventstudy import EventStudyResult, car_paths, run_event_study
 from deepseek_monday.params import check_event_date, check_positive_int, window_sessions
 from deepseek_monday.prices import load_snapshot, price_panel
 from deepseek_monday.returns import daily_returns
+from deepseek_monday.style import long_date
+from deepseek_monday.tables import MINUS, MISSING, format_number, readable
 from deepseek_monday.universe import GROUPS, check_symbols, load_universe
 
 # Headline indices of the overview, with how each stands in for what the articles name.
@@ -160,7 +163,7 @@ def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, indices: pd.Dat
     worst, best = usable["return"].idxmin(), usable["return"].idxmax()
     equity_groups = summary[~summary.index.isin(NON_EQUITY_GROUPS)]
     numbers: dict[str, object] = {
-        "event_day": f"{parameters.event_date:%A %d %B %Y}",
+        "event_day": f"{parameters.event_date:%A} {long_date(parameters.event_date)}",
         "window": f"{parameters.lookback_days} trading days before to {parameters.lookahead_days} after",
         "n_instruments": len(usable),
         "n_down": int((usable["return"] < 0).sum()),
@@ -179,11 +182,52 @@ def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, indices: pd.Dat
     return numbers
 
 
-def display_event_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the event-day table as readers see it: names, group, return in percent."""
-    shown = table.rename(columns={"name": "Name", "group": "Group", "kind": "Kind", "note": "Note"})
-    shown["Return (%)"] = (table["return"] * 100).round(2)
-    return shown[["Name", "Group", "Kind", "Return (%)", "Note"]]
+def level_note(symbol: str, event_date: pd.Timestamp) -> str:
+    """Return how a level series (the VIX: a volatility index, not a price) moved on the event date, as text."""
+    series = price_panel([symbol])[symbol].dropna()
+    if event_date not in series.index or series.index.get_loc(event_date) == 0:
+        return "a volatility index, not a return; no close on this date"
+    position = series.index.get_loc(event_date)
+    previous, close = float(series.iloc[position - 1]), float(series.iloc[position])
+    return (f"a volatility index, not a return: closed at {format_number(close)} points, "
+            f"{format_number(close - previous, signed=True)} points "
+            f"({format_number(100 * (close / previous - 1), signed=True)} %) on the previous close")
+
+
+def display_event_table(table: pd.DataFrame, event_date: pd.Timestamp) -> pd.DataFrame:
+    """Return the event-day table as readers see it: name, group, kind, return in percent and notes.
+
+    A level series (kind in ``NOT_RETURNS``, the VIX) has no return: its column shows a dash
+    and the note gives its close and change in points.
+    """
+    is_level = table["kind"].isin(NOT_RETURNS)
+    notes = table["note"].copy()
+    for symbol in table.index[is_level]:
+        notes[symbol] = level_note(symbol, event_date)
+    shown = pd.DataFrame({
+        "Name": table["name"], "Group": table["group"].astype(str), "Kind": table["kind"],
+        "Return (%)": (table["return"] * 100).where(~is_level), "Note": notes.replace("", MISSING),
+    }, index=pd.Index(table.index, name="Symbol"))
+    return readable(shown)
+
+
+def display_group_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """Return the group summary as readers see it: instruments and returns in percent, per group."""
+    shown = pd.DataFrame({
+        "Instruments": summary["instruments"].astype(int),
+        "Mean return (%)": summary["mean"] * 100, "Median return (%)": summary["median"] * 100,
+        "Worst return (%)": summary["worst"] * 100, "Best return (%)": summary["best"] * 100,
+    }, index=pd.Index(summary.index.astype(str), name="Group"))
+    return readable(shown)
+
+
+def display_index_moves(indices: pd.DataFrame) -> pd.DataFrame:
+    """Return the headline-index table as readers see it: previous close, close and return (%)."""
+    shown = pd.DataFrame({
+        "Series": indices["series"], "Previous close": indices["previous_close"], "Close": indices["close"],
+        "Return (%)": indices["return"] * 100,
+    }, index=pd.Index(indices.index, name="Symbol"))
+    return readable(shown)
 
 
 def display_percent(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -211,7 +255,7 @@ def group_event_study(returns: pd.DataFrame, event_date: pd.Timestamp) -> EventS
 
 
 def display_group_tests(result: EventStudyResult) -> pd.DataFrame:
-    """Return each group's CAAR per window with the p-values of its tests (two-sided)."""
+    """Return each group's CAAR per window with the p-values of its tests (two-sided), indexed by group and window."""
     caar = result.caar[result.caar["group"].isin(GROUPS)].copy()
     caar["group"] = pd.Categorical(caar["group"], categories=GROUPS, ordered=True)
     order = {window: position for position, window in enumerate(OVERVIEW_WINDOWS)}
@@ -219,12 +263,48 @@ def display_group_tests(result: EventStudyResult) -> pd.DataFrame:
                                                                           strict=True)]
     caar = caar.sort_values(["group", "window_order"])
     shown = pd.DataFrame({
-        "Group": caar["group"].astype(str), "Window": caar["window"], "Firms": caar["n_firms"],
-        "CAAR (%)": (caar["caar"] * 100).round(2),
+        "Group": caar["group"].astype(str), "Window (trading days)": caar["window"].str.replace("-", MINUS),
+        "Firms": caar["n_firms"].astype(int), "CAAR (%)": caar["caar"] * 100,
     })
     for column, label in GROUP_TESTS.items():
-        shown[label] = caar[column].round(3)
-    return shown.reset_index(drop=True)
+        shown[label] = caar[column]
+    shown = readable(shown, p_values=tuple(GROUP_TESTS.values()))
+    return shown.set_index(["Group", "Window (trading days)"])
+
+
+def kolari_pynnonen_factor(n_firms: np.ndarray | float, r_bar: np.ndarray | float) -> np.ndarray:
+    """Return how much wider a mean's confidence band is once firms' cross-correlation is allowed for.
+
+    Kolari & Pynnönen (2010) scale a cross-sectional t statistic by sqrt((1 - r) / (1 + (N - 1) r)),
+    with r the average pairwise correlation of the firms' residuals; a band is widened by the
+    inverse. The factor is never below 1 (a negative r does not narrow the band) and is 1 where
+    it is undefined (one firm, or no correlation estimate).
+    """
+    n = np.asarray(n_firms, dtype=float)
+    r = np.asarray(r_bar, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.sqrt((1.0 + (n - 1.0) * r) / (1.0 - r))
+    return np.where((n >= 2) & np.isfinite(factor), np.maximum(factor, 1.0), 1.0)
+
+
+def correlation_adjusted_paths(result: EventStudyResult, start: int = -5, end: int = 10,
+                               level: float = 0.95) -> pd.DataFrame:
+    """Return each group's mean CAR path whose band allows for the firms' cross-correlation.
+
+    The band of :func:`deepseek_monday.eventstudy.car_paths` (mean +/- t sd / sqrt(N)) treats the
+    firms as independent; firms that share one event date are not, so its half-width is
+    multiplied by :func:`kolari_pynnonen_factor` with the group's residual correlation, the
+    same correction as the Kolari-Pynnönen test (column ``widening``).
+    """
+    paths = car_paths(result, start=start, end=end, by="group", level=level)
+    correlation = result.caar.drop_duplicates(["group", "event_date"])[["group", "event_date", "r_bar"]]
+    paths = paths.merge(correlation, on=["group", "event_date"], how="left")
+    widening = kolari_pynnonen_factor(paths["n_firms"].to_numpy(), paths["r_bar"].to_numpy())
+    paths["lower"] = paths["car"] - widening * (paths["car"] - paths["lower"])
+    paths["upper"] = paths["car"] + widening * (paths["upper"] - paths["car"])
+    paths["widening"] = widening
+    paths.attrs["level"] = level
+    return paths
 
 
 # Fewest firms for a group's CAR path to be drawn: below it the confidence band is too wide to read.
@@ -237,17 +317,79 @@ def equity_groups(result: EventStudyResult, min_firms: int = MIN_FIRMS_FOR_PATH)
     return [g for g in GROUPS if firms.get(g, 0) >= min_firms and g not in NON_EQUITY_GROUPS]
 
 
-def display_exclusions(result: EventStudyResult) -> pd.DataFrame:
-    """Return the instruments left out of the event study and why."""
-    return result.exclusions[["symbol", "reason"]].set_index("symbol")
+# The event-study engine's reasons for leaving an instrument out, in plain English (regex -> text).
+_ESTIMATION_WINDOW = re.compile(r"^(?P<what>estimation window|event windows) \[(?P<lo>-?\d+),\+?(?P<hi>-?\d+)\] "
+                                r"does not fit the data: .* has (?P<before>\d+) sessions before and "
+                                r"(?P<after>\d+) after day 0")
+_NO_BENCHMARK = "no benchmark for this symbol"
+_NOT_A_SESSION = re.compile(r"^event date \S+ is not a session of ")
+_FEW_OBSERVATIONS = re.compile(r"^only (?P<n>\d+) valid estimation observations")
+NON_STOCK_KINDS = {"index": "an index", "volatility": "a volatility index", "fx": "an exchange rate",
+                   "crypto": "a cryptocurrency"}
 
 
-def event_study_numbers(result: EventStudyResult) -> dict[str, object]:
-    """Return the event-study figures the prose quotes: the AI-chip group's day-0 CAAR and tests."""
+def plain_reason(reason: str, kind: str = "") -> str:
+    """Return the event-study engine's reason for leaving an instrument out in plain English.
+
+    ``kind`` is the instrument's kind in the universe (stock, etf, index, ...); a reason the
+    function does not know is returned as it is.
+    """
+    if reason.startswith(_NO_BENCHMARK):
+        what = NON_STOCK_KINDS.get(kind)
+        if what:
+            return f"{what}: the report measures only stocks and ETFs against a market benchmark"
+        return "no market benchmark is assigned to it in the report's universe"
+    window = _ESTIMATION_WINDOW.match(reason)
+    if window:
+        lo, hi = int(window["lo"]), int(window["hi"])
+        before, after = int(window["before"]), int(window["after"])
+        if before < -lo:
+            return (f"price history too short: {before:,} trading days before the event, {-lo:,} needed "
+                    f"to estimate its normal relation to the market")
+        return f"too few trading days after the event in the data: {after:,}, {hi:,} needed"
+    if _NOT_A_SESSION.match(reason):
+        return "no trading session on the event date (a holiday on its exchange)"
+    few = _FEW_OBSERVATIONS.match(reason)
+    if few:
+        return f"too few usable trading days ({int(few['n']):,}) to estimate its normal relation to the market"
+    return reason
+
+
+def display_exclusions(result: EventStudyResult, symbols: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
+    """Return every instrument of ``symbols`` not in the event study, with the reason in plain English.
+
+    Instruments that serve as another's benchmark (SPY, the Hang Seng, the Nikkei) are not
+    studied themselves; they are listed too, so studied and left-out instruments add up to
+    ``symbols``.
+    """
+    universe = load_universe()
+    rows = [(symbol, universe.at[symbol, "name"], plain_reason(reason, universe.at[symbol, "kind"]))
+            for symbol, reason in zip(result.exclusions["symbol"], result.exclusions["reason"], strict=True)]
+    listed = set(result.car["symbol"]) | set(result.exclusions["symbol"])
+    benchmarks = set(universe["benchmark"]) - {""}
+    for symbol in symbols:
+        if symbol not in listed:
+            reason = ("the benchmark itself: other instruments are measured against it" if symbol in benchmarks
+                      else "not studied")
+            rows.append((symbol, universe.at[symbol, "name"], reason))
+    table = pd.DataFrame(rows, columns=["Symbol", "Name", "Why it is left out"])
+    return table.set_index("Symbol")
+
+
+def event_study_numbers(result: EventStudyResult, symbols: tuple[str, ...] | list[str] = ()) -> dict[str, object]:
+    """Return the event-study figures the prose quotes: the AI-chip group's day-0 CAAR and tests.
+
+    ``n_excluded`` counts the rows of :func:`display_exclusions` for ``symbols``, so that
+    ``n_studied + n_excluded`` is the number of instruments of the chapter.
+    """
     day0 = result.caar[(result.caar["window"] == "[0,0]") & (result.caar["group"].isin(GROUPS))]
     chips = day0.set_index("group").loc["AI chips"]
     return {
         "chips_caar": float(chips["caar"]), "chips_n": int(chips["n_firms"]),
         "chips_p_kp": float(chips["p_kp"]), "chips_p_corrado": float(chips["p_corrado"]),
-        "n_studied": int(result.car["symbol"].nunique()), "n_excluded": len(result.exclusions),
+        "chips_p_t_cs": float(chips["p_t_cs"]),
+        "chips_band_widening": float(kolari_pynnonen_factor(chips["n_firms"], chips["r_bar"])),
+        "n_studied": int(result.car["symbol"].nunique()),
+        "n_excluded": len(display_exclusions(result, symbols)),
+        "n_instruments_total": len(set(symbols) | set(result.car["symbol"]) | set(result.exclusions["symbol"])),
     }
