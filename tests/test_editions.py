@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -59,7 +58,7 @@ def test_publish_copies_built_editions_and_writes_an_index(tmp_path: Path) -> No
     assert (root / "_build" / "html" / "editions" / "2024-08-05" / "index.html").read_text() == "edition"
     page = index.read_text()
     assert 'href="2024-08-05/index.html"' in page and "2020-03-16" not in page
-    assert json.dumps({"event_date": "2024-08-05"}, sort_keys=True).replace('"', "&quot;") in page
+    assert "<td>event date 5 August 2024</td>" in page  # the parameters as text, not JSON
     assert 'href="../index.html"' in page
 
 
@@ -97,3 +96,11 @@ def test_publish_copies_only_editions_built_anew_and_drops_removed_ones(tmp_path
 def test_landing_link_points_to_index_or_back_to_canonical() -> None:
     assert 'href="../editions/index.html"' in editions.landing_link(None)
     assert 'href="../../../index.html"' in editions.landing_link("2024-08-05")
+
+
+def test_edition_parameters_read_as_text_not_json() -> None:
+    text = editions.parameters_text({"lookback_days": 15, "event_date": "2024-08-05", "symbols": ["NVDA", "AMD"]})
+    assert text == "event date 5 August 2024; lookback_days = 15; symbols = NVDA, AMD"
+    page = editions.index_page([{"name": "2024-08-05", "parameters": {"event_date": "2024-08-05"}}],
+                               "{name}/index.html", "../index.html", "../_static")
+    assert "event date 5 August 2024" in page and "{&quot;" not in page and '{"' not in page

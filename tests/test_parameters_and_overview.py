@@ -167,3 +167,18 @@ def test_readable_overview_tables() -> None:
     indices = overview.display_index_moves(overview.index_moves(params.event_date))
     assert list(indices.columns) == ["Series", "Previous close", "Close", "Return (%)"]
     assert indices.at["GSPC", "Close"] == "6,012.28"
+
+
+def test_key_findings_reuse_the_chapters_numbers() -> None:
+    from deepseek_monday.claims import ledger
+
+    findings = overview.key_findings(pd.Timestamp("2025-01-27"))
+    assert findings["findings_day"] == "Monday 27 January 2025"
+    nvidia = ledger.evaluate().set_index("id").at["003-01", "measured"]  # the ledger's market-value loss
+    assert f"about {float(nvidia.split()[0]):,.0f} billion US dollars off" in findings["finding_nvidia"]
+    moves = overview.index_moves(pd.Timestamp("2025-01-27"))
+    assert f"{moves.at['SMH', 'return']:+.2%} (SMH)" in findings["finding_chips"]
+    assert findings["finding_market"].startswith(f"The S&P 500 returned {moves.at['GSPC', 'return']:+.2%}")
+    # Before Nvidia's first share count the change in market value is said to be missing, not estimated.
+    early = overview.key_findings(pd.Timestamp("2020-03-16"))
+    assert "cannot be computed" in early["finding_nvidia"]

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from deepseek_monday.paths import html_sources_stamp
+from deepseek_monday.style import long_date
 
 CANONICAL_TITLE = "DeepSeek Monday"
 EDITION_FILE = "edition.json"
@@ -83,11 +84,28 @@ def landing_link(edition: str | None) -> str:
            '<a href="../../../index.html">Back to the canonical edition and the list of editions</a>'
 
 
+def parameters_text(parameters: Mapping[str, Any]) -> str:
+    """Return an edition's parameters as readers see them: ``event date 5 August 2024; lookback_days = 15``."""
+    parts = []
+    if "event_date" in parameters:
+        try:
+            day = long_date(parameters["event_date"])
+        except ValueError:  # not a date: shown as given
+            day = str(parameters["event_date"])
+        parts.append(f"event date {day}")
+    for key, value in sorted(parameters.items()):
+        if key == "event_date":
+            continue
+        shown = ", ".join(str(item) for item in value) if isinstance(value, list | tuple) else str(value)
+        parts.append(f"{key} = {shown}")
+    return "; ".join(parts) or "the notebooks' default parameters"
+
+
 def index_page(editions: list[dict[str, Any]], edition_href: str, canonical_href: str, static_href: str) -> str:
     """Return an HTML page listing the canonical edition and every edition built."""
     rows = "\n".join(
         f'<tr><td><a href="{edition_href.format(name=html.escape(e["name"]))}">{html.escape(e["name"])}</a></td>'
-        f"<td><code>{html.escape(json.dumps(e['parameters'], sort_keys=True))}</code></td></tr>"
+        f"<td>{html.escape(parameters_text(e['parameters']))}</td></tr>"
         for e in editions
     ) or '<tr><td colspan="2">No other edition built yet: <code>make book EVENT_DATE=YYYY-MM-DD</code></td></tr>'
     return f"""<!DOCTYPE html>

@@ -393,3 +393,44 @@ def event_study_numbers(result: EventStudyResult, symbols: tuple[str, ...] | lis
         "n_excluded": len(display_exclusions(result, symbols)),
         "n_instruments_total": len(set(symbols) | set(result.car["symbol"]) | set(result.exclusions["symbol"])),
     }
+
+
+def _percent(value: float) -> str:
+    return "no return (no session or no data)" if np.isnan(value) else f"{value:+.2%}"
+
+
+def key_findings(event_date: pd.Timestamp) -> dict[str, str]:
+    """Return the landing page's key findings for ``event_date``, one sentence each, keyed by glue name.
+
+    The numbers are this chapter's and the bubble chapter's: one-session returns from
+    :func:`daily_returns`, the headline indices from :func:`index_moves`, and Nvidia's
+    market-value change from :func:`deepseek_monday.bubble.day_loss` (the claims ledger's
+    calculation). A number the data cannot give is said to be missing, never estimated.
+    """
+    from deepseek_monday.bubble import day_loss  # the bubble chapter imports this module
+
+    returns = daily_returns()
+    on_day = returns.loc[event_date] if event_date in returns.index else pd.Series(np.nan, returns.columns)
+    nvidia = float(on_day.get("NVDA", np.nan))
+    sentence = f"Nvidia's shares returned {_percent(nvidia)}"
+    if not np.isnan(nvidia):
+        loss = day_loss(price_panel(["NVDA"])["NVDA"], "NVDA", event_date)
+        if loss.loss is None:
+            sentence += f"; its change in market value cannot be computed ({loss.why_no_value})"
+        else:
+            verb = "took" if loss.loss > 0 else "added"
+            sentence += (f", which {verb} about {abs(loss.loss) / 1e9:,.0f} billion US dollars "
+                         f"{'off' if loss.loss > 0 else 'to'} its market value")
+    indices = index_moves(event_date)["return"]
+    universe = load_universe().loc[returns.columns]
+    usable = on_day[~universe["kind"].isin(NOT_RETURNS)].dropna()
+    return {
+        "findings_day": f"{event_date:%A} {long_date(event_date)}",
+        "finding_nvidia": f"{sentence}.",
+        "finding_chips": (f"The two semiconductor ETFs that stand in for the chip index returned "
+                          f"{_percent(indices['SMH'])} (SMH) and {_percent(indices['SOXX'])} (SOXX)."),
+        "finding_market": (f"The S&P 500 returned {_percent(indices['GSPC'])} and the Nasdaq Composite "
+                           f"{_percent(indices['IXIC'])}; the Dow Jones returned {_percent(indices['DJI'])}."),
+        "finding_breadth": (f"{int((usable < 0).sum())} of the {len(usable)} instruments of the report with a return "
+                            f"that day closed lower."),
+    }
