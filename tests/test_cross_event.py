@@ -15,6 +15,8 @@ from deepseek_monday import cross_event as ce
 from deepseek_monday import overview
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.prices import price_panel
+from deepseek_monday.style import long_date
+from deepseek_monday.tables import MISSING
 
 DAY = pd.Timestamp("2025-01-27")
 
@@ -121,7 +123,7 @@ def test_index_moves_match_overview_and_manifest(measures: ce.CrossEventMeasures
     moves = overview.index_moves(DAY)["return"]
     for symbol in overview.INDEX_ROWS:
         assert measures.key.at[symbol, DAY] == pytest.approx(moves[symbol], abs=1e-12)
-    assert ce.display_key_measures(measures).at["S&P 500 (%)", "2025-01-27"] == -1.46
+    assert ce.display_key_measures(measures).at["S&P 500 (%)", "27 January 2025"] == "\u22121.46"
 
 
 @requires_real_data
@@ -129,7 +131,7 @@ def test_missing_instruments_stay_nan_with_a_note(measures: ce.CrossEventMeasure
     early = pd.Timestamp("2000-04-14")  # before SMH (2000-06) and SOXX (2001-07) began
     assert np.isnan(measures.key.at["SMH", early]) and np.isnan(measures.key.at["SOXX", early])
     notes = ce.display_notes(measures)
-    assert notes.loc[("2000-04-14", "SMH, chip proxy"), "note"] == "outside this series' data"
+    assert notes.loc[("14 April 2000", "SMH, chip proxy"), "Why there is no value"] == "outside this series' data"
     table = overview.event_day_returns(returns, early)
     usable = table[table["kind"] != "volatility"]["return"].notna().sum()
     info = measures.instruments.loc[early]
@@ -181,17 +183,21 @@ def test_headline_numbers_and_ranks_are_consistent(measures: ce.CrossEventMeasur
     assert numbers["GSPC_extreme_day"] == "16 March 2020"
     assert numbers["n_first"] == sum(ranks.loc[list(ce.MEASURES), DAY] == 1)
     shown = ce.display_ranks(measures)
-    assert shown.loc["S&P 500 (%)"].min() == 1 and shown.loc["S&P 500 (%)"].max() <= 7
+    assert set(shown.loc["S&P 500 (%)"]) <= {str(rank) for rank in range(1, 8)} and "1" in set(shown.loc["S&P 500 (%)"])
+    assert shown.at["SMH, chip proxy (%)", "14 April 2000"] == MISSING  # not ranked: no return that day
 
 
 @requires_real_data
-def test_displays_are_plain_rounded_frames(measures: ce.CrossEventMeasures) -> None:
-    for frame in (ce.display_key_measures(measures), ce.display_group_means(measures),
+def test_displays_are_readable_text_tables(measures: ce.CrossEventMeasures) -> None:
+    for frame in (ce.display_key_measures(measures), ce.display_group_means(measures), ce.display_ranks(measures),
                   ce.display_instruments(measures), ce.display_history(measures)):
-        assert isinstance(frame, pd.DataFrame)
-        numeric = frame.select_dtypes("float")
-        assert (numeric.round(2).fillna(0) == numeric.fillna(0)).all().all()
-    assert list(ce.display_key_measures(measures).columns) == list(ce.DEFAULT_SHOCK_DAYS)
+        assert isinstance(frame, pd.DataFrame) and not isinstance(frame.index, pd.RangeIndex)
+        texts = frame.astype(str).to_numpy().ravel()
+        assert not any(text in ("nan", "<NA>", "NaN", "None") for text in texts)
+        assert not any(text[:1].isdigit() and "-" in text for text in texts)  # no ISO dates, no hyphen minus
+    instruments = ce.display_instruments(measures)
+    assert instruments.at["27 January 2025", "Fell (%)"] == f"{measures.key.at['share_down', DAY] * 100:.1f}"
+    assert list(ce.display_key_measures(measures).columns) == [long_date(day) for day in ce.DEFAULT_SHOCK_DAYS]
 
 
 @requires_real_data

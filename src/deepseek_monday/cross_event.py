@@ -19,6 +19,8 @@ from deepseek_monday.errors import ParameterError
 from deepseek_monday.params import check_event_date
 from deepseek_monday.prices import price_panel
 from deepseek_monday.returns import daily_returns
+from deepseek_monday.style import long_date
+from deepseek_monday.tables import readable
 from deepseek_monday.universe import GROUPS, load_universe
 
 DEFAULT_SHOCK_DAYS = ("2000-04-14", "2008-10-15", "2020-03-16", "2024-08-05", "2025-01-27", "2025-04-03",
@@ -233,8 +235,7 @@ def rank_text(rank: object, available: int) -> str:
     return f"{ordinal(int(rank))} of {available}"
 
 
-def _long_date(day: pd.Timestamp) -> str:
-    return f"{day.day} {day:%B %Y}"
+_long_date = long_date
 
 
 def _label(row: str) -> str:
@@ -255,7 +256,7 @@ def headline_numbers(measures: CrossEventMeasures) -> dict[str, object]:
     numbers: dict[str, object] = {
         "highlight_day": f"{day:%A} {_long_date(day)}", "n_days": len(days),
         "first_day": _long_date(days[0]), "last_day": _long_date(days[-1]),
-        "day_list": ", ".join(f"{d:%Y-%m-%d}" for d in days),
+        "day_list": ", ".join(_long_date(d) for d in days),
     }
     for row, measure in MEASURES.items():
         available = int(values.loc[row].notna().sum())
@@ -300,34 +301,34 @@ def headline_numbers(measures: CrossEventMeasures) -> dict[str, object]:
 
 
 def _day_labels(days: pd.Index | tuple[pd.Timestamp, ...]) -> list[str]:
-    return [f"{d:%Y-%m-%d}" for d in days]
+    return [_long_date(d) for d in days]
 
 
 def display_key_measures(measures: CrossEventMeasures) -> pd.DataFrame:
-    """Return the side-by-side table: key measures (rows, with units) x shock days (columns), rounded."""
+    """Return the side-by-side table: key measures (rows, with units) x shock days (columns), as text."""
     shown = measures.key.copy()
     for row, measure in MEASURES.items():
         if measure.unit == "%":
             shown.loc[row] = shown.loc[row] * 100
-    shown.index = pd.Index([_label(row) for row in shown.index], name="measure")
-    shown.columns = pd.Index(_day_labels(shown.columns), name="day")
-    return shown.round(2)
+    shown.index = pd.Index([_label(row) for row in shown.index], name="Measure")
+    shown.columns = pd.Index(_day_labels(shown.columns), name="Day")
+    return readable(shown.astype(float))
 
 
 def display_group_means(measures: CrossEventMeasures) -> pd.DataFrame:
-    """Return each equity group's mean return in percent (rows) per shock day (columns), rounded."""
-    shown = (measures.groups * 100).round(2)
-    shown.index = pd.Index([f"{g} (%)" for g in shown.index], name="equity group")
-    shown.columns = pd.Index(_day_labels(shown.columns), name="day")
-    return shown
+    """Return each equity group's mean return in percent (rows) per shock day (columns), as text."""
+    shown = measures.groups.astype(float) * 100
+    shown.index = pd.Index([f"{g} (%)" for g in shown.index], name="Equity group")
+    shown.columns = pd.Index(_day_labels(shown.columns), name="Day")
+    return readable(shown)
 
 
 def display_ranks(measures: CrossEventMeasures) -> pd.DataFrame:
-    """Return each day's rank among the shock days on every measure (1 = most severe)."""
-    ranks = key_ranks(measures)
-    ranks.index = pd.Index([_label(row) for row in ranks.index], name="measure")
-    ranks.columns = pd.Index(_day_labels(ranks.columns), name="day")
-    return ranks
+    """Return each day's rank among the shock days on every measure (1 = most severe; a dash where not ranked)."""
+    ranks = key_ranks(measures).astype("Int64")
+    ranks.index = pd.Index([_label(row) for row in ranks.index], name="Measure")
+    ranks.columns = pd.Index(_day_labels(ranks.columns), name="Day")
+    return readable(ranks)
 
 
 def display_instruments(measures: CrossEventMeasures) -> pd.DataFrame:
@@ -339,12 +340,12 @@ def display_instruments(measures: CrossEventMeasures) -> pd.DataFrame:
         "No data (before listing or after series end)": info["n_outside"].astype(int),
         "No session that day": info["n_no_session"].astype(int),
         "Fell": info["n_down"].astype(int),
-        "Fell (%)": (info["share_down"].astype(float) * 100).round(1),
+        "Fell (%)": info["share_down"].astype(float) * 100,
         "Largest fall": info["worst_name"],
-        "Largest fall (%)": (info["worst_return"].astype(float) * 100).round(2),
+        "Largest fall (%)": info["worst_return"].astype(float) * 100,
     })
-    shown.index = pd.Index(_day_labels(shown.index), name="day")
-    return shown
+    shown.index = pd.Index(_day_labels(shown.index), name="Day")
+    return readable(shown, decimals={"Fell (%)": 1, "Largest fall (%)": 2})
 
 
 def display_history(measures: CrossEventMeasures) -> pd.DataFrame:
@@ -353,19 +354,22 @@ def display_history(measures: CrossEventMeasures) -> pd.DataFrame:
     for symbol, name in HISTORY_SERIES.items():
         part = measures.history.loc[symbol]
         n = int(part["n"].iloc[0])
-        columns[f"{name} (%)"] = (part["return"] * 100).round(2)
+        columns[f"{name} (%)"] = part["return"].astype(float) * 100
         columns[f"{name}: rank of {n:,} (1 = lowest)"] = part["rank"].astype("Int64")
         columns[f"{name}: last earlier day as low or lower"] = [
-            "no return that day" if pd.isna(rank) else "none in the data" if pd.isna(lower) else f"{lower:%Y-%m-%d}"
+            "no return that day" if pd.isna(rank) else "none in the data" if pd.isna(lower) else _long_date(lower)
             for rank, lower in zip(part["rank"], part["last_lower"], strict=True)]
     shown = pd.DataFrame(columns)
-    shown.index = pd.Index(_day_labels(shown.index), name="day")
-    return shown
+    shown.index = pd.Index(_day_labels(shown.index), name="Day")
+    return readable(shown)
 
 
 def display_notes(measures: CrossEventMeasures) -> pd.DataFrame:
     """Return the headline series without a value on a day, and why (empty table if none)."""
     notes = measures.notes.copy()
-    notes["day"] = _day_labels(pd.DatetimeIndex(notes["day"]))
-    notes["series"] = notes["symbol"].map({**SHORT_NAMES, "VIX": "VIX"})
-    return notes[["day", "series", "note"]].set_index(["day", "series"])
+    shown = pd.DataFrame({
+        "Day": _day_labels(pd.DatetimeIndex(notes["day"])),
+        "Series": notes["symbol"].map({**SHORT_NAMES, "VIX": "VIX"}),
+        "Why there is no value": notes["note"],
+    })
+    return shown.set_index(["Day", "Series"])

@@ -11,7 +11,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from deepseek_monday.cross_event import MEASURES, CrossEventMeasures
-from deepseek_monday.style import SNAPSHOT_SOURCE, finish, percent_axis
+from deepseek_monday.style import SNAPSHOT_SOURCE, finish, long_date, percent_axis
 
 # The highlight day in the house palette's first colour; the other days in grey.
 HIGHLIGHT_COLOUR = sns.color_palette("colorblind", 10).as_hex()[0]
@@ -24,7 +24,7 @@ PANEL_TITLES = {"GSPC": "S&P 500", "IXIC": "Nasdaq Composite", "NDX": "Nasdaq-10
 
 
 def _day_label(day: pd.Timestamp, highlight: pd.Timestamp, marker: str = " ◀") -> str:
-    return f"{day:%Y-%m-%d} ({day:%a})" + (marker if day == highlight else "")
+    return f"{long_date(day)} ({day:%a})" + (marker if day == highlight else "")
 
 
 def index_move_panels(measures: CrossEventMeasures) -> Figure:
