@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from deepseek_monday.eventstudy import EventStudyResult, plot_car_paths
 from deepseek_monday.overview import INDEX_ROWS, NOT_RETURNS, correlation_adjusted_paths
@@ -33,16 +34,19 @@ def event_day_bars(table: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
 
 def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
     """Two panels: headline indices (by date) and group averages (by relative day)."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.5))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 6))
     for symbol in indices.columns:
         series = indices[symbol].dropna()
         left.plot(series.index, series.to_numpy(), marker=".", label=INDEX_ROWS.get(symbol, symbol))
     left.axvline(event_date, color="0.3", linestyle="--", linewidth=0.9)
     left.set_title("Headline indices and chip-index proxies")
-    left.set_xlabel("Date")
+    left.set_xlabel(f"Date ({event_date.year})" if indices.index.min().year == indices.index.max().year else "Date")
     left.set_ylabel("Cumulative return since window start (%)")
+    left.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{mdates.num2date(value).day} "
+                                                                  f"{mdates.num2date(value):%b}"))
     left.tick_params(axis="x", rotation=45)
-    left.legend(fontsize=7)
+    # Legends sit outside the axes (below the left panel, right of the right one), never on a line.
+    left.legend(fontsize=7, ncols=2, loc="upper center", bbox_to_anchor=(0.5, -0.3), frameon=False)
     for group in groups.columns:
         right.plot(groups.index, groups[group].to_numpy(), label=group, color=GROUP_PALETTE[group])
     right.axvline(0, color="0.3", linestyle="--", linewidth=0.9)
@@ -50,7 +54,6 @@ def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: p
     right.set_title("Groups, equal-weighted")
     right.set_xlabel("Trading days relative to the event (NYSE sessions)")
     right.set_ylabel("Cumulative return since window start (%)")
-    # Outside the axes, right of the panel: inside, it would hide some groups' lines.
     right.legend(title="Group", fontsize=7, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     for axis in (left.yaxis, right.yaxis):
         percent_axis(axis)
@@ -61,7 +64,8 @@ def group_car_paths(result: EventStudyResult, groups: list[str], event_date: pd.
     """Mean CAR per group from 5 days before to 10 after the event, with 95 % bands that allow
     for the firms' cross-correlation (see :func:`overview.correlation_adjusted_paths`)."""
     paths = correlation_adjusted_paths(result, start=-5, end=10)
-    fig, ax = plt.subplots(figsize=(9, 5))
+    fig, ax = plt.subplots(figsize=(10, 5))
     plot_car_paths(paths[paths["group"].isin(groups)], ax=ax,
                    title="Equity groups, market model; bands allow for cross-correlation")
+    ax.legend(title="Group", fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return finish(fig, f"Abnormal returns around {long_date(event_date)}", SNAPSHOT_SOURCE)

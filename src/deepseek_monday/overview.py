@@ -240,7 +240,7 @@ def display_percent(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 # Event windows the overview reports, and the tests it shows for each group.
 OVERVIEW_WINDOWS = ((0, 0), (-1, 1), (0, 10), (-5, 5))
-GROUP_TESTS = {"p_t_cs": "p cross-sectional t", "p_bmp": "p BMP", "p_kp": "p BMP (Kolari-Pynnönen)",
+GROUP_TESTS = {"p_t_cs": "p cross-sectional t", "p_bmp": "p BMP", "p_kp": "p BMP (Kolari\u2013Pynnönen)",
                "p_corrado": "p Corrado rank", "p_sign": "p generalized sign"}
 
 
