@@ -132,6 +132,17 @@ def test_exclusion_reasons_in_plain_english(reason: str, kind: str, plain: str) 
     assert overview.plain_reason(reason, kind).startswith(plain)
 
 
+def test_an_event_date_outside_a_series_is_not_called_a_holiday() -> None:
+    reason = "event date 2020-03-16 is not a session of ARM (no return that day; day0='next' takes the next session)"
+    listed = (pd.Timestamp("2023-09-14"), pd.Timestamp("2026-07-31"))
+    assert overview.plain_reason(reason, "stock", listed, pd.Timestamp("2020-03-16")) == (
+        "no price data on the event date: its series starts on 14 September 2023")
+    params = overview.OverviewParameters.validate("2020-03-16", symbols=["NVDA", "ARM", "SPY"])
+    study = overview.group_event_study(overview.load_event_returns(params), params.event_date)
+    assert overview.display_exclusions(study, params.symbols).at["ARM", "Why it is left out"].startswith(
+        "no price data on the event date: its series starts on")
+
+
 def test_kolari_pynnonen_factor_widens_bands_for_correlated_firms() -> None:
     # r = 0: independent firms, no widening; one firm or no estimate: no widening; a negative r never narrows.
     assert overview.kolari_pynnonen_factor(10, 0.0) == pytest.approx(1.0)

@@ -328,11 +328,13 @@ NON_STOCK_KINDS = {"index": "an index", "volatility": "a volatility index", "fx"
                    "crypto": "a cryptocurrency"}
 
 
-def plain_reason(reason: str, kind: str = "") -> str:
+def plain_reason(reason: str, kind: str = "", data_range: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+                 event_date: pd.Timestamp | None = None) -> str:
     """Return the event-study engine's reason for leaving an instrument out in plain English.
 
-    ``kind`` is the instrument's kind in the universe (stock, etf, index, ...); a reason the
-    function does not know is returned as it is.
+    ``kind`` is the instrument's kind in the universe (stock, etf, index, ...); ``data_range``
+    (first and last date of its series) and ``event_date`` tell a date outside the series
+    from a holiday. A reason the function does not know is returned as it is.
     """
     if reason.startswith(_NO_BENCHMARK):
         what = NON_STOCK_KINDS.get(kind)
@@ -348,6 +350,12 @@ def plain_reason(reason: str, kind: str = "") -> str:
                     f"to estimate its normal relation to the market")
         return f"too few trading days after the event in the data: {after:,}, {hi:,} needed"
     if _NOT_A_SESSION.match(reason):
+        if data_range is not None and event_date is not None:
+            first, last = data_range
+            if event_date < first:
+                return f"no price data on the event date: its series starts on {long_date(first)}"
+            if event_date > last:
+                return f"no price data on the event date: its series ends on {long_date(last)}"
         return "no trading session on the event date (a holiday on its exchange)"
     few = _FEW_OBSERVATIONS.match(reason)
     if few:
@@ -363,8 +371,13 @@ def display_exclusions(result: EventStudyResult, symbols: tuple[str, ...] | list
     ``symbols``.
     """
     universe = load_universe()
-    rows = [(symbol, universe.at[symbol, "name"], plain_reason(reason, universe.at[symbol, "kind"]))
-            for symbol, reason in zip(result.exclusions["symbol"], result.exclusions["reason"], strict=True)]
+    manifest = load_snapshot().manifest
+    rows = []
+    for symbol, event_date, reason in zip(result.exclusions["symbol"], result.exclusions["event_date"],
+                                          result.exclusions["reason"], strict=True):
+        data_range = (pd.Timestamp(manifest.at[symbol, "first_date"]), pd.Timestamp(manifest.at[symbol, "last_date"]))
+        rows.append((symbol, universe.at[symbol, "name"],
+                     plain_reason(reason, universe.at[symbol, "kind"], data_range, pd.Timestamp(event_date))))
     listed = set(result.car["symbol"]) | set(result.exclusions["symbol"])
     benchmarks = set(universe["benchmark"]) - {""}
     for symbol in symbols:
