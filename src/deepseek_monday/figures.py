@@ -34,7 +34,7 @@ def event_day_bars(table: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
 
 def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
     """Two panels: headline indices (by date) and group averages (by relative day)."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 6))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.6))
     for symbol in indices.columns:
         series = indices[symbol].dropna()
         left.plot(series.index, series.to_numpy(), marker=".", label=INDEX_ROWS.get(symbol, symbol))

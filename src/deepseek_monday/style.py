@@ -126,7 +126,8 @@ def finish(fig: Figure, title: str, source: str, legend: FigureLegend | None = N
         box = fig.legend(legend.handles, legend.labels, loc="lower center", bbox_to_anchor=(0.5, bottom),
                          ncols=legend.columns, frameon=False, fontsize=8)
         bottom += box.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height
-    fig.tight_layout(rect=(0, bottom, 1, 1))
+    for _ in range(2):  # a second pass settles legends placed outside the axes (their offset scales with the axes)
+        fig.tight_layout(rect=(0, bottom, 1, 1))
     return fig
 
 
