@@ -319,7 +319,7 @@ CAPEX_MARKERS = {"capex": ("o", "as reported (secondary)"), "capex_ppe_purchases
                  "guidance_ai_datacenter": ("v", "plan for AI data centres only\n(fiscal year)"),
                  "guidance_october": ("P", "October 2025 plan (bar: range)")}
 COMPANY_ORDER = ("MSFT", "GOOGL", "AMZN", "META")
-PALETTE = sns.color_palette("colorblind", 10).as_hex()  # the palette GROUP_PALETTE is built from
+PALETTE = sns.color_palette("colorblind", 10).as_hex()  # seaborn's colour-blind-safe palette
 PREFERRED_COMPANY_COLOURS = (2, 9, 1, 5, 6, 7, 3, 0, 4)  # palette positions, best first
 
 

@@ -247,7 +247,7 @@ def test_a_chapter_is_linked_only_when_its_page_exists_and_the_toc_lists_it(tmp_
     root = _book(tmp_path, TOC, ["00_overview.ipynb", "20_saas.ipynb"])
     available = chapters_in_book(root)
     assert available == frozenset({"00_overview"})      # 10_bubble: no page; 20_saas: not in the toc
-    assert chapter_reference("00_overview", available) == "{doc}`DeepSeek Monday in numbers <00_overview>`"
+    assert chapter_reference("00_overview", available) == "{doc}`The event day in numbers <00_overview>`"
     assert chapter_reference("10_bubble", available) == "An AI bubble? (`10_bubble`, to come)"
     assert chapter_reference("claims_ledger", available) == "this chapter"
     (root / "book" / "10_bubble.md").write_text("# Bubble", encoding="utf-8")
@@ -266,7 +266,7 @@ def test_article_markdown_links_rows_to_existing_chapters(ledger: pd.DataFrame) 
     text = ledger_module.article_markdown(ledger, "001", frozenset({"00_overview"}))
     lines = text.splitlines()
     assert len(lines) == 2 + (ledger["article"] == "001").sum()
-    assert "{doc}`DeepSeek Monday in numbers <00_overview>`" in text
+    assert "{doc}`The event day in numbers <00_overview>`" in text
     assert "{doc}`" not in "".join(line for line in lines if "30_sanctions" in line)
     assert set(CHAPTER_TITLES) >= set(ledger["chapter"])
 

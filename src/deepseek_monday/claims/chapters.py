@@ -19,7 +19,7 @@ from deepseek_monday.toc import toc_documents
 
 # Chapter name -> title, in reading order.
 CHAPTER_TITLES: dict[str, str] = {
-    "00_overview": "DeepSeek Monday in numbers",
+    "00_overview": "The event day in numbers",
     "10_bubble": "An AI bubble?",
     "20_saas": "Software against infrastructure",
     "30_sanctions": "Export controls and efficiency",

@@ -31,6 +31,7 @@ from deepseek_monday.claims.verdicts import (
 from deepseek_monday.errors import DataValidationError
 from deepseek_monday.params import check_event_date
 from deepseek_monday.prices import load_snapshot
+from deepseek_monday.style import long_date
 from deepseek_monday.tables import MINUS, MISSING, format_number
 
 
@@ -466,7 +467,7 @@ def headline_numbers(ledger: pd.DataFrame, params: LedgerParameters) -> dict[str
     checkable = int(len(ledger) - counts.get(Verdict.NOT_CHECKABLE.value, 0))
     on_event_day = ledger["dates"].str.contains(f"{params.event_date:%Y-%m-%d}", regex=False)
     numbers: dict[str, object] = {
-        "event_day": f"{params.event_date:%A %d %B %Y}",
+        "event_day": f"{params.event_date:%A} {long_date(params.event_date)}",
         "n_claims": len(ledger),
         "n_articles": int(ledger["article"].nunique()),
         "n_checkable": checkable,
