@@ -325,3 +325,144 @@ def test_p_value_text() -> None:
     assert bubble.p_value_text(0.0004) == "< 0.001"
     assert bubble.p_value_text(0.0648) == "= 0.065"
     assert bubble.p_value_text(float("nan")) == "not available"
+
+
+# ---------------------------------------------------------------- share counts known at the time
+
+
+# SYNTHETIC results dates: FY2024's fourth quarter published on 2024-02-28 (timeline), the rest by a 30-day lag.
+SYNTHETIC_PUBLISHED = pd.DataFrame({"fiscal_period": ["FY2024Q4"], "published": pd.to_datetime(["2024-02-28"])})
+
+
+# SYNTHETIC share counts in billions, so that market values read in bn USD.
+SYNTHETIC_BILLIONS = SYNTHETIC_SCHEDULE.assign(shares=[1e9, 2e9])
+
+
+@pytest.fixture
+def synthetic_publication(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SYNTHETIC share counts (FY2023, FY2024) with SYNTHETIC publication dates."""
+    monkeypatch.setattr(bubble.record, "share_count_schedule", lambda ticker: SYNTHETIC_BILLIONS.copy())
+    monkeypatch.setattr(bubble.valuation, "share_count_schedule", lambda ticker: SYNTHETIC_BILLIONS.copy())
+    monkeypatch.setattr(bubble.valuation, "reporting_lag", lambda ticker: (SYNTHETIC_PUBLISHED, 30))
+
+
+def test_annual_counts_are_published_with_the_fourth_quarter(synthetic_publication: None) -> None:
+    dates = bubble.annual_publication_dates("SYN").set_index("fiscal_period")
+    assert dates.at["FY2024", "published"] == pd.Timestamp("2024-02-28") and not dates.at["FY2024", "assumed"]
+    assert dates.at["FY2023", "published"] == pd.Timestamp("2023-01-29") + pd.Timedelta(days=30)
+    assert dates.at["FY2023", "assumed"]
+
+
+def test_share_count_timing_between_year_end_and_results(synthetic_publication: None) -> None:
+    # After FY2024 ended (2024-01-28) but before its results (2024-02-28): FY2024's count is used,
+    # FY2023's was the last one published.
+    timing = bubble.share_count_timing("SYN", pd.Timestamp("2024-02-05"))
+    assert timing.used.fiscal_period == "FY2024" and timing.published_after
+    assert timing.known is not None and timing.known.fiscal_period == "FY2023"
+    later = bubble.share_count_timing("SYN", pd.Timestamp("2024-03-01"))
+    assert not later.published_after and later.known == later.used
+
+
+def test_share_count_timing_sentence_measures_the_published_count(synthetic_publication: None) -> None:
+    date = pd.Timestamp("2024-02-05")
+    # SYNTHETIC fall from 10 to 8 USD: 2 bn shares lose 4 bn USD, the 1 bn published ones 2 bn USD.
+    count = bubble.share_count("SYN", date)
+    loss = bubble.record.DayLoss("SYN", date, date - pd.Timedelta(days=3), 10.0, 8.0, -0.2, count, 4e9)
+    sentence = bubble.share_count_timing_sentence(loss, "SYN", None)
+    assert "exception" in sentence and "published only with its results on 28 February 2024" in sentence
+    assert "FY2023's, 1,000 m shares" in sentence and "**2.0 bn USD** instead of 4.0 bn USD" in sentence
+    assert "\u221250.00 %" in sentence
+    after = bubble.record.DayLoss("SYN", pd.Timestamp("2024-03-01"), pd.Timestamp("2024-02-29"), 10.0, 8.0, -0.2,
+                                  count, 4e9)
+    assert "before the event" in bubble.share_count_timing_sentence(after, "SYN", None)
+    assert bubble.share_count_timing_sentence(bubble.record.DayLoss("SYN", date, date, 1.0, 1.0, 0.0, None, None),
+                                              "SYN", None) == ""
+
+
+@requires_real_data
+def test_nvidia_count_on_the_event_day_was_published_after_it(data: bubble.ChapterData) -> None:
+    timing = bubble.share_count_timing("NVDA", MONDAY)
+    assert timing.used.fiscal_period == "FY2025" and timing.used_published == pd.Timestamp("2025-02-26")
+    assert timing.known is not None and timing.known.fiscal_period == "FY2024"
+    loss = bubble.day_loss(data.prices["NVDA"], "NVDA", MONDAY)
+    sentence = bubble.share_count_timing_sentence(loss, "NVDA", None)
+    known_loss = calc.market_value_loss(raw_fact("NVDA", "FY2024", "diluted_shares_weighted") * 1e6,
+                                        loss.previous_close, loss.close)
+    assert f"{known_loss / 1e9:,.1f} bn USD** instead of 599.4 bn USD" in sentence
+
+
+@requires_real_data
+def test_largest_approximation_error_is_the_tables_largest_gap(data: bubble.ChapterData) -> None:
+    table = bubble.market_value_approximations("NVDA", data.prices["NVDA"])
+    error = bubble.largest_approximation_error("NVDA", data.prices["NVDA"])
+    assert error.gap == pytest.approx(table["value_gap"].abs().max())
+    row = table.loc[error.fiscal_period]
+    assert 1 + row["value_gap"] == pytest.approx((1 + row["count_gap"]) * (1 + row["price_gap"]))
+    assert "at most **" in bubble.approximation_error_sentence("NVDA", data.prices["NVDA"])
+    assert "cannot be measured" in bubble.approximation_error_sentence("AMD", data.prices["AMD"])
+
+
+# ---------------------------------------------------------------- volatility windows
+
+
+def test_volatility_summary_separates_the_event_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    # SYNTHETIC returns: quiet +-1 % except a -20 % event day; window of 4 sessions.
+    dates = pd.bdate_range("2024-01-01", periods=12)
+    quiet = np.tile([0.01, -0.01], 6)
+    returns = pd.DataFrame({"SYN": quiet, "BMK": quiet / 2}, index=dates)
+    returns.loc[dates[6], "SYN"] = -0.20
+    data = bubble.ChapterData(prices=(1 + returns).cumprod(), returns=returns)
+    params = type("Params", (), {"focus": "SYN", "benchmark": "BMK", "event_date": dates[6],
+                                 "volatility_window": 4})()
+    summary = bubble.volatility_summary(data, params)
+    scale = np.sqrt(bubble.TRADING_DAYS_PER_YEAR)
+    assert summary.at["SYN", "after"] == pytest.approx(returns["SYN"].iloc[7:11].std() * scale)
+    assert summary.at["SYN", "from_event"] == pytest.approx(returns["SYN"].iloc[6:10].std() * scale)
+    assert summary.at["SYN", "from_event"] > 5 * summary.at["SYN", "after"]
+    sentence = bubble.volatility_sentence(summary, params)
+    assert "the event day left out of both" in sentence and "Counting the event day" in sentence
+
+
+# ---------------------------------------------------------------- how readers see it
+
+
+@requires_real_data
+def test_display_tables_have_no_nan_and_readable_labels(data: bubble.ChapterData,
+                                                        nvidia_accounts: pd.DataFrame) -> None:
+    tables = [bubble.display_quarters(nvidia_accounts), bubble.display_fiscal_years(bubble.fiscal_years("NVDA")),
+              bubble.display_sequoia(bubble.sequoia_table(nvidia_accounts)),
+              bubble.display_share_count_coverage(bubble.share_count_coverage(data)),
+              bubble.approximation_table("NVDA", data.prices["NVDA"])]
+    for table in tables:
+        text = table.to_string()
+        assert "NaN" not in text and "nan" not in text
+        labels = [*table.columns, *table.index.names]
+        assert not any("_" in str(label) for label in labels), labels
+    assert bubble.display_quarters(nvidia_accounts).at["FY2023Q2", "Gross margin (%)"] == "\u2013"
+    assert bubble.display_quarters(nvidia_accounts).at["FY2024Q1", "Growth on a year (%)"] == "\u221213.2"
+
+
+def test_conclusion_says_fell_not_moved() -> None:
+    assert bubble.prose._move(-0.1697) == "fell 17.0 %"
+    assert bubble.prose._move(0.021) == "rose 2.1 %"
+
+
+def test_fundamentals_panels_break_lines_at_missing_quarters() -> None:
+    # SYNTHETIC accounts: four quarters, the gross margin of the second missing.
+    ends = pd.to_datetime(["2024-01-28", "2024-04-28", "2024-07-28", "2024-10-27"])
+    accounts = pd.DataFrame({"period_end": ends, "revenue": [1e9, 2e9, 3e9, 4e9],
+                             "data_centre_revenue": [np.nan, 1e9, 2e9, 3e9],
+                             "gross_margin": [0.6, np.nan, 0.7, 0.75], "net_margin": [0.3, 0.4, 0.5, 0.5],
+                             "revenue_growth": [np.nan, 0.5, 0.6, 0.7]},
+                            index=["FY2024Q4", "FY2025Q1", "FY2025Q2", "FY2025Q3"])
+    from deepseek_monday import bubble_figures
+
+    fig = bubble_figures.fundamentals_panels(accounts, "SYN", ends[2])
+    middle = fig.axes[1]
+    gross = next(line for line in middle.get_lines() if line.get_label() == "gross margin")
+    assert np.isnan(np.asarray(gross.get_ydata(), dtype=float)[1])  # drawn as a gap, not bridged
+    ticks = fig.axes[2].get_xticks()
+    import matplotlib.dates as mdates
+
+    assert [mdates.num2date(t).date() for t in ticks] == [ends[1].date(), ends[3].date()]
+    assert [label.get_text() for label in fig.axes[2].get_xticklabels()] == ["FY2025 Q1", "FY2025 Q3"]

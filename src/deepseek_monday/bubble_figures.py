@@ -65,11 +65,24 @@ def price_to_sales_line(series: pd.Series, ticker: str, event_date: pd.Timestamp
     return _finish_with_legend(fig, [ax], f"{ticker}: price to sales, as known on each day", SNAPSHOT_AND_FACTS, 2)
 
 
+def quarter_ticks(ends: pd.Series, every: int = 2) -> tuple[list[pd.Timestamp], list[str]]:
+    """Return tick positions at every ``every``-th fiscal quarter end (newest included), labelled by quarter.
+
+    ``ends`` is indexed by fiscal quarter (``FY2025Q4``); a label reads ``FY2025 Q4``.
+    """
+    shown = ends.iloc[::-1].iloc[::every].iloc[::-1]
+    return list(shown), [f"{quarter[:-2]} {quarter[-2:]}" for quarter in shown.index]
+
+
 def fundamentals_panels(accounts: pd.DataFrame, ticker: str, event_date: pd.Timestamp) -> Figure:
-    """Three panels per fiscal quarter: revenue (total and data centre), margins, growth on a year."""
+    """Three panels per fiscal quarter: revenue (total and data centre), margins, growth on a year.
+
+    The margin lines break where the facts lack a quarter (NaN is drawn as a gap, never bridged);
+    every panel's ticks sit on fiscal quarter ends.
+    """
     quarters = accounts.copy()
     ends = quarters["period_end"]
-    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(13, 4.6))
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(13, 4.6), sharex=True)
     width = pd.Timedelta(days=35)
     left.bar(ends - width / 2, quarters["revenue"], width=width, color=ROLE_COLOURS["stock"], label="revenue")
     left.bar(ends + width / 2, quarters["data_centre_revenue"], width=width, color=ROLE_COLOURS["index"],
@@ -79,21 +92,21 @@ def fundamentals_panels(accounts: pd.DataFrame, ticker: str, event_date: pd.Time
     left.set_title("Revenue")
     for column, label, colour in (("gross_margin", "gross margin", ROLE_COLOURS["stock"]),
                                   ("net_margin", "net margin", ROLE_COLOURS["semiconductors"])):
-        present = quarters.dropna(subset=[column])
-        middle.plot(present["period_end"], present[column], marker="o", color=colour, label=label)
+        middle.plot(ends, quarters[column].astype(float), marker="o", color=colour, label=label)  # NaN: a gap
     middle.set_ylabel("Share of quarterly revenue (%)")
     middle.set_title("Margins")
     percent_axis(middle.yaxis)
-    growth = quarters.dropna(subset=["revenue_growth"])
-    right.bar(growth["period_end"], growth["revenue_growth"], width=width * 2, color=ROLE_COLOURS["stock"])
+    right.bar(ends, quarters["revenue_growth"].astype(float), width=width * 2, color=ROLE_COLOURS["stock"])
     right.axhline(0, color=REFERENCE, linewidth=0.8)
     right.set_ylabel("Growth on the year-ago quarter (%)")
     right.set_title("Growth")
     percent_axis(right.yaxis)
+    positions, labels = quarter_ticks(ends)
     for ax in (left, middle, right):
         ax.axvline(event_date, color=REFERENCE, linestyle=":", linewidth=1)
-        ax.set_xlabel("Fiscal quarter end")
-        ax.tick_params(axis="x", rotation=45)
+        ax.set_xlabel("Fiscal quarter (ticks at quarter ends)")
+        ax.set_xticks(positions, labels, rotation=45, ha="right", rotation_mode="anchor")
+        ax.tick_params(axis="x", labelbottom=True)
     return _finish_with_legend(fig, [left, middle], f"{ticker}: quarterly revenue, margins and growth (dotted: "
                                "event date)", FACTS_SOURCE, 4)
 
@@ -143,7 +156,8 @@ def volatility_lines(frame: pd.DataFrame, focus: str, benchmark: str, event_date
                      window: int) -> Figure:
     """Rolling realised volatility of focus and benchmark, and the VIX, around the event."""
     fig, ax = plt.subplots(figsize=(9, 4.8))
-    labels = {focus: f"{focus}: realised, {window} sessions", benchmark: f"{benchmark}: realised, {window} sessions",
+    labels = {focus: f"{focus}: realised, last {window} sessions",
+              benchmark: f"{benchmark}: realised, last {window} sessions",
               "VIX": "VIX: implied 30-day volatility of the S&P 500"}
     colours = {focus: ROLE_COLOURS["stock"], benchmark: ROLE_COLOURS["index"], "VIX": ROLE_COLOURS["semiconductors"]}
     for column in frame.columns:

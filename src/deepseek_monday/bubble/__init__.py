@@ -1,6 +1,6 @@
 """Measures of the bubble chapter: is AI infrastructure priced like a bubble?
 
-One module per part of the chapter, each a set of small functions returning plain numbers or
+One module of this package per part of the chapter, each a set of small functions returning plain numbers or
 tidy frames: :mod:`.record` (1. market value and the record), :mod:`.valuation` (2. valuation),
 :mod:`.overlay` (3. dot-com overlay), :mod:`.concentration` (4. concentration and volatility),
 :mod:`.sequoia` (5. Sequoia's question) and :mod:`.subjects` (the chapter's subjects). They
@@ -35,6 +35,7 @@ from deepseek_monday.bubble.display import (
     display_quarters,
     display_record,
     display_sequoia,
+    display_share_count_coverage,
     display_universe_ranking,
     display_valuation,
     display_value_records,
@@ -51,6 +52,7 @@ from deepseek_monday.bubble.overlay import (
 from deepseek_monday.bubble.parameters import BubbleParameters
 from deepseek_monday.bubble.prose import (
     MARKDOWN_SUFFIXES,
+    approximation_error_sentence,
     approximation_sentence,
     claim_counts,
     conclusion_sentences,
@@ -62,15 +64,19 @@ from deepseek_monday.bubble.prose import (
     p_value_text,
     record_sentence,
     sequoia_numbers,
+    setting_numbers,
+    share_count_timing_sentence,
     valuation_numbers,
     value_record_sentence,
     volatility_sentence,
 )
 from deepseek_monday.bubble.record import (
+    ApproximationError,
     day_loss,
     event_day_index_ranks,
     focus_event_study,
     index_records,
+    largest_approximation_error,
     largest_falls,
     largest_loss_per_stock,
     market_value,
@@ -94,6 +100,8 @@ from deepseek_monday.bubble.sequoia import (
 )
 from deepseek_monday.bubble.subjects import ACCOUNTS_FALLBACK, record_claims, valuation_subject
 from deepseek_monday.bubble.valuation import (
+    ShareCountTiming,
+    annual_publication_dates,
     fiscal_years,
     peak_in,
     price_to_sales,
@@ -101,6 +109,7 @@ from deepseek_monday.bubble.valuation import (
     price_to_sales_series,
     quarterly_accounts,
     reporting_lag,
+    share_count_timing,
     valuation_comparison,
 )
 
@@ -112,11 +121,15 @@ __all__ = [
     "SEQUOIA_COST_MULTIPLE",
     "SEQUOIA_END_USER_MARGIN",
     "TRADING_DAYS_PER_YEAR",
+    "ApproximationError",
     "BubbleParameters",
     "ChapterData",
     "OverlaySeries",
     "SequoiaQuestion",
+    "ShareCountTiming",
     "annual_data_centre_question",
+    "annual_publication_dates",
+    "approximation_error_sentence",
     "approximation_sentence",
     "approximation_table",
     "claim_counts",
@@ -129,6 +142,7 @@ __all__ = [
     "display_quarters",
     "display_record",
     "display_sequoia",
+    "display_share_count_coverage",
     "display_universe_ranking",
     "display_valuation",
     "display_value_records",
@@ -140,6 +154,7 @@ __all__ = [
     "headline_numbers",
     "implied_run_rate",
     "index_records",
+    "largest_approximation_error",
     "largest_falls",
     "largest_loss_per_stock",
     "ledger_numbers",
@@ -170,8 +185,11 @@ __all__ = [
     "sequoia_numbers",
     "sequoia_question",
     "sequoia_table",
+    "setting_numbers",
     "share_count",
     "share_count_coverage",
+    "share_count_timing",
+    "share_count_timing_sentence",
     "shares_on",
     "universe_stock_ranking",
     "valuation_comparison",

@@ -94,7 +94,9 @@ def volatility_summary(data: ChapterData, params: BubbleParameters) -> pd.DataFr
     """Return realised volatility (annualised) in the ``volatility_window`` sessions before and after the event.
 
     The event day is in neither window; the ratio is the ledger's ``volatility_ratio`` (NaN
-    where the data end too soon after the event).
+    where the data end too soon after the event). ``from_event`` covers the event day and the
+    sessions after it, ``volatility_window`` in all: the span of the figure's rolling line
+    ``volatility_window - 1`` sessions after the event.
     """
     rows = []
     window = params.volatility_window
@@ -103,12 +105,15 @@ def volatility_summary(data: ChapterData, params: BubbleParameters) -> pd.DataFr
         position = own.index.get_loc(params.event_date)
         before = own.iloc[max(0, position - window): position]
         after = own.iloc[position + 1: position + 1 + window]
+        from_event = own.iloc[position: position + window]
         try:
             ratio = calc.volatility_ratio(own, params.event_date, window)
         except NotCheckable:
             ratio = np.nan
         rows.append({"series": symbol, "before": before.std() * np.sqrt(TRADING_DAYS_PER_YEAR),
                      "after": after.std() * np.sqrt(TRADING_DAYS_PER_YEAR) if len(after) == window else np.nan,
+                     "from_event": (from_event.std() * np.sqrt(TRADING_DAYS_PER_YEAR) if len(from_event) == window
+                                    else np.nan),
                      "ratio": ratio})
     return pd.DataFrame(rows).set_index("series")
 

@@ -10,8 +10,8 @@ SEMICONDUCTOR_ETFS = ("SMH", "SOXX")
 VOLATILITY_INDEX = "VIX"
 HISTORY_INDICES: dict[str, str] = {"GSPC": "S&P 500", "IXIC": "Nasdaq Composite"}
 # Labels of the overlay's comparison series.
-SERIES_NAMES: dict[str, str] = {"NDX": "Nasdaq-100", "IXIC": "Nasdaq Composite", "SMH": "SMH (semiconductor ETF)",
-                                "SOXX": "SOXX (semiconductor ETF)", "CSCO": "Cisco"}
+SERIES_NAMES: dict[str, str] = {"NDX": "Nasdaq-100", "IXIC": "Nasdaq Composite", "SMH": "SMH semiconductor ETF",
+                                "SOXX": "SOXX semiconductor ETF", "CSCO": "Cisco"}
 MEGACAP_GROUP = "hyperscalers and megacaps"
 TRADING_DAYS_PER_YEAR = 252
 DAYS_PER_YEAR = 365.25

@@ -12,24 +12,39 @@ from deepseek_monday.bubble.concentration import megacap_share
 from deepseek_monday.bubble.constants import DOTCOM_STOCK, SEQUOIA_COST_MULTIPLE, SEQUOIA_END_USER_MARGIN
 from deepseek_monday.bubble.data import ChapterData, company_name
 from deepseek_monday.bubble.parameters import BubbleParameters
-from deepseek_monday.bubble.record import DayLoss, market_value_approximations
+from deepseek_monday.bubble.record import DayLoss, largest_approximation_error, market_value_approximations
 from deepseek_monday.bubble.sequoia import SequoiaQuestion, implied_run_rate, required_revenue
 from deepseek_monday.bubble.subjects import ValuationSubject, fiscal_year_after
-from deepseek_monday.bubble.valuation import PriceToSales
+from deepseek_monday.bubble.valuation import PriceToSales, share_count_timing
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.eventstudy import EventStudyResult
+from deepseek_monday.tables import MINUS, format_number
 
 # Glue names ending so hold Markdown text (sentences), to be glued with IPython's Markdown.
 MARKDOWN_SUFFIXES = ("_sentence", "_sentences", "_note")
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:+.1f} %"
+    return f"{100 * value:+.1f} %".replace("-", MINUS)
 
 
 def _bn(value: float) -> str:
     return f"{value / 1e9:,.1f} bn USD"
+
+
+def _move(change: float) -> str:
+    """Say how a price moved: "fell 17.0 %", "rose 2.1 %" or "was unchanged"."""
+    if change == 0:
+        return "was unchanged"
+    return f"{'fell' if change < 0 else 'rose'} {100 * abs(change):.1f} %"
+
+
+def setting_numbers(params: BubbleParameters) -> dict[str, object]:
+    """Return the chapter's settings the prose and captions quote, in plain words rather than parameter names."""
+    return {"peak_lookback_days": params.peak_lookback_days, "peak_search_days": params.peak_search_days,
+            "dotcom_anchor": f"{params.dotcom_peak:%d %B %Y}", "volatility_window": params.volatility_window,
+            "horizon_years": params.horizon_years}
 
 
 def record_sentence(loss: DayLoss, name: str) -> str:
@@ -37,11 +52,11 @@ def record_sentence(loss: DayLoss, name: str) -> str:
     day = f"{loss.date:%A %d %B %Y}"
     if loss.loss is None or loss.shares is None:
         return (f"{name}'s change in market value on {day} cannot be computed: {loss.why_no_value}. Its adjusted "
-                f"close moved {_pct(loss.change)}.")
+                f"close {_move(loss.change)}.")
     verb = "lost" if loss.loss > 0 else "gained"
     return (f"On {day} {name} {verb} **{_bn(abs(loss.loss))}** of market value: {loss.shares.describe()} times "
             f"the change of its adjusted close from {loss.previous_close:.2f} USD ({loss.previous_date:%d %b %Y}) "
-            f"to {loss.close:.2f} USD, a move of **{_pct(loss.change)}**.")
+            f"to {loss.close:.2f} USD: its price **{_move(loss.change)}**.")
 
 
 def headline_numbers(params: BubbleParameters, data: ChapterData, loss: DayLoss, own_rank: tuple[int, int],
@@ -71,8 +86,9 @@ def headline_numbers(params: BubbleParameters, data: ChapterData, loss: DayLoss,
             parts.append(f"the {name} has no return that day in the snapshot (its returns run from "
                          f"{row['from']:%d %B %Y} to {row['to']:%d %B %Y})")
         else:
-            parts.append(f"the {name} returned {100 * row['return']:+.2f} %, rank {int(row['rank']):,} of its "
-                         f"{row['sessions']:,} sessions")
+            returned = format_number(100 * row["return"], 2, signed=True)
+            parts.append(f"the {name} returned {returned} %, rank {int(row['rank']):,} of its {row['sessions']:,} "
+                         "sessions")
     numbers["index_day_sentence"] = "On the event day " + "; ".join(parts) + "."
     return numbers
 
@@ -180,22 +196,35 @@ def overlay_sentences(summary: pd.DataFrame) -> str:
         lines.append(f"- **{row['series']}** ({row['era']}, peak {row['peak']:%d %B %Y}): "
                      f"{_level_phrase('one year on', row['after_1y'], row['data_end'])}; "
                      f"{_level_phrase('two years on', row['after_2y'], row['data_end'])}; largest drawdown within "
-                     f"the window {100 * row['max_drawdown']:.0f} % (trough {row['drawdown_trough']:%d %B %Y}).")
+                     f"the window {format_number(100 * row['max_drawdown'], 0)} % "
+                     f"(trough {row['drawdown_trough']:%d %B %Y}).")
     return "\n".join(lines)
 
 
 def volatility_sentence(summary: pd.DataFrame, params: BubbleParameters) -> str:
-    """Say how realised volatility after the event compares with before, for focus and benchmark."""
-    parts = []
-    for symbol, row in summary.iterrows():
-        if pd.isna(row["ratio"]):
-            parts.append(f"{symbol}'s volatility after the event cannot be measured yet (fewer than "
-                         f"{params.volatility_window} sessions of data after it)")
-        else:
-            parts.append(f"{symbol}'s realised volatility was {100 * row['before']:.0f} % a year in the "
-                         f"{params.volatility_window} sessions before the event and {100 * row['after']:.0f} % in "
-                         f"the {params.volatility_window} after (ratio {row['ratio']:.2f})")
-    return "; ".join(parts) + "."
+    """Say how realised volatility after the event compares with before, for focus and benchmark.
+
+    Both windows leave the event day out; the sessions from the event day on, which the figure's
+    rolling line covers, are quoted separately.
+    """
+    window = params.volatility_window
+    measured = summary.dropna(subset=["ratio"])
+    parts = [f"{symbol} {100 * row['before']:.0f} % and {100 * row['after']:.0f} % (ratio {row['ratio']:.2f})"
+             for symbol, row in measured.iterrows()]
+    missing = [str(symbol) for symbol in summary.index if symbol not in measured.index]
+    sentences = []
+    if parts:
+        sentences.append(f"Realised volatility, annualised, in the {window} sessions before the event and the "
+                         f"{window} after it, the event day left out of both: {'; '.join(parts)}.")
+    if missing:
+        sentences.append(f"The volatility of {' and '.join(missing)} after the event cannot be measured yet (fewer "
+                         f"than {window} sessions of data after it).")
+    with_event = summary["from_event"].dropna()
+    if not with_event.empty:
+        values = " and ".join(f"{100 * value:.0f} % for {symbol}" for symbol, value in with_event.items())
+        sentences.append(f"Counting the event day, as the figure's rolling line does, the {window} sessions from "
+                         f"the event day on give {values}.")
+    return " ".join(sentences)
 
 
 def sequoia_numbers(table: pd.DataFrame, question: SequoiaQuestion, annual: pd.DataFrame,
@@ -256,6 +285,55 @@ def approximation_sentence(prices: pd.Series, loss: DayLoss) -> str:
             f"{-100 * earlier.at[year, 'price_gap']:.2f} % below the quoted price at that year end.")
 
 
+def approximation_error_sentence(ticker: str, prices: pd.Series) -> str:
+    """Say by how much our market value (count x adjusted close) differs at most from the facts' year-end values."""
+    try:
+        error = largest_approximation_error(ticker, prices)
+    except NotCheckable as reason:
+        return f"How far the market value is off cannot be measured: {reason}."
+    ends = "fiscal year end" if error.years == 1 else f"{error.years} fiscal year ends"
+    return (f"At the {ends} where the facts give one, the market value computed here (weighted diluted count "
+            f"times adjusted close) differs from the facts' by at most **{100 * error.gap:.2f} %** "
+            f"({error.fiscal_period}).")
+
+
+def share_count_timing_sentence(loss: DayLoss, subject: str, ratio: PriceToSales | None) -> str:
+    """Say whether the focus's share count was published before the event, and what the last published one gives.
+
+    ``ratio`` (the valuation subject's price to sales on the event date) is restated only when the
+    subject is the focus.
+    """
+    if loss.shares is None or loss.loss is None:
+        return ""
+    try:
+        timing = share_count_timing(loss.ticker, loss.date)
+    except NotCheckable as reason:
+        return (f"Whether {loss.ticker}'s share count was published before the event cannot be checked: "
+                f"{reason}.")
+    used = timing.used
+    published = f"{timing.used_published:%d %B %Y}" + (" (assumed: year end plus the longest reporting lag)"
+                                                      if timing.used_assumed else "")
+    if not timing.published_after:
+        return (f"The share count used ({used.fiscal_period}) was published on {published}, before the event, so "
+                "the market value, like the revenue, uses only what was known at the time.")
+    opening = (f"**Share counts are the one exception to *known at the time*.** The count used, "
+               f"{used.fiscal_period}'s, belongs to a fiscal year that ended on {used.period_end:%d %B %Y}, before "
+               f"the event, but was published only with its results on {published}. A market value is the day's "
+               "shares times the day's price, and the count of the year that ended nearest the date is the closer "
+               "estimate of the day's shares, so the chapter keeps it, as the claims ledger does.")
+    known = timing.known
+    if known is None:
+        return f"{opening} No earlier count was published before the event to compare it with."
+    loss_known = calc.market_value_loss(known.shares, loss.previous_close, loss.close)
+    effect = (f"the loss would be **{_bn(loss_known)}** instead of {_bn(loss.loss)} "
+              f"({format_number(100 * (known.shares / used.shares - 1), 2, signed=True)} %)")
+    if ratio is not None and subject == loss.ticker and ratio.shares == used:
+        effect += (f" and the price-to-sales ratio {ratio.ratio * known.shares / used.shares:.1f} instead of "
+                   f"{ratio.ratio:.1f}")
+    return (f"{opening} With the last count published before the event ({known.fiscal_period}'s, "
+            f"{known.shares / 1e6:,.0f} m shares) {effect}.")
+
+
 def megacap_sentence(data: ChapterData) -> str:
     """Say what share of the universe's market value the megacaps held, or why that cannot be computed."""
     try:
@@ -307,7 +385,7 @@ def conclusion_sentences(params: BubbleParameters, loss: DayLoss, value_rank: tu
         if value_rank is not None:
             record += (f", rank {value_rank[0]:,} among its {value_rank[1]:,} sessions with a share count "
                        "(1 = the largest loss)")
-    lines = [f"- **Record.** {name} moved {_pct(loss.change)} on {day} and {record}."]
+    lines = [f"- **Record.** {name} {_move(loss.change)} on {day} and {record}."]
     cisco = comparison[comparison["company"] == DOTCOM_STOCK]["price_to_sales"]
     cisco_text = (f"Cisco at its dot-com peak traded at no less than {cisco.iloc[0]:.1f} times its last reported "
                   f"annual revenue and {cisco.iloc[1]:.1f} times that of the fiscal year of the peak")
@@ -318,9 +396,10 @@ def conclusion_sentences(params: BubbleParameters, loss: DayLoss, value_rank: tu
     focus_row, cisco_row = overlay.loc[params.focus], overlay.loc[DOTCOM_STOCK]
     lines.append(f"- **After the peak.** {name} (pre-event peak {focus_row['peak']:%d %B %Y}): "
                  f"{_level_phrase('one year on', focus_row['after_1y'], focus_row['data_end'])}, largest drawdown "
-                 f"{100 * focus_row['max_drawdown']:.0f} % in the data. Cisco (peak {cisco_row['peak']:%d %B %Y}): "
+                 f"{format_number(100 * focus_row['max_drawdown'], 0)} % in the data. "
+                 f"Cisco (peak {cisco_row['peak']:%d %B %Y}): "
                  f"{_level_phrase('one year on', cisco_row['after_1y'], cisco_row['data_end'])}, largest drawdown "
-                 f"within {params.horizon_years} years {100 * cisco_row['max_drawdown']:.0f} %.")
+                 f"within {params.horizon_years} years {format_number(100 * cisco_row['max_drawdown'], 0)} %.")
     known = sequoia[sequoia["published"] < params.event_date]
     at_event = (f"with the data-centre revenue published by the event date ({known.index[-1]}) it comes to "
                 f"{known['required_revenue'].iloc[-1] / 1e9:,.0f} bn USD a year" if not known.empty

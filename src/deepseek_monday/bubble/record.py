@@ -270,14 +270,13 @@ def focus_event_study(data: ChapterData, params: BubbleParameters) -> EventStudy
 # ---------------------------------------------------------------- approximations of market value
 
 
-
-
 def market_value_approximations(ticker: str, prices: pd.Series) -> pd.DataFrame:
     """Return, per fiscal year with a market value in the facts, how our two approximations compare.
 
     The facts' fiscal-year-end market value over their split-adjusted price gives the implied
     share count; against it the weighted diluted count and the snapshot's adjusted close (last
-    row on or before the year end) show how far each approximation is off.
+    row on or before the year end) show how far each approximation is off, and ``value_gap``
+    how far the two together put our market value from the facts' (fractions).
     """
     try:
         caps = fundamentals(ticker, "market_cap", "USD")
@@ -293,4 +292,23 @@ def market_value_approximations(ticker: str, prices: pd.Series) -> pd.DataFrame:
     own = prices.dropna()
     table["adjusted_close"] = [float(own.loc[calc.last_row_on_or_before(own, end)]) for end in table["period_end"]]
     table["price_gap"] = table["adjusted_close"] / table["quoted_price"] - 1
+    table["value_gap"] = table["diluted_shares"] * table["adjusted_close"] / table["market_value"] - 1
     return table
+
+
+@dataclass(frozen=True)
+class ApproximationError:
+    """The largest gap between our market value and the facts' fiscal-year-end value, and where it is."""
+
+    gap: float
+    fiscal_period: str
+    years: int
+
+
+def largest_approximation_error(ticker: str, prices: pd.Series) -> ApproximationError:
+    """Return the largest absolute ``value_gap`` of :func:`market_value_approximations` (a fraction)."""
+    gaps = market_value_approximations(ticker, prices)["value_gap"].dropna()
+    if gaps.empty:
+        raise NotCheckable(f"the facts give no fiscal-year-end market value to check {ticker}'s against")
+    worst = gaps.abs().idxmax()
+    return ApproximationError(float(abs(gaps[worst])), str(worst), len(gaps))
