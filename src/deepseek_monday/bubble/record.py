@@ -260,11 +260,18 @@ def own_value_loss_rank(data: ChapterData, ticker: str, date: pd.Timestamp) -> t
     return int((losses > today).sum()) + 1, len(losses)
 
 
+def market_model_study(returns: pd.DataFrame, focus: str, benchmark: str, event_date: pd.Timestamp) -> EventStudyResult:
+    """Run the market-model event study of one stock around one date (engine defaults otherwise).
+
+    With a single event no estimation day falls in another event's window, so nothing is masked.
+    """
+    return run_event_study(returns[[focus, benchmark]], [event_date], symbols=[focus], model="market",
+                           benchmark=benchmark, event_windows=EVENT_WINDOWS, pooled_group=None)
+
+
 def focus_event_study(data: ChapterData, params: BubbleParameters) -> EventStudyResult:
-    """Run the market-model event study of the focus stock against the benchmark (engine defaults otherwise)."""
-    returns = data.returns[[params.focus, params.benchmark]]
-    return run_event_study(returns, [params.event_date], symbols=[params.focus], model="market",
-                           benchmark=params.benchmark, event_windows=EVENT_WINDOWS, pooled_group=None)
+    """Run :func:`market_model_study` of the focus stock against the benchmark on the event date."""
+    return market_model_study(data.returns, params.focus, params.benchmark, params.event_date)
 
 
 # ---------------------------------------------------------------- approximations of market value
