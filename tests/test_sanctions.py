@@ -390,3 +390,143 @@ def test_headline_numbers_agree_with_the_tables(chapter: dict) -> None:
     study_numbers = sanctions.study_numbers(study, params, hurt_more)
     assert study_numbers["n_excluded"] == len(sanctions.display_exclusions(study, events))
     assert study_numbers["estimation_window"] == "[-250, -11]"
+
+
+# ---------------------------------------------------------------- intervals that agree with the reported test
+
+
+def test_cross_correlation_factor_is_kolari_pynnonens() -> None:
+    # SYNTHETIC: no correlation leaves the standard error alone; r = 0.25 with N = 7 widens it by
+    # sqrt((1 + 6 * 0.25) / 0.75) = sqrt(10 / 3); an undefined factor is NaN.
+    factors = sanctions.cross_correlation_factor(np.array([7, 7, 7]), np.array([0.0, 0.25, 1.0]))
+    assert factors[0] == pytest.approx(1.0)
+    assert factors[1] == pytest.approx(np.sqrt(10 / 3))
+    assert np.isnan(factors[2])
+
+
+def synthetic_comparison(caar: list[float], half: list[float], p_kp: list[float]) -> pd.DataFrame:
+    """SYNTHETIC comparison rows: one group's CAAR, half-width and KP p-value, the other group empty."""
+    index = pd.Index([str(n) for n in range(1, len(caar) + 1)], name="milestone")
+    return pd.DataFrame({"chips_caar": caar, "chips_half": half, "chips_p_kp": p_kp,
+                         "china_caar": np.nan, "china_half": np.nan, "china_p_kp": np.nan}, index=index)
+
+
+def test_interval_note_names_disagreements() -> None:
+    agreeing = synthetic_comparison([-0.05, 0.01], [0.04, 0.02], [0.01, 0.60])
+    assert sanctions.interval_disagreements(agreeing) == []
+    assert sanctions.interval_note(agreeing).startswith("Every group interval")
+    clashing = synthetic_comparison([-0.05, 0.01], [0.04, 0.02], [0.20, 0.60])  # excludes zero, p = 0.20
+    assert sanctions.interval_disagreements(clashing) == [("US chip firms", "1")]
+    assert "for US chip firms around milestone 1 (" in sanctions.interval_note(clashing)
+
+
+@requires_real_data
+def test_group_intervals_agree_with_the_kolari_pynnonen_test(chapter: dict) -> None:
+    params, events, study = chapter["params"], chapter["events"], chapter["study"]
+    table = sanctions.comparison_table(study, events, params.window)
+    # The US chip firms on the event day: the plain cross-sectional interval excluded zero while
+    # p_KP = 0.110; the widened interval does not.
+    row = table.loc[sanctions.EVENT_DAY_LABEL]
+    assert row["chips_p_kp"] > 0.05 and abs(row["chips_caar"]) < row["chips_half"]
+    assert sanctions.interval_disagreements(table) == []
+    # Over [0,+5] China tech's widened interval still excludes zero while p_KP = 0.067 (the test
+    # standardises each firm's CAR first); the caption's note then names that bar.
+    wider = sanctions.comparison_table(study, events, (0, 5))
+    assert sanctions.interval_disagreements(wider) == [("China tech", "E")]
+    assert "for China tech on the event day (" in sanctions.interval_note(wider)
+
+
+# ---------------------------------------------------------------- prose that reads well for any count
+
+
+@pytest.mark.parametrize(("count", "total", "expected"), [
+    (0, 10, "none of the 10 milestones"), (3, 10, "3 of the 10 milestones"), (10, 10, "all 10 milestones"),
+    (1, 1, "the one milestone"), (0, 1, "no milestone")])
+def test_of_total(count: int, total: int, expected: str) -> None:
+    from deepseek_monday.sanctions.wording import of_total
+
+    assert of_total(count, total, "milestones") == expected
+
+
+def test_p_text() -> None:
+    from deepseek_monday.sanctions.wording import p_text
+
+    assert p_text(0.0004) == "p < 0.001"
+    assert p_text(0.0671) == "p = 0.067"
+    assert p_text(float("nan")) == "p not available"
+
+
+def test_window_robustness_sentence_counts_windows() -> None:
+    # SYNTHETIC windows: the event day beats every milestone in both; the sum in percent and dollars in one.
+    hurt_more = pd.DataFrame({"event_car": [-0.10, -0.05], "worst_car": [-0.06, -0.04], "sum_car": [-0.08, -0.20],
+                              "event_value": [-100.0, -50.0], "sum_value": [-80.0, -200.0]},
+                             index=["[0,0]", "[0,+1]"])
+    sentence = sanctions.window_robustness_sentence(hurt_more)
+    assert "every single milestone in all 2 windows" in sentence
+    assert "sum in 1 of the 2 windows, both in percent and in dollars" in sentence
+    hurt_more.loc["[0,+1]", "sum_value"] = -10.0  # now the dollars differ from the percent
+    assert "in percent in 1 of the 2 windows and in dollars in all 2 windows" in (
+        sanctions.window_robustness_sentence(hurt_more))
+
+
+# ---------------------------------------------------------------- the same abnormal return in two chapters
+
+
+@requires_real_data
+def test_event_day_car_sentence_explains_the_bubble_chapters_value(chapter: dict) -> None:
+    from deepseek_monday import bubble
+
+    params, events, study = chapter["params"], chapter["events"], chapter["study"]
+    returns = sanctions.load_study_returns(params)
+    alone = sanctions.single_event_day_car(returns, params.event_date)
+    bubble_params = bubble.BubbleParameters.validate(params.event_date)
+    bubble_study = bubble.focus_event_study(bubble.load_chapter_data(bubble_params), bubble_params)
+    assert alone == pytest.approx(bubble_study.car.set_index("window").at["[0,0]", "car"], rel=1e-12)
+    sentence = sanctions.event_day_car_sentence(study, events, returns, params.event_date)
+    assert "\u221213.35 % here and \u221213.33 % in the bubble chapter" in sentence
+    assert "7 estimation days" in sentence
+
+
+# ---------------------------------------------------------------- one base for the timeline's chart and table
+
+
+@requires_real_data
+def test_timeline_levels_share_the_tables_base(chapter: dict) -> None:
+    params = chapter["params"]
+    levels = sanctions.timeline_levels(params)
+    returns = sanctions.timeline_returns(params)
+    base = sanctions.timeline_base(params)
+    assert base == pd.Timestamp("2022-10-06") and levels.index[0] < base  # the chart starts earlier
+    for symbol in ("NVDA", "KWEB", "0700.HK"):
+        assert levels.at[returns.at[symbol, "base_date"], symbol] == pytest.approx(1.0)
+        assert levels[symbol].dropna().iloc[-1] - 1 == pytest.approx(returns.at[symbol, "return"])
+    assert sanctions.hong_kong_end_note(levels) == "whose data end on 22 May 2025"
+
+
+def test_series_end_note_synthetic() -> None:
+    # SYNTHETIC levels: A runs to the end, B and C stop early on different days.
+    index = pd.bdate_range("2024-01-01", periods=5)
+    levels = pd.DataFrame({"A": 1.0, "B": [1.0, 1.0, 1.0, np.nan, np.nan], "C": [1.0, 1.0, np.nan, np.nan, np.nan]},
+                          index=index)
+    assert sanctions.series_end_note(levels, ("A",)) == "whose data run to the end of the chart"
+    assert sanctions.series_end_note(levels, ("B",)) == "whose data end on 03 January 2024"
+    assert sanctions.series_end_note(levels, ("B", "C")) == (
+        "whose data end early: B on 03 January 2024, C on 02 January 2024")
+
+
+# ---------------------------------------------------------------- how readers see the tables
+
+
+@requires_real_data
+def test_display_tables_have_no_false_precision(chapter: dict) -> None:
+    params, events, study = chapter["params"], chapter["events"], chapter["study"]
+    compute = load_ai_compute()
+    ratios = sanctions.display_ratios(sanctions.compute_ratios(compute))
+    assert ratios["Value"].iloc[0] == "11.05" and "11.000" not in ratios.to_string()
+    hurt_more = sanctions.display_hurt_more(sanctions.hurt_more_by_window(study, events, params.windows))
+    assert hurt_more.at["[0,0]", "Event day p"] == "<0.001"
+    models = sanctions.display_compute_models(sanctions.compute_models_table(compute))
+    assert "Training compute (\u00d710\u00b2\u2074 FLOP, \u2248 6\u00b7N\u00b7D)" in models.columns
+    for table in (ratios, hurt_more, models, sanctions.display_comparison(
+            sanctions.comparison_table(study, events, params.window))):
+        assert "NaN" not in table.to_string() and "nan" not in table.to_string()

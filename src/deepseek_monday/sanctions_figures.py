@@ -24,8 +24,10 @@ from deepseek_monday.sanctions import (
     TIMELINE_US,
     V3_FULL,
     SanctionsParameters,
+    timeline_base,
 )
 from deepseek_monday.style import GROUP_PALETTE, MARGIN, SNAPSHOT_SOURCE, add_source, finish, percent_axis
+from deepseek_monday.tables import format_number
 
 CHIP_COLOUR = GROUP_PALETTE["AI chips"]
 CHINA_COLOUR = GROUP_PALETTE["China"]
@@ -39,12 +41,60 @@ COMPUTE_SOURCE = ("the project's ai_compute.csv: DeepSeek-V3 technical report (a
 
 
 def shades(colour: str, n: int) -> list:
-    """Return ``n`` shades of one colour, from a darker to a lighter one (the colour itself first)."""
+    """Return ``n`` shades of one colour, from a darker to a lighter one (the colour itself first).
+
+    The lightness runs from 0.2 to 0.7, so that neighbouring shades stay apart even for four lines.
+    """
     if n == 1:
         return [colour]
-    darker = sns.set_hls_values(colour, l=0.28)
-    lighter = sns.set_hls_values(colour, l=0.72)
+    darker = sns.set_hls_values(colour, l=0.2)
+    lighter = sns.set_hls_values(colour, l=0.7)
     return [colour, *sns.blend_palette([darker, lighter], n_colors=n - 1)]
+
+
+def spread_positions(positions: list[float], min_gap: float) -> list[float]:
+    """Return ``positions`` moved apart so that neighbours are at least ``min_gap`` apart, order kept.
+
+    Labels are pushed upwards from the lowest; if that pushes the top one past where it would have
+    gone alone, the whole stack is centred on the original positions instead.
+    """
+    order = np.argsort(positions)
+    placed = np.asarray(positions, dtype=float)[order]
+    for i in range(1, len(placed)):
+        placed[i] = max(placed[i], placed[i - 1] + min_gap)
+    placed += (np.asarray(positions, dtype=float)[order].mean() - placed.mean()) if len(placed) > 1 else 0.0
+    for i in range(1, len(placed)):  # centring keeps the gaps; re-check in case of rounding
+        placed[i] = max(placed[i], placed[i - 1] + min_gap)
+    result = np.empty_like(placed)
+    result[order] = placed
+    return result.tolist()
+
+
+def label_line_ends(ax: Axes, lines: list[tuple[pd.Series, str, str]], min_gap_points: float = 11.0) -> None:
+    """Write each line's label at its last point, in its colour, moved apart where labels would overlap.
+
+    ``lines``: (series, label, colour). Lines ending on the same date share one stack of labels;
+    a label at the right edge of the axes sits just outside it.
+    """
+    ax.figure.canvas.draw()  # the axes' final limits and transforms
+    by_end: dict[pd.Timestamp, list[tuple[float, str, str]]] = {}
+    for series, label, colour in lines:
+        own = series.dropna()
+        if own.empty:
+            continue
+        end = own.index[-1]
+        _, y = ax.transData.transform((mdates.date2num(end), float(own.iloc[-1])))
+        by_end.setdefault(end, []).append((y, label, colour))
+    gap_pixels = min_gap_points * ax.figure.dpi / 72.0
+    to_data = ax.transData.inverted()
+    for end, entries in by_end.items():
+        heights = spread_positions([y for y, _, _ in entries], gap_pixels)
+        x = mdates.date2num(end)
+        for (_, label, colour), placed in zip(entries, heights, strict=True):
+            _, y_data = to_data.transform((ax.transData.transform((x, 1.0))[0], placed))
+            ax.annotate(label, xy=(end, y_data), xytext=(4, 0), textcoords="offset points", va="center",
+                        ha="left", fontsize=8, color=colour, fontweight="bold", annotation_clip=False,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.5})
 
 
 def label_levels(dates: pd.Series, axis_start: pd.Timestamp, axis_end: pd.Timestamp,
@@ -68,20 +118,24 @@ def _multiple(value: float, _position: float) -> str:
     return f"{value:g}x"
 
 
-def _price_panel(ax: Axes, levels: pd.DataFrame, symbols: tuple[str, ...], colour: str, title: str) -> None:
+def _price_panel(ax: Axes, levels: pd.DataFrame, symbols: tuple[str, ...], colour: str,
+                 title: str) -> list[tuple[pd.Series, str, str]]:
+    """Draw one panel of the timeline; return its lines (series, label, colour) for :func:`label_line_ends`."""
     present = [s for s in symbols if s in levels.columns and levels[s].notna().any()]
+    drawn = []
     for symbol, shade, style in zip(present, shades(colour, len(present)), LINE_STYLES, strict=False):
         series = levels[symbol].dropna()
         width = 2.2 if symbol == present[0] else 1.4
-        ax.plot(series.index, series.to_numpy(), color=shade, linestyle=style, linewidth=width,
-                label=f"{symbol} (to {series.index[-1]:%b %Y})" if series.index[-1] < levels.index[-1] else symbol)
+        ax.plot(series.index, series.to_numpy(), color=shade, linestyle=style, linewidth=width, label=symbol)
+        drawn.append((series, symbol, shade))
+    ax.axhline(1.0, color="0.5", linewidth=0.6, zorder=0)
     ax.set_yscale("log")
     ax.yaxis.set_major_locator(FixedLocator([0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 50]))
     ax.yaxis.set_major_formatter(FuncFormatter(_multiple))
     ax.yaxis.set_minor_formatter(FuncFormatter(lambda *_: ""))
     ax.set_ylabel("Value relative to the base close\n(adjusted close, log scale)")
     ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return drawn
 
 
 def _milestone_key(events: pd.DataFrame, width: int) -> list[str]:
@@ -110,9 +164,10 @@ def timeline_figure(levels: pd.DataFrame, events: pd.DataFrame, params: Sanction
     top = fig.add_subplot(grid[0])
     middle = fig.add_subplot(grid[1], sharex=top)
     bottom = fig.add_subplot(grid[2], sharex=top)
-    _price_panel(top, levels, TIMELINE_US, CHIP_COLOUR, "US chip champion and semiconductor ETFs")
-    _price_panel(middle, levels, us_china, CHINA_COLOUR, "China tech and large caps, US-listed")
-    _price_panel(bottom, levels, tuple(universe_hk), CHINA_COLOUR, "China tech, Hong Kong listings (HKD)")
+    panels = ((top, TIMELINE_US, CHIP_COLOUR, "US chip champion and semiconductor ETFs"),
+              (middle, us_china, CHINA_COLOUR, "China tech and large caps, US-listed"),
+              (bottom, tuple(universe_hk), CHINA_COLOUR, "China tech, Hong Kong listings (HKD)"))
+    drawn = [(ax, _price_panel(ax, levels, symbols, colour, title)) for ax, symbols, colour, title in panels]
     start, end = levels.index[0], levels.index[-1]
     for ax in (top, middle, bottom):
         for label, row in events.iterrows():
@@ -135,7 +190,9 @@ def timeline_figure(levels: pd.DataFrame, events: pd.DataFrame, params: Sanction
         plt.setp(ax.get_xticklabels(), visible=False)
     bottom.set_xlabel("Date (NYSE sessions; Hong Kong names on their own sessions)")
     key_bottom = add_source(fig, f"{SNAPSHOT_SOURCE}; {EVENTS_SOURCE}") + 0.005
-    fig.subplots_adjust(left=0.09, right=0.80, top=0.89, bottom=key_bottom + 0.22)
+    fig.subplots_adjust(left=0.09, right=0.90, top=0.89, bottom=key_bottom + 0.22)
+    for ax, lines in drawn:
+        label_line_ends(ax, lines)
     key = fig.add_axes((0.02, key_bottom, 0.97, 0.155))
     key.axis("off")
     entries = _milestone_key(events, 80)
@@ -145,13 +202,17 @@ def timeline_figure(levels: pd.DataFrame, events: pd.DataFrame, params: Sanction
                  fontsize=7.5, family="DejaVu Sans Mono", linespacing=1.3)
     key.text(0.0, 1.0, "Milestones: day 0 = first NYSE session on or after the stated date; ≈ date approximate",
              transform=key.transAxes, fontsize=9, fontweight="bold", va="bottom")
-    fig.suptitle(f"Export-control milestones and prices, base close {levels.index[0]:%d %b %Y}", x=MARGIN,
-                 ha="left")
+    fig.suptitle(f"Export-control milestones and prices, relative to the close of {timeline_base(params):%d %b %Y}",
+                 x=MARGIN, ha="left")
     return fig
 
 
 def event_study_bars(comparison: pd.DataFrame, window_text: str) -> Figure:
-    """Horizontal bars per event: Nvidia's CAR and both groups' CAAR with 95 % confidence intervals."""
+    """Horizontal bars per event: Nvidia's CAR and both groups' CAAR with 95 % confidence intervals.
+
+    The half-widths are :func:`deepseek_monday.sanctions.comparison_table`'s: Nvidia's from its
+    t-test, the groups' allowing for cross-correlation as the Kolari-Pynnonen test does.
+    """
     series = (("nvda", "NVDA (single firm)", CHIP_COLOUR),
               ("chips", f"{CHIPS_GROUP} (mean)", shades(CHIP_COLOUR, 3)[2]),
               ("china", f"{CHINA_GROUP} (mean)", CHINA_COLOUR))
@@ -172,7 +233,8 @@ def event_study_bars(comparison: pd.DataFrame, window_text: str) -> Figure:
     ax.set_yticks(positions, labels)
     ax.invert_yaxis()
     percent_axis(ax.xaxis)
-    ax.set_xlabel(f"Cumulative abnormal return over {window_text} (%), market model; bars: 95 % confidence intervals")
+    ax.set_xlabel(f"Cumulative abnormal return over {window_text} (%), market model; whiskers: 95 % confidence "
+                  "intervals")
     ax.set_ylabel("Milestone (≈ date approximate)")
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, fontsize=8)
     return finish(fig, f"Abnormal returns around each export-control milestone and the event day, {window_text}",
@@ -197,12 +259,16 @@ def china_after_figure(paths: pd.DataFrame, relative: pd.Series, params: Sanctio
     bottom.plot(relative.index, relative.to_numpy(), color=CHINA_COLOUR, linewidth=1.6)
     bottom.axhline(0, color="0.2", linewidth=0.8)
     bottom.fill_between(relative.index, relative.to_numpy(), 0, color=CHINA_COLOUR, alpha=0.15, linewidth=0)
-    middle = relative.index[0] + (relative.index[-1] - relative.index[0]) / 2
-    for when, what in ((relative.idxmax(), "peak"), (relative.idxmin(), "trough")):
-        right_half = when > middle
-        bottom.annotate(f"{what} {relative[when]:+.0%}\n{when:%d %b %Y}", xy=(when, relative[when]),
-                        xytext=(-14 if right_half else 14, 0), textcoords="offset points", fontsize=8,
-                        va="center", ha="right" if right_half else "left",
+    low, high = min(float(relative.min()), 0.0), max(float(relative.max()), 0.0)
+    bottom.set_ylim(low - 0.3 * (high - low), high + 0.3 * (high - low))  # room for the labels off the line
+    span = relative.index[-1] - relative.index[0]
+    for when, what, above in ((relative.idxmax(), "peak", True), (relative.idxmin(), "trough", False)):
+        share = (when - relative.index[0]) / span
+        align = "right" if share > 0.85 else "left" if share < 0.15 else "center"
+        bottom.annotate(f"{what} {format_number(100 * relative[when], 0, signed=True)} % ({when:%d %b %Y})",
+                        xy=(when, relative[when]), xytext=(0, 12 if above else -12), textcoords="offset points",
+                        fontsize=8, va="bottom" if above else "top", ha=align,
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0},
                         arrowprops={"arrowstyle": "-", "color": "0.4", "linewidth": 0.7})
     bottom.set_ylabel(f"{CHINA_GROUP} basket relative to\n{CHIPS_GROUP} basket (%)")
     bottom.set_title("Relative performance: (1 + China) / (1 + US chips) - 1")

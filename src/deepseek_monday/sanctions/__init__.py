@@ -1,6 +1,6 @@
 """Measures of the sanctions chapter: US export controls on AI chips against the efficiency answer.
 
-Four questions, one module each: where the export-control milestones fall on the prices of
+Four questions, one module of this package each: where the export-control milestones fall on the prices of
 US chip firms and China tech (:mod:`.price_levels`); what each milestone and the event day
 cost in abnormal returns (:mod:`.event_study`); how China tech did against US semiconductors
 after the R1 release (:mod:`.china_performance`); and what DeepSeek-V3's compute figures say
@@ -39,21 +39,28 @@ from deepseek_monday.sanctions.event_study import (
     combined_car,
     comparison_table,
     cost_comparison_sentence,
+    cross_correlation_factor,
     display_comparison,
     display_estimation,
     display_exclusions,
     display_hurt_more,
     display_value_table,
     estimation_table,
+    event_day_car_sentence,
     excluded_for_estimation,
     hurt_more_by_window,
+    interval_disagreements,
+    interval_note,
     larger_loss,
     load_study_returns,
+    market_value_error_sentence,
     nvidia_value_table,
     nvidia_windows_table,
     run_sanctions_study,
+    single_event_day_car,
     study_numbers,
     window_robustness,
+    window_robustness_sentence,
     windows_overlap_other,
 )
 from deepseek_monday.sanctions.parameters import (
@@ -77,8 +84,11 @@ from deepseek_monday.sanctions.parameters import (
 )
 from deepseek_monday.sanctions.price_levels import (
     display_timeline_returns,
+    hong_kong_end_note,
     rebase,
     returns_over,
+    series_end_note,
+    timeline_base,
     timeline_levels,
     timeline_returns,
 )
@@ -111,6 +121,7 @@ __all__ = [
     "control_event_list",
     "cost_breakdown",
     "cost_comparison_sentence",
+    "cross_correlation_factor",
     "display_comparison",
     "display_compute_models",
     "display_estimation",
@@ -123,12 +134,17 @@ __all__ = [
     "display_value_table",
     "dropped_note",
     "estimation_table",
+    "event_day_car_sentence",
     "excluded_for_estimation",
     "first_session_on_or_after",
     "headline_numbers",
+    "hong_kong_end_note",
     "hurt_more_by_window",
+    "interval_disagreements",
+    "interval_note",
     "larger_loss",
     "load_study_returns",
+    "market_value_error_sentence",
     "milestone_kind",
     "nvidia_value_table",
     "nvidia_windows_table",
@@ -139,13 +155,17 @@ __all__ = [
     "relative_path",
     "returns_over",
     "run_sanctions_study",
+    "series_end_note",
     "shift_note",
+    "single_event_day_car",
     "study_events",
     "study_numbers",
     "theme_claims_table",
+    "timeline_base",
     "timeline_levels",
     "timeline_returns",
     "verdict_counts",
     "window_robustness",
+    "window_robustness_sentence",
     "windows_overlap_other",
 ]

@@ -16,6 +16,7 @@ from deepseek_monday.sanctions.parameters import (
     SanctionsParameters,
 )
 from deepseek_monday.sanctions.price_levels import last_on_or_before, rebase, returns_over
+from deepseek_monday.tables import readable
 from deepseek_monday.universe import load_universe
 
 
@@ -92,9 +93,10 @@ def performance_since(params: SanctionsParameters) -> pd.DataFrame:
 def display_performance(table: pd.DataFrame) -> pd.DataFrame:
     """Return the performance table for readers, in percent."""
     common_end = table.attrs["common_end"]
-    return pd.DataFrame({
+    shown = pd.DataFrame({
         "Name": table["name"], "Group": table["group"], "Base close": table["base_date"].dt.strftime("%Y-%m-%d"),
-        f"Return to {common_end:%Y-%m-%d} (%)": (table["return_to_common_end"].astype(float) * 100).round(2),
+        f"Return to {common_end:%Y-%m-%d} (%)": 100 * table["return_to_common_end"].astype(float),
         "Last close": table["last_date"].dt.strftime("%Y-%m-%d"),
-        "Return to last close (%)": (table["return_to_last_date"].astype(float) * 100).round(2),
+        "Return to last close (%)": 100 * table["return_to_last_date"].astype(float),
     }, index=table.index)
+    return readable(shown, decimals=2).rename_axis("Series")

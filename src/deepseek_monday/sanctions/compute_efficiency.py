@@ -12,6 +12,7 @@ from deepseek_monday.claims import ledger as claims_ledger
 from deepseek_monday.claims.catalogue import load_claims
 from deepseek_monday.claims.registry import get_measure
 from deepseek_monday.errors import DataValidationError
+from deepseek_monday.tables import format_number, readable
 
 V3_FULL = "DeepSeek-V3 (full training)"
 V3_STAGES = ("DeepSeek-V3 (pre-training stage)", "DeepSeek-V3 (context extension stage)",
@@ -25,6 +26,8 @@ FLEET_ESTIMATE = "DeepSeek (estimated Hopper fleet, SemiAnalysis)"
 # parameter per token (Kaplan et al. 2020); a rule of thumb, not a reported figure.
 FLOPS_PER_PARAMETER_TOKEN = 6.0
 COMPUTE_MEASURES = ("training_cost", "training_ratio", "training_gpu_type")
+# Characters of the compute table's header, written as escapes (ruff flags them as look-alikes).
+TIMES, SUPERSCRIPT_24, APPROX, DOT = "\u00d7", "\u00b2\u2074", "\u2248", "\u00b7"
 
 
 def compute_row(compute: pd.DataFrame, model: str) -> pd.Series:
@@ -61,17 +64,18 @@ def compute_models_table(compute: pd.DataFrame) -> pd.DataFrame:
 
 
 def display_compute_models(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the training-runs table in readable units; "n/a" where the facts hold no figure."""
+    """Return the training-runs table in readable units; a dash where the facts hold no figure."""
     shown = pd.DataFrame({
-        "GPU": table["gpu_type"].replace("", "n/a"), "GPUs": table["gpu_count"].astype("Int64"),
-        "GPU-hours (m)": (table["gpu_hours"] / 1e6).round(3),
-        "Tokens (tn)": (table["training_tokens"] / 1e12).round(1),
-        "Active parameters (bn)": (table["params_active"] / 1e9).round(0),
-        "Reported cost (USD m)": (table["reported_cost_usd"] / 1e6).round(3),
-        "≈ FLOPs (6·N·D, 1e24)": (table["approx_flops"] / 1e24).round(2),
-        "Estimate": np.where(table["estimate"], "yes", "no"),
-    }, index=table.index.rename("model"))
-    return shown.astype(object).where(shown.notna(), "n/a")
+        "GPU": table["gpu_type"].replace("", np.nan), "GPUs": table["gpu_count"].astype("Int64"),
+        "GPU-hours (m)": table["gpu_hours"] / 1e6, "Tokens (tn)": table["training_tokens"] / 1e12,
+        "Active parameters (bn)": table["params_active"] / 1e9,
+        "Reported cost (USD m)": table["reported_cost_usd"] / 1e6,
+        f"Training compute ({TIMES}10{SUPERSCRIPT_24} FLOP, {APPROX} 6{DOT}N{DOT}D)": table["approx_flops"] / 1e24,
+        "Estimate": table["estimate"].map({True: "yes", False: "no"}),
+    }, index=table.index)
+    decimals = {"GPU-hours (m)": 3, "Tokens (tn)": 1, "Active parameters (bn)": 0, "Reported cost (USD m)": 3}
+    shown = readable(shown, decimals={column: decimals.get(column, 2) for column in shown.columns})
+    return shown.rename_axis("Model")
 
 
 def ledger_measurement(claim_id: str) -> float:
@@ -184,7 +188,8 @@ def verdict_counts(ledger_frame: pd.DataFrame) -> dict[str, int]:
 
 
 def display_ratios(ratios: pd.DataFrame) -> pd.DataFrame:
-    """Return the compute ratios for readers, rounded to three significant figures."""
-    shown = ratios.rename(columns={"ratio": "Ratio", "value": "Value", "source": "Computed by"}).copy()
-    shown["Value"] = [float(f"{value:.3g}") for value in shown["Value"]]
+    """Return the compute ratios for readers: two decimals, three below 1 (0.125, not 0.13)."""
+    shown = pd.DataFrame({"Ratio": ratios["ratio"].to_numpy(),
+                          "Value": [format_number(value, 3 if abs(value) < 1 else 2) for value in ratios["value"]],
+                          "Computed by": ratios["source"].to_numpy()})
     return shown.set_index("Ratio")

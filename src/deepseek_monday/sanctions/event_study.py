@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from deepseek_monday.bubble.record import largest_approximation_error, market_model_study
 from deepseek_monday.calendars import sessions
 from deepseek_monday.claims.measures import nvidia_shares
+from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.errors import DataValidationError
 from deepseek_monday.eventstudy import EventStudyResult, run_event_study, window_label
 from deepseek_monday.prices import price_panel
@@ -29,7 +31,11 @@ from deepseek_monday.sanctions.parameters import (
     SanctionsParameters,
     study_events,
 )
+from deepseek_monday.sanctions.wording import of_total
+from deepseek_monday.tables import format_number, readable
 from deepseek_monday.universe import load_universe
+
+EN_DASH = "\u2013"  # between the two names of the Kolari\u2013Pynnönen test
 
 
 def group_map(params: SanctionsParameters) -> dict[str, str]:
@@ -80,24 +86,45 @@ def group_caars(result: EventStudyResult, events: pd.DataFrame, group: str, wind
     label = window_label(window)
     rows = result.caar[(result.caar["group"] == group) & (result.caar["window"] == label)].copy()
     rows["milestone"] = _label_events(rows, events)
-    table = rows.set_index("milestone")[["n_firms", "caar", "caar_se", "p_t_cs", "p_kp", "p_corrado", "p_sign"]]
+    table = rows.set_index("milestone")[["n_firms", "caar", "caar_se", "r_bar", "p_t_cs", "p_kp", "p_corrado",
+                                         "p_sign"]]
     return table.reindex(events.index)
+
+
+def cross_correlation_factor(n_firms: pd.Series | np.ndarray, r_bar: pd.Series | np.ndarray) -> np.ndarray:
+    """Return Kolari and Pynnönen's factor sqrt((1 + (N - 1) r) / (1 - r)) on a standard error.
+
+    With r the mean pairwise correlation of the firms' estimation residuals, the variance of a
+    mean over N firms sharing one event date is (1 + (N - 1) r) / (1 - r) times what the plain
+    cross-sectional formula assumes; the engine's Kolari-Pynnonen test divides its statistic by
+    the same factor. NaN where it is undefined (r >= 1 or 1 + (N - 1) r <= 0).
+    """
+    n = np.asarray(n_firms, dtype=float)
+    r = np.asarray(r_bar, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        squared = (1.0 + (n - 1.0) * r) / (1.0 - r)
+    return np.where((squared > 0) & np.isfinite(squared), np.sqrt(np.where(squared > 0, squared, np.nan)), np.nan)
+
+
+def group_half_width(table: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.Series:
+    """Return a group's CAAR half-width allowing for cross-correlation: t(N - 1) x SE_cs x the KP factor."""
+    degrees = (table["n_firms"] - 1).where(table["n_firms"] > 1)
+    quantile = pd.Series(special.stdtrit(degrees, 0.5 + confidence / 2), index=table.index)  # t quantile
+    return quantile * table["caar_se"] * cross_correlation_factor(table["n_firms"], table["r_bar"])
 
 
 def comparison_table(result: EventStudyResult, events: pd.DataFrame, window: tuple[int, int]) -> pd.DataFrame:
     """Return, per event, Nvidia's CAR and both groups' CAAR over ``window``, with tests and 95 % half-widths.
 
-    Half-widths: t quantile x standard error (Nvidia: the forecast-error standard error with the
-    model's degrees of freedom; groups: the cross-sectional standard error with N - 1).
+    Half-widths: t quantile x standard error. Nvidia: the forecast-error standard error with the
+    model's degrees of freedom (the interval of its t-test). Groups: the cross-sectional standard
+    error with N - 1, inflated by :func:`cross_correlation_factor` as in the Kolari-Pynnonen
+    test, so that the interval allows for firms sharing an event date as the reported test does.
     """
     nvda = firm_cars(result, events, "NVDA", window)
     chips = group_caars(result, events, CHIPS_GROUP, window)
     china = group_caars(result, events, CHINA_GROUP, window)
     quantile = 0.5 + CONFIDENCE / 2
-
-    def group_half(table: pd.DataFrame) -> pd.Series:
-        degrees = (table["n_firms"] - 1).where(table["n_firms"] > 1)
-        return pd.Series(special.stdtrit(degrees, quantile), index=table.index) * table["caar_se"]  # t quantile
 
     return pd.DataFrame({
         "date": events["date"], "day0": events["day0"], "approximate": events["approximate"],
@@ -105,24 +132,52 @@ def comparison_table(result: EventStudyResult, events: pd.DataFrame, window: tup
         "nvda_car": nvda["car"], "nvda_p": nvda["p"],
         "nvda_half": pd.Series(special.stdtrit(nvda["df"], quantile), index=nvda.index) * nvda["car_se"],
         "chips_n": chips["n_firms"], "chips_caar": chips["caar"], "chips_p_kp": chips["p_kp"],
-        "chips_p_corrado": chips["p_corrado"], "chips_half": group_half(chips),
+        "chips_p_corrado": chips["p_corrado"], "chips_r_bar": chips["r_bar"], "chips_half": group_half_width(chips),
         "china_n": china["n_firms"], "china_caar": china["caar"], "china_p_kp": china["p_kp"],
-        "china_p_corrado": china["p_corrado"], "china_half": group_half(china),
+        "china_p_corrado": china["p_corrado"], "china_r_bar": china["r_bar"], "china_half": group_half_width(china),
     }, index=events.index)
 
 
+def interval_disagreements(comparison: pd.DataFrame, significance: float = 1 - CONFIDENCE) -> list[tuple[str, str]]:
+    """Return (group, event label) of the bars whose interval and Kolari-Pynnonen test disagree on significance.
+
+    The interval inflates the cross-sectional standard error of the mean CAR; the test
+    standardises each firm's CAR first (BMP), so the two can, rarely, fall on different sides.
+    """
+    disagree = []
+    for prefix, group in (("chips", CHIPS_GROUP), ("china", CHINA_GROUP)):
+        present = comparison.dropna(subset=[f"{prefix}_half", f"{prefix}_p_kp"])
+        excludes_zero = present[f"{prefix}_caar"].abs() > present[f"{prefix}_half"]
+        rejects = present[f"{prefix}_p_kp"] < significance
+        disagree += [(group, str(label)) for label in present.index[excludes_zero != rejects]]
+    return disagree
+
+
+def interval_note(comparison: pd.DataFrame) -> str:
+    """Say whether every group interval of the figure agrees with the Kolari-Pynnonen test at 5 %."""
+    disagree = interval_disagreements(comparison)
+    if not disagree:
+        return (f"Every group interval excludes zero exactly where the Kolari{EN_DASH}Pynnönen test is significant at "
+                "the 5 % level.")
+    which = "; ".join(f"{group} {'on the event day' if label == EVENT_DAY_LABEL else f'around milestone {label}'}"
+                      for group, label in disagree)
+    return (f"The interval and the Kolari{EN_DASH}Pynnönen test disagree at the 5 % level for {which} (the test "
+            "standardises each firm's CAR before averaging; the interval does not).")
+
+
 def display_comparison(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the comparison table for readers: percent and p-values rounded, approximate dates marked."""
+    """Return the comparison table for readers: percent, p-values (``<0.001`` below), approximate dates marked."""
     date = table["date"].dt.strftime("%Y-%m-%d") + np.where(table["approximate"], " (approx.)", "")
-    shown = pd.DataFrame({"Date": date, "Day 0": table["day0"].dt.strftime("%Y-%m-%d")}, index=table.index)
-    shown["NVDA CAR (%)"] = (table["nvda_car"] * 100).round(2)
-    shown["NVDA p"] = table["nvda_p"].round(3)
+    shown = pd.DataFrame({"Date": date, "Day 0": table["day0"].dt.strftime("%Y-%m-%d"),
+                          "NVDA CAR (%)": 100 * table["nvda_car"], "NVDA p": table["nvda_p"]}, index=table.index)
+    p_values = ["NVDA p"]
     for prefix, name in (("chips", "US chips"), ("china", "China tech")):
         shown[f"{name} N"] = table[f"{prefix}_n"].astype("Int64")
-        shown[f"{name} CAAR (%)"] = (table[f"{prefix}_caar"] * 100).round(2)
-        shown[f"{name} p KP"] = table[f"{prefix}_p_kp"].round(3)
-        shown[f"{name} p rank"] = table[f"{prefix}_p_corrado"].round(3)
-    return shown
+        shown[f"{name} CAAR (%)"] = 100 * table[f"{prefix}_caar"]
+        shown[f"{name} p KP"] = table[f"{prefix}_p_kp"]
+        shown[f"{name} p rank"] = table[f"{prefix}_p_corrado"]
+        p_values += [f"{name} p KP", f"{name} p rank"]
+    return readable(shown, decimals=2, p_values=tuple(p_values)).rename_axis("Milestone")
 
 
 def nvidia_windows_table(result: EventStudyResult, events: pd.DataFrame,
@@ -170,8 +225,8 @@ def nvidia_market_values(events: pd.DataFrame, window: tuple[int, int]) -> pd.Da
     """Return Nvidia's market value at the close before each event window (adjusted close x shares).
 
     Shares: the claims ledger's convention (:func:`deepseek_monday.claims.measures.nvidia_shares`,
-    the latest annual weighted diluted count of a fiscal year ended before day 0), so values
-    are approximate to about 1 %.
+    the latest annual weighted diluted count of a fiscal year ended before day 0); how far that
+    is off, :func:`market_value_error_sentence` measures.
     """
     prices = price_panel(["NVDA"])["NVDA"].dropna()
     rows = []
@@ -181,6 +236,22 @@ def nvidia_market_values(events: pd.DataFrame, window: tuple[int, int]) -> pd.Da
         shares, basis = nvidia_shares(day0)  # the ledger's convention: a fiscal year ended before the event
         rows.append((label, base, shares * prices.iloc[position], basis))
     return pd.DataFrame(rows, columns=["milestone", "base_date", "market_value", "shares_basis"]).set_index("milestone")
+
+
+def market_value_error_sentence() -> str:
+    """Say how far Nvidia's market value (count x adjusted close) is off where the facts give one to compare.
+
+    The bubble chapter's check (:func:`deepseek_monday.bubble.largest_approximation_error`):
+    against the facts' fiscal-year-end market values.
+    """
+    prices = price_panel(["NVDA"])["NVDA"]
+    try:
+        error = largest_approximation_error("NVDA", prices)
+    except NotCheckable as reason:
+        return f"How far that market value is off cannot be measured: {reason}."
+    ends = "fiscal year end" if error.years == 1 else f"{error.years} fiscal year ends"
+    return (f"At the {ends} where the facts give a market value, this one differs from theirs by at most "
+            f"{100 * error.gap:.2f} % ({error.fiscal_period}; the bubble chapter shows the check).")
 
 
 def nvidia_value_table(result: EventStudyResult, events: pd.DataFrame, window: tuple[int, int]) -> pd.DataFrame:
@@ -196,12 +267,14 @@ def nvidia_value_table(result: EventStudyResult, events: pd.DataFrame, window: t
 
 def display_value_table(table: pd.DataFrame) -> pd.DataFrame:
     """Return the Nvidia value table in USD bn and percent."""
-    return pd.DataFrame({
-        "Kind": table["kind"], "Value at close of": table["base_date"].dt.strftime("%Y-%m-%d"),
-        "Market value (USD bn)": (table["market_value"] / 1e9).round(0),
-        "CAR (%)": (table["car"] * 100).round(2), "p": table["p"].round(3),
-        "Abnormal change (USD bn)": (table["abnormal_value"] / 1e9).round(1),
-    }, index=table.index)
+    shown = pd.DataFrame({
+        "Milestone": table.index, "Kind": table["kind"].to_numpy(),
+        "Value at close of": table["base_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "Market value (USD bn)": table["market_value"].to_numpy() / 1e9, "CAR (%)": 100 * table["car"].to_numpy(),
+        "p": table["p"].to_numpy(), "Abnormal change (USD bn)": table["abnormal_value"].to_numpy() / 1e9,
+    })
+    return readable(shown, decimals={"Market value (USD bn)": 0, "CAR (%)": 2, "Abnormal change (USD bn)": 1},
+                    p_values=("p",), index="Milestone")
 
 
 def sanctions_vs_event(values: pd.DataFrame) -> dict[str, CombinedCar | float]:
@@ -247,17 +320,22 @@ def hurt_more_by_window(result: EventStudyResult, events: pd.DataFrame,
 
 
 def display_hurt_more(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the window comparison for readers: percent, USD bn, p-values rounded."""
-    return pd.DataFrame({
-        "Event day CAR (%)": (table["event_car"] * 100).round(2), "Event day p": table["event_p"].round(3),
-        "Worst milestone": table["worst_milestone"], "Worst milestone CAR (%)": (table["worst_car"] * 100).round(2),
-        "All milestones, sum CAR (%)": (table["sum_car"] * 100).round(2), "Sum p": table["sum_p"].round(3),
-        "Announcements, sum CAR (%)": (table["announcements_car"] * 100).round(2),
-        "Announcements p": table["announcements_p"].round(3),
-        "Event day (USD bn)": (table["event_value"] / 1e9).round(1),
-        "All milestones (USD bn)": (table["sum_value"] / 1e9).round(1),
-        "Overlapping pairs": table["overlapping_pairs"],
-    }, index=table.index)
+    """Return the window comparison for readers: percent, USD bn, p-values."""
+    shown = pd.DataFrame({
+        "Window (trading days)": table.index,
+        "Event day CAR (%)": 100 * table["event_car"].to_numpy(), "Event day p": table["event_p"].to_numpy(),
+        "Worst milestone": table["worst_milestone"].to_numpy(),
+        "Worst milestone CAR (%)": 100 * table["worst_car"].to_numpy(),
+        "All milestones, sum CAR (%)": 100 * table["sum_car"].to_numpy(), "Sum p": table["sum_p"].to_numpy(),
+        "Announcements, sum CAR (%)": 100 * table["announcements_car"].to_numpy(),
+        "Announcements p": table["announcements_p"].to_numpy(),
+        "Event day (USD bn)": table["event_value"].to_numpy() / 1e9,
+        "All milestones (USD bn)": table["sum_value"].to_numpy() / 1e9,
+        "Overlapping pairs": table["overlapping_pairs"].astype(int).to_numpy(),
+    })
+    decimals = {"Event day (USD bn)": 1, "All milestones (USD bn)": 1}
+    return readable(shown, decimals={column: decimals.get(column, 2) for column in shown.columns},
+                    p_values=("Event day p", "Sum p", "Announcements p"), index="Window (trading days)")
 
 
 def larger_loss(event_loss: float, controls_loss: float) -> str:
@@ -292,6 +370,26 @@ def window_robustness(hurt_more: pd.DataFrame) -> dict[str, int]:
     }
 
 
+def window_robustness_sentence(hurt_more: pd.DataFrame) -> str:
+    """Say in how many windows the event day's CAR was below every milestone's, and below their sum."""
+    total = len(hurt_more)
+    worst = int((hurt_more["event_car"] < hurt_more["worst_car"]).sum())
+    percent = hurt_more["event_car"] < hurt_more["sum_car"]
+    dollars = hurt_more["event_value"] < hurt_more["sum_value"]
+    first = (f"Across these windows, the event day's abnormal return was below that of every single milestone in "
+             f"{of_total(worst, total, 'windows')}")
+    if (percent == dollars).all():
+        second = f"below the milestones' sum in {of_total(int(percent.sum()), total, 'windows')}"
+        if percent.any():
+            second += ", both in percent and in dollars"
+        else:
+            second += ", in percent or in dollars"
+    else:
+        second = (f"below the milestones' sum in percent in {of_total(int(percent.sum()), total, 'windows')} and "
+                  f"in dollars in {of_total(int(dollars.sum()), total, 'windows')}")
+    return f"{first}; it was {second}."
+
+
 def estimation_table(result: EventStudyResult, events: pd.DataFrame) -> pd.DataFrame:
     """Return per event the fewest and most estimation days of any firm and the most days masked."""
     fits = result.fits.copy()
@@ -310,7 +408,40 @@ def study_numbers(result: EventStudyResult, params: SanctionsParameters, hurt_mo
         "n_excluded_masking": excluded_for_estimation(result),
         "n_reported_windows": len(params.windows),
         **window_robustness(hurt_more),
+        "window_robustness_sentence": window_robustness_sentence(hurt_more),
     }
+
+
+def single_event_day_car(returns: pd.DataFrame, event_date: pd.Timestamp, symbol: str = "NVDA") -> float:
+    """Return ``symbol``'s day-0 abnormal return from the bubble chapter's study of the event day alone.
+
+    That study (:func:`deepseek_monday.bubble.market_model_study`) has no other event, so no
+    estimation day is masked.
+    """
+    benchmark = str(load_universe().at[symbol, "benchmark"])
+    study = market_model_study(returns, symbol, benchmark, event_date)
+    return float(study.car.set_index("window").at[window_label((0, 0)), "car"])
+
+
+def event_day_car_sentence(result: EventStudyResult, events: pd.DataFrame, returns: pd.DataFrame,
+                           event_date: pd.Timestamp) -> str:
+    """Say why Nvidia's day-0 abnormal return here differs slightly from the bubble chapter's (masked days)."""
+    here = float(firm_cars(result, events, "NVDA", (0, 0)).at[EVENT_DAY_LABEL, "car"])
+    alone = single_event_day_car(returns, event_date)
+    fits = result.fits
+    masked = fits.loc[(fits["symbol"] == "NVDA") & (fits["event_date"] == event_date), "masked_for_other_events"]
+    n_masked = int(masked.iloc[0]) if not masked.empty else 0
+
+    def percent(value: float) -> str:
+        return f"{format_number(100 * value, 2, signed=True)} %"
+
+    if n_masked == 0:
+        return (f"On day 0 alone Nvidia's abnormal return is {percent(here)}, as in the bubble chapter's study of the "
+                "event day alone: no estimation day falls in another milestone's window.")
+    days = "day" if n_masked == 1 else "days"
+    return (f"On day 0 alone Nvidia's abnormal return is {percent(here)} here and {percent(alone)} in the bubble "
+            f"chapter: this study leaves the {n_masked} estimation {days} inside other milestones' windows out of "
+            "the market model's estimation sample, which the bubble chapter's study of the event day alone keeps.")
 
 
 def excluded_for_estimation(result: EventStudyResult) -> int:
@@ -320,14 +451,15 @@ def excluded_for_estimation(result: EventStudyResult) -> int:
 
 def display_estimation(table: pd.DataFrame) -> pd.DataFrame:
     """Return the estimation table with readable column names."""
-    return table.rename(columns={"firms": "Firms studied", "fewest_days": "Fewest estimation days",
-                                 "most_days": "Most estimation days", "most_masked": "Most days masked"})
+    shown = table.rename(columns={"firms": "Firms studied", "fewest_days": "Fewest estimation days",
+                                  "most_days": "Most estimation days", "most_masked": "Most days masked"})
+    return readable(shown.rename_axis("Milestone"))
 
 
 def display_exclusions(result: EventStudyResult, events: pd.DataFrame) -> pd.DataFrame:
     """Return the (firm, event) pairs left out of the study and why."""
     excluded = result.exclusions.copy()
     if excluded.empty:
-        return pd.DataFrame({"Firm": [], "Reason": []}, index=pd.Index([], name="milestone"))
-    excluded["milestone"] = _label_events(excluded, events)
-    return excluded.rename(columns={"symbol": "Firm", "reason": "Reason"}).set_index("milestone")[["Firm", "Reason"]]
+        return pd.DataFrame({"Firm": [], "Reason": []}, index=pd.Index([], name="Milestone"))
+    excluded["Milestone"] = _label_events(excluded, events)
+    return excluded.rename(columns={"symbol": "Firm", "reason": "Reason"}).set_index("Milestone")[["Firm", "Reason"]]

@@ -278,4 +278,4 @@ def display_event_list(events: pd.DataFrame) -> pd.DataFrame:
         "Kind": events["kind"],
         "Event": events["event"],
         "Secondary source": np.where(events["secondary_source"], "yes", "no"),
-    }, index=events.index)
+    }, index=events.index).rename_axis("Milestone")

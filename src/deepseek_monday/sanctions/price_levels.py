@@ -6,8 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from deepseek_monday.calendars import sessions
 from deepseek_monday.prices import price_panel
-from deepseek_monday.sanctions.parameters import TIMELINE_CHINA, TIMELINE_LEAD_DAYS, TIMELINE_US, SanctionsParameters
+from deepseek_monday.sanctions.parameters import (
+    MARKET,
+    TIMELINE_CHINA,
+    TIMELINE_LEAD_DAYS,
+    TIMELINE_US,
+    SanctionsParameters,
+)
+from deepseek_monday.tables import readable
 from deepseek_monday.universe import load_universe
 
 
@@ -34,15 +42,54 @@ def rebase(prices: pd.DataFrame, base: pd.Timestamp, strictly: bool = False) -> 
 
 
 def timeline_start(params: SanctionsParameters) -> pd.Timestamp:
-    """Return the timeline's base date: a month before the first milestone or the event day."""
+    """Return the first date the timeline shows: a month before the first milestone or the event day."""
     first = min(params.controls["day0"].min(), params.event_date)
     return first - pd.Timedelta(days=TIMELINE_LEAD_DAYS)
 
 
+def timeline_base(params: SanctionsParameters) -> pd.Timestamp:
+    """Return the timeline's base: the last NYSE session before the first milestone's day 0.
+
+    The figure's levels and the table of returns since the first milestone both start from each
+    series' last close before that day 0 (for Hong Kong names, on their own calendar).
+    """
+    market = sessions(MARKET)
+    return market[market.get_loc(params.controls["day0"].min()) - 1]
+
+
 def timeline_levels(params: SanctionsParameters) -> pd.DataFrame:
-    """Return the timeline's price series rebased to 1 at the timeline start (adjusted closes)."""
+    """Return the timeline's price series from :func:`timeline_start` on, each divided by its close at the base.
+
+    The base is each series' last close before the first milestone's day 0, as in
+    :func:`timeline_returns`; a series without a close by then is all NaN. Adjusted closes.
+    """
     prices = price_panel(list(dict.fromkeys((*TIMELINE_US, *TIMELINE_CHINA))))
-    return rebase(prices, timeline_start(params))
+    first_milestone = params.controls["day0"].min()
+    levels = {}
+    for symbol in prices.columns:
+        series = prices[symbol]
+        day = last_on_or_before(series, first_milestone, strictly=True)
+        levels[symbol] = series / series.loc[day] if day is not None else series * np.nan
+    frame = pd.DataFrame(levels).reindex(columns=prices.columns).loc[timeline_start(params):]
+    return frame.dropna(how="all")
+
+
+def hong_kong_end_note(levels: pd.DataFrame) -> str:
+    """Say where the timeline's Hong Kong series end (see :func:`series_end_note`)."""
+    return series_end_note(levels, tuple(s for s in TIMELINE_CHINA if s.endswith(".HK")))
+
+
+def series_end_note(levels: pd.DataFrame, symbols: tuple[str, ...]) -> str:
+    """Say where the data of ``symbols`` end when they stop before the chart does: "whose data end on 22 May 2025"."""
+    present = [s for s in symbols if s in levels.columns and levels[s].notna().any()]
+    ends = {s: levels[s].last_valid_index() for s in present}
+    early = {s: end for s, end in ends.items() if end < levels.index[-1]}
+    if not early:
+        return "whose data run to the end of the chart"
+    dates = sorted(set(early.values()))
+    if len(dates) == 1 and len(early) == len(present):
+        return f"whose data end on {dates[0]:%d %B %Y}"
+    return "whose data end early: " + ", ".join(f"{s} on {end:%d %B %Y}" for s, end in early.items())
 
 
 def returns_over(prices: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp | None = None,
@@ -73,8 +120,11 @@ def timeline_returns(params: SanctionsParameters) -> pd.DataFrame:
 
 
 def display_timeline_returns(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the timeline returns for readers, in percent."""
-    return pd.DataFrame({
-        "Name": table["name"], "Base close": table["base_date"].dt.strftime("%Y-%m-%d"),
-        "Last close": table["end_date"].dt.strftime("%Y-%m-%d"), "Return (%)": (table["return"] * 100).round(1),
-    }, index=table.index)
+    """Return the timeline returns for readers, in percent; the base close is the figure's base."""
+    shown = pd.DataFrame({
+        "Symbol": table.index, "Name": table["name"].to_numpy(),
+        "Base close (before the first milestone)": table["base_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "Last close": table["end_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "Return since the base close (%)": 100 * table["return"].to_numpy(),
+    })
+    return readable(shown, decimals=1, index="Symbol")

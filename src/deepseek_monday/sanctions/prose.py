@@ -5,7 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from deepseek_monday.sanctions.china_performance import nyse_members
-from deepseek_monday.sanctions.event_study import cost_comparison_sentence, sanctions_vs_event
+from deepseek_monday.sanctions.event_study import (
+    cost_comparison_sentence,
+    interval_note,
+    market_value_error_sentence,
+    sanctions_vs_event,
+)
 from deepseek_monday.sanctions.parameters import (
     CHINA_GROUP,
     CHIPS_GROUP,
@@ -15,6 +20,11 @@ from deepseek_monday.sanctions.parameters import (
     SanctionsParameters,
     dropped_note,
 )
+from deepseek_monday.sanctions.wording import of_total, p_text
+
+# The p-values the prose quotes; each is also glued as text ("p = 0.067", "p < 0.001") under <name>_text.
+P_VALUE_NAMES = ("nvda_p_event", "chips_p_kp_event", "china_p_kp_event", "china_p_corrado_event", "worst_control_p",
+                 "nvda_p_controls_sum", "nvda_p_announcements_sum")
 
 
 def headline_numbers(params: SanctionsParameters, comparison: pd.DataFrame, values: pd.DataFrame,
@@ -88,4 +98,25 @@ def headline_numbers(params: SanctionsParameters, comparison: pd.DataFrame, valu
         numbers[key] = float(value)
     numbers["v3_gpus_as_fraction"] = f"1/{1 / ratios.at['v3_over_llama_gpus', 'value']:.0f}"
     numbers |= breakdown
+    numbers |= count_phrases(params, controls)
+    numbers["interval_note"] = interval_note(comparison)
+    numbers["market_value_error"] = market_value_error_sentence()
+    for name in P_VALUE_NAMES:
+        numbers[f"{name}_text"] = p_text(float(numbers[name]))
     return numbers
+
+
+def count_phrases(params: SanctionsParameters, controls: pd.DataFrame) -> dict[str, str]:
+    """Return the counts the prose quotes as phrases ("none of the 10 milestones"), so zero and all read well."""
+    total = len(controls)
+    shifted = int((params.controls["day0"] != params.controls["date"]).sum())
+    return {
+        "shifted_note": f"{of_total(shifted, len(params.controls), 'dates')} here needed that",
+        "nvda_negative_phrase": of_total(int((controls["nvda_car"] < 0).sum()), total, "milestones"),
+        "nvda_significant_phrase": of_total(int((controls["nvda_p"] < SIGNIFICANCE).sum()), total, "milestones"),
+        "chips_significant_phrase": of_total(int((controls["chips_p_kp"] < SIGNIFICANCE).sum()), total,
+                                             "milestones"),
+        "china_negative_phrase": of_total(int((controls["china_caar"] < 0).sum()), total, "milestones"),
+        "china_significant_phrase": of_total(int((controls["china_p_kp"] < SIGNIFICANCE).sum()), total,
+                                             "milestones"),
+    }
