@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbclient.exceptions import DeadKernelError
 
-from deepseek_monday import execution
+from deepseek_monday import execution, runner
 from deepseek_monday.errors import DeepSeekMondayError, ParameterError
 from deepseek_monday.jupyter_book_process import PREPARE_NICENESS, JupyterBookProcess
 from deepseek_monday.runner import (
@@ -224,3 +224,15 @@ def test_durations_are_recorded_and_an_unreadable_record_is_replaced(project: Pa
     execute_chapters((TINY,), {"limit": 2}, project, project / "book")
     durations = json.loads(record.read_text())
     assert list(durations) == ["tiny"] and durations["tiny"] > 0
+
+
+def test_root_redirect_names_the_icon(tmp_path: Path) -> None:
+    # Without it a browser asks for /favicon.ico, which the site does not have (a 404 in the console).
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "favicon.png").write_bytes(b"png")
+    (tmp_path / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=book/intro.html" />\n')
+    runner._link_icon_from_redirect(tmp_path)
+    runner._link_icon_from_redirect(tmp_path)  # idempotent
+    text = (tmp_path / "index.html").read_text()
+    assert text.count('<link rel="icon" href="_static/favicon.png" />') == 1
+    assert 'url=book/intro.html' in text

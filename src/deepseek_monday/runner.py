@@ -206,6 +206,14 @@ def book_sources_digest(source: Path) -> str:
     return digest.hexdigest()
 
 
+def _link_icon_from_redirect(html: Path) -> None:
+    """Name the site's icon in jupyter-book's root redirect page, so a browser does not ask for /favicon.ico."""
+    redirect, icon = html / "index.html", html / "_static" / "favicon.png"
+    text = redirect.read_text(encoding="utf-8")
+    if icon.is_file() and 'rel="icon"' not in text:
+        redirect.write_text(f'<link rel="icon" href="_static/{icon.name}" />\n{text}', encoding="utf-8")
+
+
 def build_html(source: Path, target: Path | None = None, force: bool = False,
                jupyter_book: JupyterBookProcess | None = None) -> tuple[Path, bool]:
     """Build the HTML book of ``source`` and swap it into ``target`` (default ``source/_build/html``).
@@ -234,6 +242,7 @@ def build_html(source: Path, target: Path | None = None, force: bool = False,
             f"jupyter-book build failed (exit {completed.returncode}); the previous book is "
             f"untouched. Full log: {log_path}\n{tail}"
         )
+    _link_icon_from_redirect(built)
     retired = target.parent / f"{target.name}.old-{staging.name}"
     if target.exists():
         target.rename(retired)
