@@ -76,6 +76,8 @@ def test_failing_cell_is_reported_and_previous_output_kept(project: Path) -> Non
     assert "parameters: {'limit': 50}" in message
     assert (project / "_build" / "failed" / "tiny.ipynb").is_file()
     assert written.read_bytes() == before
+    execute_chapters((TINY,), {"limit": 4}, project, project / "book")
+    assert not (project / "_build" / "failed" / "tiny.ipynb").exists()  # the kept failure was stale
 
 
 def test_parameters_are_validated_before_anything_runs(project: Path) -> None:

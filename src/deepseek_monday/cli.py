@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 from contextlib import ExitStack
@@ -14,20 +15,33 @@ from deepseek_monday.errors import DeepSeekMondayError
 from deepseek_monday.paths import DATA_ENV_VAR
 
 
+def _parse_value(key: str, text: str) -> Any:
+    """Return a ``-p`` value read as YAML; dates stay ISO strings, as the notebooks' parameters are."""
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or "cannot be read"
+        raise click.BadParameter(f"{key}={text!r} is not a valid YAML value ({problem})",
+                                 param_hint="-p/--parameter") from error
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
 def _parse_overrides(event_date: str | None, pairs: tuple[str, ...]) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     for pair in pairs:
         key, separator, value = pair.partition("=")
-        if not separator or not key:
+        if not separator or not key.strip():
             raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="-p/--parameter")
-        overrides[key.strip()] = yaml.safe_load(value)
+        overrides[key.strip()] = _parse_value(key.strip(), value)
     if event_date is not None:
         overrides["event_date"] = event_date
     return overrides
 
 
 @click.group()
-@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+@click.option("--data-dir", type=click.Path(exists=True, file_okay=False), default=None,
               help=f"Market-data snapshot directory (default: ${DATA_ENV_VAR} or ../shared/market-data).")
 def main(data_dir: str | None) -> None:
     """DeepSeek Monday: build and check the report."""
@@ -83,7 +97,8 @@ def build(event_date: str | None, pairs: tuple[str, ...], no_execute: bool, jobs
 
 @main.command()
 @click.option("--event-date", default=None, help="Event day (YYYY-MM-DD) to check.")
-@click.option("-p", "--parameter", "pairs", multiple=True, metavar="KEY=VALUE")
+@click.option("-p", "--parameter", "pairs", multiple=True, metavar="KEY=VALUE",
+              help="A notebook parameter to check (YAML value), e.g. -p lookback_days=15.")
 def validate(event_date: str | None, pairs: tuple[str, ...]) -> None:
     """Check the snapshot and every chapter's parameters without running anything."""
     from deepseek_monday.paths import project_root

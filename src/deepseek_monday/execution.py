@@ -132,6 +132,7 @@ def execute_job(job: Job, failed_dir: Path, template_socket: str = "") -> str | 
                         f"({type(error).__name__}: {error}); parameters: {dict(job.parameters)}")
             continue
         sanitize_notebook(job.output)
+        (failed_dir / job.output.name).unlink(missing_ok=True)  # a failure of an earlier run is stale now
         return None
     raise AssertionError("unreachable")
 
