@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,3 +88,23 @@ def synthetic_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated
 def _fresh_universe() -> Iterator[None]:
     universe.load_universe.cache_clear()
     yield
+
+
+_session_status: dict[str, int] = {}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _session_status["exit"] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Leave with the run's status once pytest has reported it, skipping the interpreter's shutdown.
+
+    pyarrow can abort while Python shuts down (apache/arrow#34314), which would turn a
+    finished run's status into 134; see :func:`deepseek_monday.cli.run` for the same guard.
+    """
+    if "exit" in _session_status:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_session_status["exit"])

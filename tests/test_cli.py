@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -33,3 +35,15 @@ def test_a_missing_data_directory_is_named_as_the_option(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert "--data-dir" in result.output
     assert "does not exist" in result.output
+
+
+def test_module_entry_point_exits_with_the_commands_status() -> None:
+    # `run` leaves with os._exit after flushing; the status and the message must survive that.
+    completed = subprocess.run([sys.executable, "-m", "deepseek_monday", "validate", "-p", "=3"],
+                               capture_output=True, text=True, check=False)
+    assert completed.returncode == 2
+    assert "'=3' is not KEY=VALUE" in completed.stderr
+    completed = subprocess.run([sys.executable, "-m", "deepseek_monday", "--help"],
+                               capture_output=True, text=True, check=False)
+    assert completed.returncode == 0
+    assert "build" in completed.stdout and "validate" in completed.stdout

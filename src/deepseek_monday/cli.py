@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import os
 import sys
 from contextlib import ExitStack
@@ -186,3 +187,23 @@ def status() -> None:
         detail = f" from {row['refreshed_from']} (retrieved {row['retrieved_at']})" if row["refreshed_from"] else ""
         note = f"  {row['refresh_note']}" if row["refresh_note"] else ""
         click.echo(f"{symbol:9} {row['source']:18} {row['first_date']}..{row['last_date']}{detail}{note}")
+
+
+def run() -> None:
+    """Run the command line and exit with its status, skipping the interpreter's shutdown.
+
+    pyarrow (the parquet caches) can abort in a native thread's destructor while Python
+    shuts down ("terminate called without an active exception", apache/arrow#34314), which
+    turns a finished command's status into 134. Every command's work is done and its output
+    flushed by then, so the process leaves at once instead.
+    """
+    try:
+        main.main(standalone_mode=True)
+        status = 0
+    except SystemExit as exit_request:
+        code = exit_request.code
+        status = code if isinstance(code, int) else (0 if code is None else 1)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
