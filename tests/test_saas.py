@@ -157,6 +157,7 @@ def test_basket_overrides_replace_one_basket_and_may_overlap_when_allowed() -> N
         ({"event_date": EVENT, "baskets": {"cloud software": ["WCLD"]}}, "no stock of basket 'cloud software'"),
         ({"event_date": "2019-06-03", "baskets": {"benchmarks": ["WCLD"]}, "allow_overlap": True},
          "no member of basket 'benchmarks'"),
+        ({"event_date": "2008-10-15"}, "WCLD from 2019-09-06. With these baskets the chapter can run from 2019-09-09"),
     ],
 )
 def test_parameters_fail_clearly(kwargs: dict, message: str) -> None:

@@ -120,6 +120,8 @@ def test_bad_event_lists_fail_clearly(control_events: object, message: str) -> N
         ({"china_symbols": ["BABA", "NVDA"]}, "share \\['NVDA'\\]"),
         ({"comparison_start": "20 Jan 2025"}, "comparison_start: '20 Jan 2025' is not a date"),
         ({"comparison_start": "2026-07-30"}, "comparison_start .* leaves only"),
+        ({"event_date": "2020-03-16"}, "event_date: 2020-03-16 is too early .* it can run from 2021-02-01"),
+        ({"control_events": ["2020-05-15"]}, r"control_events: milestones with day 0 \['2020-05-15'\] are too early"),
     ],
 )
 def test_sanctions_parameters_fail_clearly(kwargs: dict, message: str) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from deepseek_monday.calendars import sessions
 from deepseek_monday.claims import Claim, load_claims
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims import ledger as claims_ledger
@@ -159,6 +160,29 @@ def check_basket_coverage(returns: pd.DataFrame, baskets: Mapping[str, tuple[str
             )
 
 
+def check_etf_coverage(baskets: Mapping[str, tuple[str, ...]], event_date: pd.Timestamp) -> None:
+    """Raise a ParameterError if a basket's ETF has no price on the close before the event.
+
+    Each ETF is drawn on its own from that close (:func:`after_shock_paths`), so every one
+    needs it; the message names the first event date all of them allow.
+    """
+    universe, manifest = load_universe(), load_snapshot().manifest
+    etfs = [s for members in baskets.values() for s in members if universe.at[s, "kind"] != "stock"]
+    base = window_sessions(event_date, 1, 0, MARKET).index[0]
+    late = {s: pd.Timestamp(manifest.at[s, "first_date"]) for s in dict.fromkeys(etfs)}
+    late = {s: first for s, first in late.items() if first > base}
+    if late:
+        latest = max(pd.Timestamp(manifest.at[s, "first_date"]) for s in etfs)
+        market = sessions(MARKET)
+        runnable_from = market[market.searchsorted(latest, side="right")]
+        listed = ", ".join(f"{s} from {first:%Y-%m-%d}" for s, first in late.items())
+        raise ParameterError(
+            f"event_date: {event_date:%Y-%m-%d} is too early for the baskets' ETFs, each drawn from the close "
+            f"before the event ({base:%Y-%m-%d}); their data start: {listed}. With these baskets the chapter "
+            f"can run from {runnable_from:%Y-%m-%d}"
+        )
+
+
 @dataclass(frozen=True)
 class SaasParameters:
     """Validated parameters of the chapter.
@@ -184,6 +208,7 @@ class SaasParameters:
         date = check_event_date(event_date, MARKET, before=pre + ESTIMATION_DAYS + 1, after=post)
         members = list(dict.fromkeys(s for m in chosen.values() for s in m))
         check_basket_coverage(daily_returns(members), chosen, date)
+        check_etf_coverage(chosen, date)
         return cls(date, pre, post, tuple(chosen.items()), bool(allow_overlap))
 
     @property

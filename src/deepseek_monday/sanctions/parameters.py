@@ -21,7 +21,7 @@ import pandas as pd
 from deepseek_monday.calendars import sessions
 from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.eventstudy import window_label
-from deepseek_monday.facts import load_events
+from deepseek_monday.facts import fundamentals, load_events
 from deepseek_monday.params import check_event_date
 from deepseek_monday.universe import check_symbols, load_universe
 
@@ -191,6 +191,26 @@ def _check_symbol_set(symbols: object, default: tuple[str, ...], parameter: str)
     return tuple(chosen)
 
 
+def check_nvidia_share_counts(day0s: pd.Series, event_date: pd.Timestamp) -> None:
+    """Raise a ParameterError if a day 0 has no Nvidia share count of a fiscal year ended before it.
+
+    The chapter values Nvidia at each day 0 with that count (the claims ledger's convention).
+    """
+    rows = fundamentals("NVDA", "diluted_shares_weighted", "shares")
+    first = rows.sort_values("period_end").iloc[0]
+    first_end = pd.Timestamp(first["period_end"])
+    runnable_from = first_session_on_or_after(first_end + pd.Timedelta(days=1))
+    basis = (f"Nvidia's market value on day 0 needs a share count of a fiscal year ended before it, and the "
+             f"facts' first (fundamentals.csv, {first['fiscal_period']}) ended {first_end:%Y-%m-%d}")
+    if event_date <= first_end:
+        raise ParameterError(f"event_date: {event_date:%Y-%m-%d} is too early for this chapter: {basis}; "
+                             f"it can run from {runnable_from:%Y-%m-%d}")
+    early = [f"{d:%Y-%m-%d}" for d in day0s if d <= first_end]
+    if early:
+        raise ParameterError(f"control_events: milestones with day 0 {early} are too early: {basis}; "
+                             f"give milestones from {runnable_from:%Y-%m-%d}")
+
+
 @dataclass(frozen=True)
 class SanctionsParameters:
     """Validated parameters of the sanctions chapter.
@@ -223,6 +243,7 @@ class SanctionsParameters:
             raise ParameterError(f"control_events: every milestone falls on the event day {date:%Y-%m-%d}; "
                                  "give at least one other date")
         controls.index = pd.Index([str(n) for n in range(1, len(controls) + 1)], name="milestone")
+        check_nvidia_share_counts(controls["day0"], date)
         chips = _check_symbol_set(chip_symbols, DEFAULT_CHIP_SYMBOLS, "chip_symbols")
         if "NVDA" not in chips:
             raise ParameterError("chip_symbols: must include NVDA (the chapter asks what the events cost Nvidia)")
