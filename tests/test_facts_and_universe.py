@@ -37,6 +37,21 @@ def test_bad_facts_file_names_the_line(tmp_path: Path) -> None:
         facts.load_fundamentals(str(tmp_path))
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"NVDA,FY2025,2025-01-26,revenue,130,497,USD_millions,synthetic\n", "line 2: 8 fields, expected 7"),
+        (b"NVDA,FY2025,2025-01-26,revenue,130497,USD_millions,synth\xe9tic\n", "line 2: not UTF-8 text"),
+        (b"\nNVDA,FY2025,2025-01-26,revenue,130497,USD_millions,synthetic\n", "line 2: empty line"),
+    ],
+)
+def test_malformed_facts_file_names_file_and_line(tmp_path: Path, content: bytes, message: str) -> None:
+    # SYNTHETIC facts file.
+    (tmp_path / "fundamentals.csv").write_bytes(b"ticker,fiscal_period,period_end,metric,value,unit,source\n" + content)
+    with pytest.raises(DataValidationError, match=r"fundamentals\.csv: " + message):
+        facts.check_facts(str(tmp_path))
+
+
 @requires_real_data
 def test_real_fundamentals_keep_units_and_convert_on_request() -> None:
     revenue = facts.fundamentals("NVDA", "revenue", "USD_millions")

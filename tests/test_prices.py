@@ -56,6 +56,28 @@ def test_bad_price_file_names_file_line_and_problem(synthetic_snapshot: Path, ol
         load_snapshot()
 
 
+def test_extra_field_names_file_and_line(synthetic_snapshot: Path) -> None:
+    path = synthetic_snapshot / "prices" / "NVDA.csv"
+    rewrite(path, ",,,,,99.0,", ",,,,,99.0,,7")
+    with pytest.raises(DataValidationError, match=re.escape(f"{path}: line 4: 8 fields, expected 7")):
+        load_snapshot()
+
+
+def test_non_utf8_byte_names_file_and_line(synthetic_snapshot: Path) -> None:
+    path = synthetic_snapshot / "prices" / "NVDA.csv"
+    path.write_bytes(path.read_bytes().replace(b"2025-01-16", b"2025-01-1\xff", 1))
+    with pytest.raises(DataValidationError, match=re.escape(f"{path}: line 4: not UTF-8 text (byte 0xff)")):
+        load_snapshot()
+
+
+def test_blank_line_is_a_defect(tmp_path: Path) -> None:
+    # SYNTHETIC file with an empty line 3.
+    path = tmp_path / "X.csv"
+    path.write_text("date,open,high,low,close,adj_close,volume\n2025-01-14,,,,,1.0,\n\n2025-01-15,,,,,1.0,\n")
+    with pytest.raises(DataValidationError, match=r"X\.csv: line 3: empty line"):
+        prices.read_csv_text(path)
+
+
 def test_row_count_must_match_manifest(synthetic_snapshot: Path) -> None:
     path = synthetic_snapshot / "prices" / "NVDA.csv"
     path.write_text("".join(path.read_text().splitlines(keepends=True)[:-1]))

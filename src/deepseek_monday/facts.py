@@ -14,6 +14,7 @@ import pandas as pd
 
 from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.paths import facts_dir
+from deepseek_monday.prices import read_csv_text
 
 FUNDAMENTALS_COLUMNS = ["ticker", "fiscal_period", "period_end", "metric", "value", "unit", "source"]
 EVENTS_COLUMNS = ["date", "event", "category", "source"]
@@ -42,7 +43,7 @@ def _read(name: str, columns: list[str], facts: str | os.PathLike[str] | None) -
     path = facts_dir(facts) / name
     if not path.is_file():
         raise DataValidationError(f"{path}: facts file not found")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = read_csv_text(path)
     if list(frame.columns) != columns:
         raise DataValidationError(f"{path}: columns {list(frame.columns)}, expected {columns}")
     frame.attrs["path"] = str(path)
@@ -137,3 +138,10 @@ def load_ai_compute(facts: str | None = None) -> pd.DataFrame:
         frame[column] = _parse_numbers(frame, column, allow_empty=True)
     frame["estimate"] = frame["model"].str.contains("estimate", case=False)
     return frame
+
+
+def check_facts(facts: str | None = None) -> None:
+    """Read and check every facts file; raise a DataValidationError naming the file, line and problem."""
+    load_fundamentals(facts)
+    load_events(facts)
+    load_ai_compute(facts)

@@ -27,7 +27,9 @@ series came from: ``snapshot``, ``snapshot+refreshed`` or ``refreshed``.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import logging
 import os
 import re
@@ -128,7 +130,7 @@ def read_manifest(directory: Path) -> pd.DataFrame:
     path = directory / "MANIFEST.csv"
     if not path.is_file():
         raise DataValidationError(f"{path}: manifest not found")
-    manifest = pd.read_csv(path, dtype=str, keep_default_na=False)
+    manifest = read_csv_text(path)
     missing = [c for c in MANIFEST_COLUMNS if c not in manifest.columns]
     if missing:
         raise DataValidationError(f"{path}: missing columns {missing}")
@@ -145,6 +147,34 @@ def read_manifest(directory: Path) -> pd.DataFrame:
     manifest["rows"] = manifest["rows"].astype(int)
     manifest["price_column"] = manifest["adjusted"].map(price_column)
     return manifest.set_index("symbol")
+
+
+def read_csv_text(path: Path) -> pd.DataFrame:
+    """Read a CSV file as text columns; raise a DataValidationError naming the file and line of a defect.
+
+    Defects: bytes that are not UTF-8, an empty line, a line whose field count differs from
+    the header's. Row ``i`` of the result is line ``i + 2`` of the file (the header is line 1).
+    """
+    content = path.read_bytes()
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise DataValidationError(f"{path}: line {line}: not UTF-8 text (byte 0x{content[error.start]:02x})") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        records = list(reader)
+    except csv.Error as error:
+        raise DataValidationError(f"{path}: line {reader.line_num}: {error}") from None
+    if not records:
+        raise DataValidationError(f"{path}: the file is empty")
+    width = len(records[0])
+    for line, record in enumerate(records, start=1):
+        if not record:
+            raise DataValidationError(f"{path}: line {line}: empty line")
+        if len(record) != width:
+            raise DataValidationError(f"{path}: line {line}: {len(record)} fields, expected {width}")
+    return pd.DataFrame(records[1:], columns=records[0], dtype=str)
 
 
 def _fail(path: Path, position: int, dates: pd.Series, problem: str) -> DataValidationError:
@@ -165,13 +195,12 @@ def read_price_file(path: Path, expected: pd.Series) -> tuple[pd.DataFrame, list
     """
     if not path.is_file():
         raise DataValidationError(f"{path}: file listed in MANIFEST.csv is missing")
-    with path.open(encoding="utf-8") as handle:
-        header = handle.readline().strip().split(",")
+    raw = read_csv_text(path)
+    header = list(raw.columns)
     if header != PRICE_FILE_COLUMNS:
         raise DataValidationError(
             f"{path}: line 1: header is {','.join(header)!r}, expected {','.join(PRICE_FILE_COLUMNS)!r}"
         )
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     dates = raw["date"]
     parsed = pd.to_datetime(dates.where(dates.str.match(_ISO_DATE)), format="%Y-%m-%d",
                             errors="coerce")
