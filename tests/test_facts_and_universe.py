@@ -88,3 +88,13 @@ def test_universe_lookups() -> None:
         check_symbols(["NVDIA"])
     with pytest.raises(ParameterError, match="unknown group"):
         symbols_in_group("banks")
+
+
+@requires_real_data
+@pytest.mark.parametrize(
+    ("symbols", "message"),
+    [([], "symbols: the list is empty"), (["NVDA", "NVDA"], r"symbols: tickers listed twice: \['NVDA'\]")],
+)
+def test_check_symbols_refuses_empty_and_repeated_lists(symbols: list[str], message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        check_symbols(symbols)

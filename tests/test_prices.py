@@ -14,7 +14,7 @@ import pytest
 from conftest import SYNTHETIC_DATES, requires_real_data
 
 from deepseek_monday import prices
-from deepseek_monday.errors import DataValidationError
+from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.prices import load_snapshot, price_panel
 
 
@@ -173,3 +173,20 @@ def test_same_size_rewrite_within_timestamp_granularity_is_detected(synthetic_sn
     os.utime(path, ns=(stamp, stamp))
     prices._load_snapshot.cache_clear()
     assert load_snapshot().checksum != first
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [(5, "data_dir: 5 is not a directory path"), ("", "data_dir: the path is empty"),
+     ("/nonexistent/market-data", "data_dir: market-data directory /nonexistent/market-data .* does not exist")],
+)
+def test_check_data_dir_refuses_what_load_snapshot_cannot_read(value: object, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        prices.check_data_dir(value)
+
+
+def test_check_data_dir_needs_a_manifest(tmp_path: Path, synthetic_snapshot: Path) -> None:
+    assert prices.check_data_dir(str(synthetic_snapshot)) == synthetic_snapshot.resolve()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ParameterError, match=r"data_dir: .*MANIFEST\.csv: manifest not found"):
+        prices.check_data_dir(str(tmp_path / "empty"))

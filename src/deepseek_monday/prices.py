@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from deepseek_monday.errors import DataValidationError
+from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.paths import cache_dir, market_data_dir, project_root
 
 log = logging.getLogger(__name__)
@@ -552,6 +552,24 @@ def _load_snapshot(directory: Path, refreshed: Path | None, checksum: str) -> Sn
     prices, notes, sources = cached
     return Snapshot(directory=directory, checksum=checksum, manifest=_apply_sources(manifest, sources),
                     prices=prices, quality_notes=notes, refreshed_directory=refreshed)
+
+
+def check_data_dir(data_dir: object = None) -> Path:
+    """Return the market-data directory ``data_dir`` names (None: the configured default) if it holds a manifest.
+
+    Raises a ParameterError for a value that is not a path, a missing directory or one without a
+    valid ``MANIFEST.csv`` (the data_sources chapter's parameter).
+    """
+    if data_dir is not None and not isinstance(data_dir, str | os.PathLike):
+        raise ParameterError(f"data_dir: {data_dir!r} is not a directory path (use null for the configured default)")
+    if isinstance(data_dir, str) and not data_dir.strip():
+        raise ParameterError("data_dir: the path is empty (use null for the configured default)")
+    try:
+        directory = market_data_dir(data_dir)
+        read_manifest(directory)
+    except DataValidationError as error:
+        raise ParameterError(f"data_dir: {error}") from None
+    return directory
 
 
 def load_snapshot(data_dir: str | os.PathLike[str] | None = None,

@@ -41,6 +41,7 @@ from deepseek_monday.jupyter_book_process import JupyterBookProcess
 from deepseek_monday.kernel_template import KernelTemplate
 from deepseek_monday.overview import OverviewParameters
 from deepseek_monday.paths import html_sources_stamp, project_root
+from deepseek_monday.prices import check_data_dir
 from deepseek_monday.saas import SaasParameters
 from deepseek_monday.sanctions import SanctionsParameters
 from deepseek_monday.toc import toc_documents
@@ -68,7 +69,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("30_sanctions", SanctionsParameters.validate),
     Chapter("40_cross_event", CrossEventParameters.validate),
     Chapter("claims_ledger", LedgerParameters.validate),
-    Chapter("data_sources"),
+    Chapter("data_sources", check_data_dir),
 )
 # Parameters the runner sets itself; notebooks may declare them, overrides may not.
 RUNNER_PARAMETERS = ("edition",)

@@ -57,7 +57,11 @@ def check_symbols(symbols: list[str] | tuple[str, ...], parameter: str = "symbol
             f"data/universe.csv (e.g. {', '.join(universe.index[:6])}, ...)"
         )
     if not symbols:
-        raise ParameterError(f"{parameter}: no tickers given")
+        raise ParameterError(f"{parameter}: the list is empty; give at least one ticker (or null where the "
+                             "chapter allows it)")
+    repeated = sorted({s for s in symbols if list(symbols).count(s) > 1})
+    if repeated:
+        raise ParameterError(f"{parameter}: tickers listed twice: {repeated}")
     return list(symbols)
 
 
