@@ -171,7 +171,10 @@ def test_price_to_sales_uses_only_quarters_published_before_the_date(synthetic_s
         ({"event_date": "2025-01-27", "horizon_years": 0}, "horizon_years: 0 years is outside"),
         ({"event_date": "2025-01-27", "horizon_years": True}, "horizon_years: True is not a whole number"),
         ({"event_date": "2025-01-27", "volatility_window": 2}, "volatility_window: 2 is too short"),
-        ({"event_date": "2025-01-27", "context_days": 10}, "context_days: 10 is too short"),
+        ({"event_date": "2025-01-27", "context_days": 10},
+         r"volatility_window: 21 trading days is longer than context_days \(10\)"),
+        ({"event_date": "2025-01-27", "volatility_window": 1000},
+         r"volatility_window: 1000 trading days is longer than context_days \(125\)"),
         ({"event_date": "2024-01-10", "focus": "ARM"}, "focus: ARM's data run 2023-09-14"),
     ],
 )

@@ -123,3 +123,9 @@ def test_a_derived_table_is_computed_once_per_key(synthetic_snapshot: Path) -> N
     assert snapshot.derived("a", compute) == 1
     assert snapshot.derived("a", compute) == 1
     assert snapshot.derived("b", compute) == 2
+
+
+@pytest.mark.parametrize("value", [None, "", float("nan"), pd.NaT])
+def test_missing_date_is_not_a_date(value: object) -> None:
+    with pytest.raises(ParameterError, match=r"event_date: .* is not a date"):
+        check_trading_day(value)

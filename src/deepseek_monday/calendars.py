@@ -71,6 +71,8 @@ def check_trading_day(date: str | pd.Timestamp, market: str = DEFAULT_MARKET,
         timestamp = pd.Timestamp(date)
     except (ValueError, TypeError) as error:
         raise not_a_date from error
+    if pd.isna(timestamp):  # None, NaN, NaT and "" become NaT
+        raise not_a_date
     if timestamp.tzinfo is not None or timestamp != timestamp.normalize():
         raise ParameterError(f"{parameter}: {date!r} must be a plain calendar date (YYYY-MM-DD)")
     all_sessions = sessions(market)

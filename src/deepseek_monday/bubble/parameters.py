@@ -78,7 +78,11 @@ class BubbleParameters:
         search = _check_whole(peak_search_days, "peak_search_days", 0, 366, "calendar days")
         horizon = _check_whole(horizon_years, "horizon_years", 1, 5, "years")
         window = check_positive_int(volatility_window, "volatility_window", minimum=5)
-        context = check_positive_int(context_days, "context_days", minimum=window)
+        context = check_positive_int(context_days, "context_days", minimum=1)
+        if context < window:
+            raise ParameterError(f"volatility_window: {window} trading days is longer than context_days ({context}); "
+                                 "the volatility window must fit in the context shown before the event "
+                                 "(shorten volatility_window or lengthen context_days)")
         before = max(ESTIMATION_SESSIONS, lookback, context + window)
         date = check_event_date(event_date, "XNYS", before=before, after=MIN_SESSIONS_AFTER)
         market = sessions("XNYS")
