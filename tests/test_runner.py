@@ -238,3 +238,23 @@ def test_root_redirect_names_the_icon(tmp_path: Path) -> None:
     text = (tmp_path / "index.html").read_text()
     assert text.count('<link rel="icon" href="_static/favicon.png" />') == 1
     assert 'url=book/intro.html' in text
+
+
+def test_resolve_parameters_checks_the_facts_files_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from deepseek_monday import facts
+    from deepseek_monday.errors import DataValidationError
+    from deepseek_monday.paths import project_root
+
+    # SYNTHETIC facts folder: fundamentals.csv with an extra field on line 2.
+    (tmp_path / "fundamentals.csv").write_text("ticker,fiscal_period,period_end,metric,value,unit,source\n"
+                                               "NVDA,FY2025,2025-01-26,revenue,130,497,USD_millions,synthetic\n")
+    monkeypatch.setenv("DEEPSEEK_MONDAY_FACTS", str(tmp_path))
+    loaders = (facts.load_fundamentals, facts.load_events, facts.load_ai_compute)
+    for loader in loaders:
+        loader.cache_clear()
+    try:
+        with pytest.raises(DataValidationError, match=r"fundamentals\.csv: line 2: 8 fields, expected 7"):
+            resolve_parameters(runner.CHAPTERS, {}, project_root())
+    finally:
+        for loader in loaders:
+            loader.cache_clear()

@@ -37,6 +37,7 @@ from deepseek_monday.execution import (
     run_jobs,
     shared_inputs_digest,
 )
+from deepseek_monday.facts import check_facts
 from deepseek_monday.jupyter_book_process import JupyterBookProcess
 from deepseek_monday.kernel_template import KernelTemplate
 from deepseek_monday.overview import OverviewParameters
@@ -98,8 +99,11 @@ def resolve_parameters(chapters: tuple[Chapter, ...], overrides: Mapping[str, An
     """Merge overrides into each chapter's defaults and validate them all before any run.
 
     ``runner_values`` (e.g. the edition's name) go to the notebooks that declare them and
-    are not validated as chapter parameters.
+    are not validated as chapter parameters. The report's own chapters read the facts
+    files, so these are checked first (a defect is named by file and line).
     """
+    if set(chapters) & set(CHAPTERS):
+        check_facts()
     reserved = sorted(set(overrides) & set(RUNNER_PARAMETERS))
     if reserved:
         raise ParameterError(f"{reserved} are set by the runner and cannot be overridden")
