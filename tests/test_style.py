@@ -167,3 +167,35 @@ def test_every_group_has_its_own_clearly_different_colour() -> None:
     assert min(distances.values()) > 15
     large = ["AI chips", "networking/servers", "power for AI", "hyperscalers and megacaps", "cloud software", "China"]
     assert min(distances[pair] for pair in itertools.combinations(large, 2)) > 30
+
+
+@pytest.mark.parametrize(("low", "high", "labels"), [
+    (-0.08, 0.01, ["−10%", "−8%", "−6%", "−4%", "−2%", "0%", "2%"]),
+    (-0.2, 0.05, ["−25%", "−20%", "−15%", "−10%", "−5%", "0%", "5%", "10%"]),
+    (-0.003, 0.002, ["−0.4%", "−0.3%", "−0.2%", "−0.1%", "0.0%", "0.1%", "0.2%", "0.3%"]),
+])
+def test_percent_axis_labels_follow_the_tick_step(low: float, high: float, labels: list[str]) -> None:
+    """SYNTHETIC line from ``low`` to ``high``: ticks at 1-2-5 steps, each label its tick's exact value."""
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [low, high])
+    style.percent_axis(ax.yaxis)
+    fig.canvas.draw()
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    plt.close(fig)
+    assert shown == labels
+    for tick, text in zip(ax.get_yticks(), shown, strict=True):
+        assert float(text.replace("−", "-").rstrip("%")) == pytest.approx(100 * tick)
+
+
+def test_percent_decimals_follow_the_step() -> None:
+    assert [style.percent_decimals(step) for step in (0.05, 0.01, 0.005, 0.0025, 0.02)] == [0, 0, 1, 2, 0]
+
+
+def test_percent_axis_keeps_fixed_decimals() -> None:
+    """SYNTHETIC line: an explicit ``decimals`` is used for every label."""
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [-0.1, 0.1])
+    style.percent_axis(ax.yaxis, decimals=1)
+    fig.canvas.draw()
+    assert all(t.get_text().endswith(".0%") for t in ax.get_yticklabels())
+    plt.close(fig)

@@ -106,11 +106,34 @@ def instrument_label(symbol: str, name: str, width: int = 30) -> str:
     return f"{symbol} ({textwrap.shorten(short, width, placeholder='…')})"
 
 
-def percent_axis(axis, decimals: int = 0) -> None:
-    """Format an axis holding fractions (0.05) as percentages (5 %)."""
-    from matplotlib.ticker import PercentFormatter
+def percent_decimals(step: float) -> int:
+    """Return how many decimals a percent label needs for ticks ``step`` apart (a fraction: 0.005 -> 1)."""
+    step_percent = abs(step) * 100
+    for decimals in range(6):
+        scaled = step_percent * 10**decimals
+        if abs(scaled - round(scaled)) < 1e-6 * max(1.0, scaled):
+            return decimals
+    return 6
 
-    axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=decimals))
+
+def percent_axis(axis, decimals: int | None = None) -> None:
+    """Format an axis holding fractions (0.05) as percentages (5%), with ticks at 1-2-5 steps.
+
+    The labels carry as many decimals as the tick step needs (0 for whole percents, 1 for
+    0.5 %), so that no tick is mislabelled by rounding; ``decimals`` fixes the number instead.
+    """
+    from matplotlib.ticker import Formatter, MaxNLocator
+
+    class StepPercentFormatter(Formatter):
+        def __call__(self, value: float, pos: int | None = None) -> str:
+            ticks = sorted(set(float(loc) for loc in self.locs))
+            steps = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if b - a > 0]
+            places = decimals if decimals is not None else percent_decimals(min(steps)) if steps else 0
+            percent = round(value * 100, places)
+            return self.fix_minus(f"{percent + 0.0:.{places}f}%")  # + 0.0 turns -0 into 0
+
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))
+    axis.set_major_formatter(StepPercentFormatter())
 
 
 def finish(fig: Figure, title: str, source: str, legend: FigureLegend | None = None) -> Figure:
