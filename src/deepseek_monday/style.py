@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import textwrap
 from dataclasses import dataclass
@@ -125,9 +126,14 @@ def percent_axis(axis, decimals: int | None = None) -> None:
     from matplotlib.ticker import Formatter, MaxNLocator
 
     class StepPercentFormatter(Formatter):
+        tick_values: tuple[float, ...] = ()
+
+        def set_locs(self, locs) -> None:
+            self.tick_values = tuple(float(loc) for loc in locs)
+
         def __call__(self, value: float, pos: int | None = None) -> str:
-            ticks = sorted(set(float(loc) for loc in self.locs))
-            steps = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if b - a > 0]
+            ticks = sorted(set(self.tick_values))
+            steps = [b - a for a, b in itertools.pairwise(ticks) if b - a > 0]
             places = decimals if decimals is not None else percent_decimals(min(steps)) if steps else 0
             percent = round(value * 100, places)
             return self.fix_minus(f"{percent + 0.0:.{places}f}%")  # + 0.0 turns -0 into 0
