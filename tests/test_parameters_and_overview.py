@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -193,3 +194,44 @@ def test_key_findings_reuse_the_chapters_numbers() -> None:
     # Before Nvidia's first share count the change in market value is said to be missing, not estimated.
     early = overview.key_findings(pd.Timestamp("2020-03-16"))
     assert "cannot be computed" in early["finding_nvidia"]
+
+
+def test_index_returns_do_not_depend_on_the_chosen_symbols() -> None:
+    params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "AMD"])
+    indices = overview.load_index_returns()
+    assert list(indices.columns) == list(overview.INDEX_ROWS)
+    window = overview.cumulative_returns(indices, params.event_date, params.lookback_days, params.lookahead_days)
+    assert window.notna().any().all()
+
+
+def test_index_paragraph_never_prints_nan() -> None:
+    """SYNTHETIC returns: three indices without data for the day are named as such, never as nan."""
+    returns = {"GSPC": -0.0048, "IXIC": np.nan, "NDX": -0.0144, "DJI": np.nan, "GDAXI": np.nan,
+               "SMH": -0.0416, "SOXX": np.nan}
+    indices = pd.DataFrame({"return": returns})
+    text = overview.index_paragraph(indices)
+    assert "nan" not in text.lower()
+    assert text.startswith("Among the headline indices, the S&P 500 returned -0.48% and the Nasdaq-100 -1.44%; "
+                           "the Nasdaq Composite, the Dow and the DAX have no data for that day.")
+    assert "SMH returned -4.16%; SOXX has no data for that day" in text
+
+
+def test_market_names_are_readable() -> None:
+    assert [overview.market_name(m) for m in ("XNYS", "XETR", "XHKG", "XTKS", "XLON")] == [
+        "NYSE", "Xetra", "HKEX", "Tokyo Stock Exchange", "XLON"]
+
+
+def test_cumulative_panels_leave_out_series_without_data() -> None:
+    """SYNTHETIC paths: an all-NaN index and an all-NaN group get no line and no legend entry."""
+    from deepseek_monday import figures
+
+    dates = pd.bdate_range("2030-01-01", periods=5)
+    indices = pd.DataFrame({"GSPC": [0.0, 0.01, -0.02, 0.0, 0.01], "IXIC": np.nan}, index=dates)
+    groups = pd.DataFrame({"AI chips": [0.0, -0.05, -0.1, -0.08, -0.07], "crypto": np.nan},
+                          index=pd.Index(range(-2, 3), name="rel_day"))
+    fig = figures.cumulative_panels(indices, groups, dates[2], market="XETR")
+    left, right = fig.axes[:2]
+    assert [t.get_text() for t in left.get_legend().get_texts()] == ["S&P 500"]
+    assert [t.get_text() for t in right.get_legend().get_texts()] == ["AI chips"]
+    assert "Xetra sessions" in right.get_xlabel()
+    plt.close(fig)

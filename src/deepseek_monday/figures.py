@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from deepseek_monday.eventstudy import EventStudyResult, plot_car_paths
-from deepseek_monday.overview import INDEX_ROWS, NOT_RETURNS, correlation_adjusted_paths
+from deepseek_monday.overview import INDEX_ROWS, NOT_RETURNS, correlation_adjusted_paths, market_name
 from deepseek_monday.style import GROUP_PALETTE, SNAPSHOT_SOURCE, finish, instrument_label, long_date, percent_axis
 
 
@@ -32,8 +32,14 @@ def event_day_bars(table: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
     return finish(fig, f"Every instrument on {long_date(event_date)}", SNAPSHOT_SOURCE)
 
 
-def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
-    """Two panels: headline indices (by date) and group averages (by relative day)."""
+def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: pd.Timestamp,
+                      market: str = "XNYS") -> Figure:
+    """Two panels: headline indices (by date) and group averages (by relative day, ``market`` sessions).
+
+    Series and groups with no data in the window are left out of the plots and legends.
+    """
+    indices = indices.dropna(axis=1, how="all")
+    groups = groups.dropna(axis=1, how="all")
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.6))
     for symbol in indices.columns:
         series = indices[symbol].dropna()
@@ -52,7 +58,7 @@ def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: p
     right.axvline(0, color="0.3", linestyle="--", linewidth=0.9)
     right.xaxis.set_major_locator(MaxNLocator(integer=True))
     right.set_title("Groups, equal-weighted")
-    right.set_xlabel("Trading days relative to the event (NYSE sessions)")
+    right.set_xlabel(f"Trading days relative to the event ({market_name(market)} sessions)")
     right.set_ylabel("Cumulative return since window start (%)")
     right.legend(title="Group", fontsize=7, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     for axis in (left.yaxis, right.yaxis):
@@ -65,6 +71,11 @@ def group_car_paths(result: EventStudyResult, groups: list[str], event_date: pd.
     for the firms' cross-correlation (see :func:`overview.correlation_adjusted_paths`)."""
     paths = correlation_adjusted_paths(result, start=-5, end=10)
     fig, ax = plt.subplots(figsize=(10, 5))
+    if not groups:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "No equity group of this edition has enough firms for a readable path",
+                ha="center", va="center", transform=ax.transAxes)
+        return finish(fig, f"Abnormal returns around {long_date(event_date)}", SNAPSHOT_SOURCE)
     plot_car_paths(paths[paths["group"].isin(groups)], ax=ax,
                    title="Equity groups, market model; bands allow for cross-correlation")
     ax.legend(title="Group", fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)

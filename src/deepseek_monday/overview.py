@@ -16,6 +16,15 @@ from deepseek_monday.style import long_date
 from deepseek_monday.tables import MINUS, MISSING, format_number, readable
 from deepseek_monday.universe import GROUPS, check_symbols, load_universe
 
+# Readable names of the exchange calendars a chapter can count trading days on.
+MARKET_NAMES: dict[str, str] = {"XNYS": "NYSE", "XETR": "Xetra", "XHKG": "HKEX", "XTKS": "Tokyo Stock Exchange"}
+
+
+def market_name(market: str) -> str:
+    """Return the readable name of an exchange calendar (``XETR`` -> ``Xetra``); unknown codes as they are."""
+    return MARKET_NAMES.get(market, market)
+
+
 # Headline indices of the overview, with how each stands in for what the articles name.
 INDEX_ROWS: dict[str, str] = {
     "GSPC": "S&P 500",
@@ -154,6 +163,46 @@ def group_cumulative_returns(returns: pd.DataFrame, event_date: pd.Timestamp, be
 def load_event_returns(parameters: OverviewParameters) -> pd.DataFrame:
     """Return daily returns of the chapter's instruments."""
     return daily_returns(list(parameters.symbols))
+
+
+def load_index_returns() -> pd.DataFrame:
+    """Return daily returns of the headline indices (``INDEX_ROWS``), whatever the chapter's symbols."""
+    return daily_returns(list(INDEX_ROWS))
+
+
+# Short names of the headline indices in the chapter's prose.
+INDEX_SHORT_NAMES: dict[str, str] = {
+    "GSPC": "the S&P 500", "IXIC": "the Nasdaq Composite", "NDX": "the Nasdaq-100", "DJI": "the Dow",
+    "GDAXI": "the DAX", "SMH": "SMH", "SOXX": "SOXX",
+}
+
+
+def _join(clauses: list[str]) -> str:
+    return clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
+
+
+def _index_returns_text(returns: pd.Series, symbols: list[str]) -> str:
+    """Return "A returned x%, B y% and C z%; D and E have no data for that day" for ``symbols``."""
+    present = [s for s in symbols if not np.isnan(returns[s])]
+    missing = [INDEX_SHORT_NAMES[s] for s in symbols if np.isnan(returns[s])]
+    moved = [f"{INDEX_SHORT_NAMES[s]} {'returned ' if i == 0 else ''}{returns[s]:+.2%}" for i, s in enumerate(present)]
+    parts = [_join(moved)] if moved else []
+    if missing:
+        parts.append(f"{_join(missing)} {'has' if len(missing) == 1 else 'have'} no data for that day")
+    return "; ".join(parts)
+
+
+def index_paragraph(indices: pd.DataFrame) -> str:
+    """Return the prose on the headline indices' event-day returns (Markdown), from :func:`index_moves`.
+
+    An index without a return that day (its series ends before or starts after it, or no
+    session) is said to have no data for that day, never printed as NaN.
+    """
+    returns = indices["return"].astype(float)
+    return (f"Among the headline indices, {_index_returns_text(returns, ['GSPC', 'IXIC', 'NDX', 'DJI', 'GDAXI'])}. "
+            f"The snapshot has no series for the PHLX Semiconductor index the articles cite, so two "
+            f"semiconductor ETFs stand in for it: {_index_returns_text(returns, ['SMH', 'SOXX'])} (total "
+            f"returns, so they include dividends; on a single day the difference is negligible).")
 
 
 def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, indices: pd.DataFrame,
@@ -396,9 +445,11 @@ def event_study_numbers(result: EventStudyResult, symbols: tuple[str, ...] | lis
     ``n_studied + n_excluded`` is the number of instruments of the chapter.
     """
     day0 = result.caar[(result.caar["window"] == "[0,0]") & (result.caar["group"].isin(GROUPS))]
-    chips = day0.set_index("group").loc["AI chips"]
+    by_group = day0.set_index("group")
+    no_chips = pd.Series(np.nan, index=["caar", "n_firms", "p_kp", "p_corrado", "p_t_cs", "r_bar"])
+    chips = by_group.loc["AI chips"] if "AI chips" in by_group.index else no_chips
     return {
-        "chips_caar": float(chips["caar"]), "chips_n": int(chips["n_firms"]),
+        "chips_caar": float(chips["caar"]), "chips_n": int(np.nan_to_num(chips["n_firms"])),
         "chips_p_kp": float(chips["p_kp"]), "chips_p_corrado": float(chips["p_corrado"]),
         "chips_p_t_cs": float(chips["p_t_cs"]),
         "chips_band_widening": float(kolari_pynnonen_factor(chips["n_firms"], chips["r_bar"])),
