@@ -276,3 +276,17 @@ def test_relative_to_previous_close_reads_without_double_negatives() -> None:
     assert ledger_module.relative_to_previous_close(-2.2711) == "2.27 % below"
     assert ledger_module.relative_to_previous_close(0.4) == "0.40 % above"
     assert ledger_module.relative_to_previous_close(0.0) == "at"
+
+
+def test_event_day_sentence_names_the_claims_day_when_the_edition_differs() -> None:
+    """SYNTHETIC ledger: three claims about one day, one about a range, one without a date."""
+    synthetic = pd.DataFrame({"dates": ["2025-01-27", "2025-01-27", "2025-01-27", "2025-01-20..2025-01-24", ""]})
+    assert ledger_module.claims_day(synthetic) == pd.Timestamp("2025-01-27")
+    same = ledger_module.event_day_sentence(synthetic, ledger_module.LedgerParameters.validate("2025-01-27"))
+    assert same == ("3 claims concern the event day, Monday 27 January 2025; the others concern the days "
+                    "around it, the companies' accounts or DeepSeek's model.")
+    other = ledger_module.event_day_sentence(synthetic, ledger_module.LedgerParameters.validate("2024-08-05"))
+    assert other.startswith("The articles' claims concern 27 January 2025 (3 of them that day itself")
+    assert other.endswith("this edition's event day is Monday 5 August 2024, so the verdicts below are those "
+                          "of 27 January 2025.")
+    assert "0 claims" not in other

@@ -461,6 +461,34 @@ def chapter_markdown(chapter: str, available: frozenset[str] | None = None) -> s
 # ---------------------------------------------------------------- numbers for the prose
 
 
+def claims_day(ledger: pd.DataFrame) -> pd.Timestamp | None:
+    """Return the single date the most claims concern (ties: the earliest); None if no claim has one date."""
+    single = ledger["dates"].astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    counts = ledger.loc[single, "dates"].value_counts()
+    if counts.empty:
+        return None
+    most = counts[counts == counts.max()].index
+    return pd.Timestamp(min(most))
+
+
+def event_day_sentence(ledger: pd.DataFrame, params: LedgerParameters) -> str:
+    """Return the sentence on which day the claims concern, and how it relates to the edition's event day.
+
+    When the edition's event day is the claims' own day the sentence counts the claims about it;
+    otherwise it says plainly that the verdicts are those of the claims' day, not the edition's.
+    """
+    event_day = f"{params.event_date:%A} {long_date(params.event_date)}"
+    day = claims_day(ledger)
+    on_day = int(ledger["dates"].astype(str).str.contains(f"{params.event_date:%Y-%m-%d}", regex=False).sum())
+    if day is None or day == params.event_date:
+        return (f"{on_day} claims concern the event day, {event_day}; the others concern the days around "
+                f"it, the companies' accounts or DeepSeek's model.")
+    claims_on_day = int((ledger["dates"].astype(str) == f"{day:%Y-%m-%d}").sum())
+    return (f"The articles' claims concern {long_date(day)} ({claims_on_day} of them that day itself, the "
+            f"others the days around it, the companies' accounts or DeepSeek's model); this edition's event "
+            f"day is {event_day}, so the verdicts below are those of {long_date(day)}.")
+
+
 def headline_numbers(ledger: pd.DataFrame, params: LedgerParameters) -> dict[str, object]:
     """Return the numbers the chapter quotes, keyed by glue name (plain Python values)."""
     counts = ledger["verdict"].value_counts()
@@ -472,6 +500,7 @@ def headline_numbers(ledger: pd.DataFrame, params: LedgerParameters) -> dict[str
         "n_articles": int(ledger["article"].nunique()),
         "n_checkable": checkable,
         "n_event_day_claims": int(on_event_day.sum()),
+        "event_day_sentence": event_day_sentence(ledger, params),
         "n_conflict_pairs": len(conflicts_table(ledger)),
         "n_apparent_conflict_pairs": len(apparent_conflicts_table(ledger)),
         "share_confirmed": float(counts.get(Verdict.CONFIRMED.value, 0) / checkable) if checkable else 0.0,
