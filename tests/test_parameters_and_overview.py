@@ -235,3 +235,21 @@ def test_cumulative_panels_leave_out_series_without_data() -> None:
     assert [t.get_text() for t in right.get_legend().get_texts()] == ["AI chips"]
     assert "Xetra sessions" in right.get_xlabel()
     plt.close(fig)
+
+
+def test_group_sentence_with_no_one_or_several_equity_groups() -> None:
+    """SYNTHETIC group means: the sentence never indexes an empty summary."""
+    several = pd.DataFrame({"mean": [-0.05, 0.01]}, index=["AI chips", "Europe"])
+    assert overview.group_sentence(several) == ("Averaged with equal weights, the hardest-hit equity group was "
+                                                "*AI chips* (-5.00%) and the best-placed was *Europe* (+1.00%).")
+    assert overview.group_sentence(several.iloc[:1]) == (
+        "Averaged with equal weights, the only equity group, *AI chips*, returned -5.00%.")
+    assert "no group average" in overview.group_sentence(several.iloc[:0])
+
+
+def test_headline_numbers_without_equity_groups() -> None:
+    params = overview.OverviewParameters.validate("2025-01-27", symbols=["GSPC"])
+    table = overview.event_day_returns(overview.load_event_returns(params), params.event_date)
+    numbers = overview.headline_numbers(table, overview.group_summary(table), overview.index_moves(params.event_date),
+                                        params)
+    assert "no group average" in numbers["group_sentence"]

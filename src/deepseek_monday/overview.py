@@ -205,6 +205,21 @@ def index_paragraph(indices: pd.DataFrame) -> str:
             f"returns, so they include dividends; on a single day the difference is negligible).")
 
 
+def group_sentence(equity_groups: pd.DataFrame) -> str:
+    """Return the sentence (Markdown) on the hardest-hit and best-placed equity group of :func:`group_summary`.
+
+    ``equity_groups`` is the summary without ``NON_EQUITY_GROUPS``, sorted by mean return.
+    """
+    if equity_groups.empty:
+        return "None of this edition's instruments belongs to an equity group, so no group average is given."
+    worst, best = equity_groups.index[0], equity_groups.index[-1]
+    worst_mean, best_mean = float(equity_groups["mean"].iloc[0]), float(equity_groups["mean"].iloc[-1])
+    if len(equity_groups) == 1:
+        return f"Averaged with equal weights, the only equity group, *{worst}*, returned {worst_mean:+.2%}."
+    return (f"Averaged with equal weights, the hardest-hit equity group was *{worst}* ({worst_mean:+.2%}) and the "
+            f"best-placed was *{best}* ({best_mean:+.2%}).")
+
+
 def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, indices: pd.DataFrame,
                      parameters: OverviewParameters) -> dict[str, object]:
     """Return the numbers the chapter's prose quotes, keyed by glue name."""
@@ -221,11 +236,13 @@ def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, indices: pd.Dat
         "worst_return": float(usable.at[worst, "return"]),
         "best_name": f"{usable.at[best, 'name']} ({best})",
         "best_return": float(usable.at[best, "return"]),
-        "worst_group": str(equity_groups.index[0]),
-        "worst_group_mean": float(equity_groups["mean"].iloc[0]),
-        "best_group": str(equity_groups.index[-1]),
-        "best_group_mean": float(equity_groups["mean"].iloc[-1]),
+        "group_sentence": group_sentence(equity_groups),
     }
+    if not equity_groups.empty:
+        numbers.update({
+            "worst_group": str(equity_groups.index[0]), "worst_group_mean": float(equity_groups["mean"].iloc[0]),
+            "best_group": str(equity_groups.index[-1]), "best_group_mean": float(equity_groups["mean"].iloc[-1]),
+        })
     for symbol, row in indices.iterrows():
         numbers[f"{symbol.lower()}_return"] = float(row["return"])
     return numbers
