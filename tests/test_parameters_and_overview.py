@@ -253,3 +253,13 @@ def test_headline_numbers_without_equity_groups() -> None:
     numbers = overview.headline_numbers(table, overview.group_summary(table), overview.index_moves(params.event_date),
                                         params)
     assert "no group average" in numbers["group_sentence"]
+
+
+def test_chips_sentence_without_chip_firms_quotes_no_nan() -> None:
+    """SYNTHETIC CAAR rows: a chip group is quoted with its tests; no chip group says so."""
+    row = pd.Series({"caar": -0.1234, "n_firms": 4, "p_t_cs": 0.0001, "p_kp": 0.0412, "p_corrado": 0.2, "r_bar": 0.3})
+    text = overview.chips_sentence(row)
+    assert "of the 4 AI-chip stocks and ETFs" in text and "was -12.34%" in text
+    assert "p = 0.000)" in text and "(p = 0.041)" in text and "gives p = 0.200." in text
+    missing = overview.chips_sentence(row * np.nan)
+    assert "nan" not in missing.lower() and "no group CAAR" in missing

@@ -455,6 +455,23 @@ def display_exclusions(result: EventStudyResult, symbols: tuple[str, ...] | list
     return table.set_index("Symbol")
 
 
+def chips_sentence(chips: pd.Series) -> str:
+    """Return the sentences (Markdown) on the AI-chip group's day-0 CAAR and its tests, from its CAAR row.
+
+    Without AI-chip firms in the study (NaN row) they say so instead of quoting NaN.
+    """
+    if np.isnan(chips["n_firms"]) or np.isnan(chips["caar"]):
+        return ("None of this edition's instruments is an AI-chip stock or ETF in the event study, so no group "
+                "CAAR is quoted.")
+    return (f"On the event day the cumulative average abnormal return (CAAR) of the {int(chips['n_firms'])} AI-chip "
+            f"stocks and ETFs, the return beyond what the market explains, was {chips['caar']:+.2%}. Because every "
+            f"firm here shares one event date, their abnormal returns are correlated and the plain tests overstate "
+            f"significance (the cross-sectional t-test, which treats the firms as independent, gives "
+            f"p = {chips['p_t_cs']:.3f}); the Kolari\u2013Pynnönen adjustment of the BMP test allows for that "
+            f"(p = {chips['p_kp']:.3f}), and the Corrado rank test, which does not assume normal returns, gives "
+            f"p = {chips['p_corrado']:.3f}.")
+
+
 def event_study_numbers(result: EventStudyResult, symbols: tuple[str, ...] | list[str] = ()) -> dict[str, object]:
     """Return the event-study figures the prose quotes: the AI-chip group's day-0 CAAR and tests.
 
@@ -473,7 +490,7 @@ def event_study_numbers(result: EventStudyResult, symbols: tuple[str, ...] | lis
         "n_studied": int(result.car["symbol"].nunique()),
         "n_excluded": len(display_exclusions(result, symbols)),
         "n_instruments_total": len(set(symbols) | set(result.car["symbol"]) | set(result.exclusions["symbol"])),
-    }
+    } | {"chips_sentence": chips_sentence(chips)}
 
 
 def _percent(value: float) -> str:
