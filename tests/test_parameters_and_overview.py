@@ -263,3 +263,11 @@ def test_chips_sentence_without_chip_firms_quotes_no_nan() -> None:
     assert "p = 0.000)" in text and "(p = 0.041)" in text and "gives p = 0.200." in text
     missing = overview.chips_sentence(row * np.nan)
     assert "nan" not in missing.lower() and "no group CAAR" in missing
+
+
+def test_event_study_of_chosen_symbols_loads_their_benchmark() -> None:
+    params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "AMD"])
+    study = overview.group_event_study(overview.load_event_returns(params), params.event_date)
+    assert sorted(study.car["symbol"].unique()) == ["AMD", "NVDA"]  # SPY is their benchmark, not studied
+    assert overview.display_exclusions(study, params.symbols).empty
+    assert overview.event_study_numbers(study, params.symbols)["chips_n"] == 2

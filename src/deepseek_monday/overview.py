@@ -315,9 +315,15 @@ def group_event_study(returns: pd.DataFrame, event_date: pd.Timestamp) -> EventS
 
     Defaults of :mod:`deepseek_monday.eventstudy`: estimation window [-250, -11], the
     universe's benchmark per instrument; firms without one or without enough history are
-    listed in the result's exclusions.
+    listed in the result's exclusions. Benchmarks the chosen instruments need but ``returns``
+    lacks (SPY for ``symbols=[NVDA, AMD]``) are loaded for the study without being studied.
     """
-    return run_event_study(returns, [event_date], model="market", event_windows=OVERVIEW_WINDOWS)
+    chosen = list(returns.columns)
+    benchmarks = load_universe().loc[chosen, "benchmark"].dropna()
+    missing = sorted(set(benchmarks) - {""} - set(chosen))
+    if missing:
+        returns = returns.join(daily_returns(missing), how="outer")
+    return run_event_study(returns, [event_date], symbols=chosen, model="market", event_windows=OVERVIEW_WINDOWS)
 
 
 def display_group_tests(result: EventStudyResult) -> pd.DataFrame:
