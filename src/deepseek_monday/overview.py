@@ -323,7 +323,7 @@ def group_event_study(returns: pd.DataFrame, event_date: pd.Timestamp) -> EventS
     missing = sorted(set(benchmarks) - {""} - set(chosen))
     if missing:
         returns = returns.join(daily_returns(missing), how="outer")
-    return run_event_study(returns, [event_date], symbols=chosen, model="market", event_windows=OVERVIEW_WINDOWS)
+    return run_event_study(returns, [event_date], model="market", event_windows=OVERVIEW_WINDOWS)
 
 
 def display_group_tests(result: EventStudyResult) -> pd.DataFrame:
