@@ -25,6 +25,7 @@ pytestmark = requires_real_data
         ({"event_date": "2025-01-27", "lookback_days": 1}, "lookback_days: 1 is too short"),
         ({"event_date": "2025-01-27", "lookahead_days": "ten"}, "lookahead_days: 'ten' is not a whole number"),
         ({"event_date": "2025-01-27", "symbols": ["NVDA", "XYZ"]}, r"unknown ticker\(s\) \['XYZ'\]"),
+        ({"event_date": "2025-01-27", "symbols": []}, r"symbols: the list is empty"),
         ({"event_date": "2025-01-27", "market": "XLON"}, "market: 'XLON' is not supported"),
     ],
 )

@@ -54,7 +54,7 @@ class OverviewParameters:
         lookback = check_positive_int(lookback_days, "lookback_days", minimum=2)
         lookahead = check_positive_int(lookahead_days, "lookahead_days", minimum=1)
         date = check_event_date(event_date, market, before=lookback + 1, after=lookahead)
-        chosen = check_symbols(symbols) if symbols else load_universe().index.tolist()
+        chosen = check_symbols(symbols) if symbols is not None else load_universe().index.tolist()
         return cls(date, lookback, lookahead, market, tuple(chosen))
 
 
