@@ -15,6 +15,7 @@ from deepseek_monday import saas, saas_figures
 from deepseek_monday.claims import get_measure, load_claims
 from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.eventstudy import run_event_study
+from deepseek_monday.wording import of_total, p_text
 
 EVENT = "2025-01-27"
 
@@ -307,10 +308,10 @@ def test_close_events_share_one_label_and_neighbouring_labels_alternate_rows() -
 
 
 def test_count_phrase_handles_all_none_and_one() -> None:
-    assert saas.count_phrase(3, 3, "companies", "company") == "all 3 companies"
-    assert saas.count_phrase(0, 3, "companies", "company") == "none of the 3 companies"
-    assert saas.count_phrase(2, 3, "companies", "company") == "2 of the 3 companies"
-    assert saas.count_phrase(1, 1, "companies", "company") == "the one company"
+    assert of_total(3, 3, "companies", "company") == "all 3 companies"
+    assert of_total(0, 3, "companies", "company") == "none of the 3 companies"
+    assert of_total(2, 3, "companies", "company") == "2 of the 3 companies"
+    assert of_total(1, 1, "companies", "company") == "the one company"
 
 
 def test_verdict_sentence_names_only_verdicts_that_occur() -> None:
@@ -331,9 +332,9 @@ def test_distance_from_high_has_no_double_negative() -> None:
 
 
 def test_p_text_never_prints_zero() -> None:
-    assert saas.p_text(0.0004) == "p < 0.001"
-    assert saas.p_text(0.0412) == "p = 0.041"
-    assert saas.p_text(float("nan")) == "p not available"
+    assert p_text(0.0004) == "p < 0.001"
+    assert p_text(0.0412) == "p = 0.041"
+    assert p_text(float("nan")) == "p not available"
 
 
 def test_exclusion_reasons_in_plain_english() -> None:

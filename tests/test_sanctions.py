@@ -16,6 +16,7 @@ from conftest import requires_real_data
 from deepseek_monday import sanctions
 from deepseek_monday.claims import ledger
 from deepseek_monday.errors import DataValidationError, ParameterError
+from deepseek_monday.eventstudy import kolari_pynnonen_widening
 from deepseek_monday.facts import load_ai_compute, load_events
 from deepseek_monday.prices import price_panel
 
@@ -397,10 +398,10 @@ def test_headline_numbers_agree_with_the_tables(chapter: dict) -> None:
 # ---------------------------------------------------------------- intervals that agree with the reported test
 
 
-def test_cross_correlation_factor_is_kolari_pynnonens() -> None:
+def test_kolari_pynnonen_widening() -> None:
     # SYNTHETIC: no correlation leaves the standard error alone; r = 0.25 with N = 7 widens it by
     # sqrt((1 + 6 * 0.25) / 0.75) = sqrt(10 / 3); an undefined factor is NaN.
-    factors = sanctions.cross_correlation_factor(np.array([7, 7, 7]), np.array([0.0, 0.25, 1.0]))
+    factors = kolari_pynnonen_widening(np.array([7, 7, 7]), np.array([0.0, 0.25, 1.0]))
     assert factors[0] == pytest.approx(1.0)
     assert factors[1] == pytest.approx(np.sqrt(10 / 3))
     assert np.isnan(factors[2])
@@ -445,13 +446,13 @@ def test_group_intervals_agree_with_the_kolari_pynnonen_test(chapter: dict) -> N
     (0, 10, "none of the 10 milestones"), (3, 10, "3 of the 10 milestones"), (10, 10, "all 10 milestones"),
     (1, 1, "the one milestone"), (0, 1, "no milestone")])
 def test_of_total(count: int, total: int, expected: str) -> None:
-    from deepseek_monday.sanctions.wording import of_total
+    from deepseek_monday.wording import of_total
 
     assert of_total(count, total, "milestones") == expected
 
 
 def test_p_text() -> None:
-    from deepseek_monday.sanctions.wording import p_text
+    from deepseek_monday.wording import p_text
 
     assert p_text(0.0004) == "p < 0.001"
     assert p_text(0.0671) == "p = 0.067"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from deepseek_monday.eventstudy import EventStudyResult, car_paths, run_event_study
+from deepseek_monday.eventstudy import EventStudyResult, car_paths, kolari_pynnonen_widening, run_event_study
 from deepseek_monday.params import check_event_date, check_positive_int, window_sessions
 from deepseek_monday.prices import load_snapshot, price_panel
 from deepseek_monday.returns import daily_returns
@@ -345,17 +345,13 @@ def display_group_tests(result: EventStudyResult) -> pd.DataFrame:
 
 
 def kolari_pynnonen_factor(n_firms: np.ndarray | float, r_bar: np.ndarray | float) -> np.ndarray:
-    """Return how much wider a mean's confidence band is once firms' cross-correlation is allowed for.
+    """Return how much wider a group's band is drawn once firms' cross-correlation is allowed for.
 
-    Kolari & Pynnönen (2010) scale a cross-sectional t statistic by sqrt((1 - r) / (1 + (N - 1) r)),
-    with r the average pairwise correlation of the firms' residuals; a band is widened by the
-    inverse. The factor is never below 1 (a negative r does not narrow the band) and is 1 where
-    it is undefined (one firm, or no correlation estimate).
+    :func:`~deepseek_monday.eventstudy.kolari_pynnonen_widening`, never below 1 (a negative r
+    does not narrow the band) and 1 where it is undefined (one firm, or no correlation estimate).
     """
     n = np.asarray(n_firms, dtype=float)
-    r = np.asarray(r_bar, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        factor = np.sqrt((1.0 + (n - 1.0) * r) / (1.0 - r))
+    factor = kolari_pynnonen_widening(n, r_bar)
     return np.where((n >= 2) & np.isfinite(factor), np.maximum(factor, 1.0), 1.0)
 
 

@@ -34,8 +34,9 @@ from deepseek_monday.overview import group_summary
 from deepseek_monday.params import check_event_date, check_positive_int, window_sessions
 from deepseek_monday.prices import load_snapshot, price_panel
 from deepseek_monday.returns import daily_returns
-from deepseek_monday.tables import MINUS, MISSING, format_p_value, readable
+from deepseek_monday.tables import MINUS, MISSING, readable
 from deepseek_monday.universe import check_symbols, load_universe
+from deepseek_monday.wording import of_total, p_text
 
 MARKET = "XNYS"  # every basket member is a US listing priced on NYSE sessions
 BASKETS: tuple[str, ...] = ("AI infrastructure", "hyperscalers", "cloud software", "benchmarks")
@@ -856,16 +857,6 @@ def display_capex(capex: pd.DataFrame) -> pd.DataFrame:
     return readable(shown).set_index(["Company", "Period"])
 
 
-def count_phrase(count: int, total: int, plural: str, singular: str) -> str:
-    """Return "all 3 companies", "none of the 3 companies" or "2 of the 3 companies" (and the one-item cases)."""
-    if total == 1:
-        return f"the one {singular}" if count else f"no {singular}"
-    if count == total:
-        return f"all {total} {plural}"
-    if count == 0:
-        return f"none of the {total} {plural}"
-    return f"{count} of the {total} {plural}"
-
 
 def join_words(items: list[str]) -> str:
     """Return "a", "a and b" or "a, b and c"."""
@@ -954,7 +945,7 @@ def capex_numbers(capex: pd.DataFrame) -> dict[str, object]:
     revisions = guidance_revisions(capex)
     numbers["n_plans_raised"] = int(revisions["raised"].sum())
     numbers["n_plans_compared"] = len(revisions)
-    numbers["plans_raised_phrase"] = count_phrase(numbers["n_plans_raised"], len(revisions), "companies", "company")
+    numbers["plans_raised_phrase"] = of_total(numbers["n_plans_raised"], len(revisions), "companies", "company")
     return numbers
 
 
@@ -1072,13 +1063,6 @@ def long_run_baskets(returns: pd.DataFrame, params: SaasParameters, start: pd.Ti
 
 BASKET_KEYS = {"AI infrastructure": "infra", "hyperscalers": "hyper", "cloud software": "cloud"}
 
-
-def p_text(value: float) -> str:
-    """Return a p-value for the prose: "p = 0.041", "p < 0.001", or "p not available" if missing."""
-    shown = format_p_value(value)
-    if shown == MISSING:
-        return "p not available"
-    return f"p {shown[0]} {shown[1:]}" if shown.startswith("<") else f"p = {shown}"
 
 
 def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, study: BasketStudy, returns: pd.DataFrame,

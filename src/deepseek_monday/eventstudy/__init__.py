@@ -18,6 +18,7 @@ from deepseek_monday.eventstudy.engine import (
 )
 from deepseek_monday.eventstudy.figures import car_paths, plot_car_paths
 from deepseek_monday.eventstudy.models import MODELS
+from deepseek_monday.eventstudy.parametric import kolari_pynnonen_widening
 from deepseek_monday.eventstudy.windows import calendar_session_mask, window_label
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "EventStudyResult",
     "calendar_session_mask",
     "car_paths",
+    "kolari_pynnonen_widening",
     "plot_car_paths",
     "run_event_study",
     "window_label",

@@ -106,6 +106,18 @@ def bmp_t(scar: np.ndarray) -> StatResult:
     return _t_of_mean(scar)
 
 
+def kolari_pynnonen_widening(n: np.ndarray | float, r_bar: np.ndarray | float) -> np.ndarray:
+    """Return sqrt((1 + (N - 1) r) / (1 - r)): how much wider a mean's standard error is once the
+    firms' cross-correlation r is allowed for (the inverse of :func:`kolari_pynnonen_t`'s factor).
+
+    NaN where it is undefined (r >= 1 or 1 + (N - 1) r <= 0).
+    """
+    n, r = np.asarray(n, dtype=float), np.asarray(r_bar, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        squared = (1.0 + (n - 1.0) * r) / (1.0 - r)
+    return np.where((squared > 0) & np.isfinite(squared), np.sqrt(np.where(squared > 0, squared, np.nan)), np.nan)
+
+
 def kolari_pynnonen_t(bmp_statistic: np.ndarray, n: np.ndarray, r_bar: np.ndarray) -> StatResult:
     """Kolari & Pynnonen (2010) adjustment of BMP for cross-correlation (same event date).
 

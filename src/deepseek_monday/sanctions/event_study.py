@@ -16,7 +16,7 @@ from deepseek_monday.calendars import sessions
 from deepseek_monday.claims.measures import nvidia_shares
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.errors import DataValidationError
-from deepseek_monday.eventstudy import EventStudyResult, run_event_study, window_label
+from deepseek_monday.eventstudy import EventStudyResult, kolari_pynnonen_widening, run_event_study, window_label
 from deepseek_monday.prices import price_panel
 from deepseek_monday.returns import daily_returns
 from deepseek_monday.sanctions.parameters import (
@@ -31,9 +31,9 @@ from deepseek_monday.sanctions.parameters import (
     SanctionsParameters,
     study_events,
 )
-from deepseek_monday.sanctions.wording import of_total
 from deepseek_monday.tables import format_number, readable
 from deepseek_monday.universe import load_universe
+from deepseek_monday.wording import of_total
 
 EN_DASH = "\u2013"  # between the two names of the Kolari\u2013Pynnönen test
 
@@ -91,26 +91,11 @@ def group_caars(result: EventStudyResult, events: pd.DataFrame, group: str, wind
     return table.reindex(events.index)
 
 
-def cross_correlation_factor(n_firms: pd.Series | np.ndarray, r_bar: pd.Series | np.ndarray) -> np.ndarray:
-    """Return Kolari and Pynnönen's factor sqrt((1 + (N - 1) r) / (1 - r)) on a standard error.
-
-    With r the mean pairwise correlation of the firms' estimation residuals, the variance of a
-    mean over N firms sharing one event date is (1 + (N - 1) r) / (1 - r) times what the plain
-    cross-sectional formula assumes; the engine's Kolari-Pynnonen test divides its statistic by
-    the same factor. NaN where it is undefined (r >= 1 or 1 + (N - 1) r <= 0).
-    """
-    n = np.asarray(n_firms, dtype=float)
-    r = np.asarray(r_bar, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        squared = (1.0 + (n - 1.0) * r) / (1.0 - r)
-    return np.where((squared > 0) & np.isfinite(squared), np.sqrt(np.where(squared > 0, squared, np.nan)), np.nan)
-
-
 def group_half_width(table: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.Series:
     """Return a group's CAAR half-width allowing for cross-correlation: t(N - 1) x SE_cs x the KP factor."""
     degrees = (table["n_firms"] - 1).where(table["n_firms"] > 1)
     quantile = pd.Series(special.stdtrit(degrees, 0.5 + confidence / 2), index=table.index)  # t quantile
-    return quantile * table["caar_se"] * cross_correlation_factor(table["n_firms"], table["r_bar"])
+    return quantile * table["caar_se"] * kolari_pynnonen_widening(table["n_firms"], table["r_bar"])
 
 
 def comparison_table(result: EventStudyResult, events: pd.DataFrame, window: tuple[int, int]) -> pd.DataFrame:
@@ -118,7 +103,7 @@ def comparison_table(result: EventStudyResult, events: pd.DataFrame, window: tup
 
     Half-widths: t quantile x standard error. Nvidia: the forecast-error standard error with the
     model's degrees of freedom (the interval of its t-test). Groups: the cross-sectional standard
-    error with N - 1, inflated by :func:`cross_correlation_factor` as in the Kolari-Pynnonen
+    error with N - 1, inflated by :func:`~deepseek_monday.eventstudy.kolari_pynnonen_widening` as in the Kolari-Pynnonen
     test, so that the interval allows for firms sharing an event date as the reported test does.
     """
     nvda = firm_cars(result, events, "NVDA", window)

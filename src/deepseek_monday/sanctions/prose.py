@@ -20,7 +20,7 @@ from deepseek_monday.sanctions.parameters import (
     SanctionsParameters,
     dropped_note,
 )
-from deepseek_monday.sanctions.wording import of_total, p_text
+from deepseek_monday.wording import of_total, p_text
 
 # The p-values the prose quotes; each is also glued as text ("p = 0.067", "p < 0.001") under <name>_text.
 P_VALUE_NAMES = ("nvda_p_event", "chips_p_kp_event", "china_p_kp_event", "china_p_corrado_event", "worst_control_p",
