@@ -19,14 +19,14 @@ from deepseek_monday.bubble.valuation import PriceToSales, share_count_timing
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.eventstudy import EventStudyResult
-from deepseek_monday.tables import MINUS, format_number
+from deepseek_monday.tables import format_number
 
 # Glue names ending so hold Markdown text (sentences), to be glued with IPython's Markdown.
 MARKDOWN_SUFFIXES = ("_sentence", "_sentences", "_note")
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:+.1f} %".replace("-", MINUS)
+    return f"{format_number(100 * value, 1, signed=True)} %"
 
 
 def _bn(value: float) -> str:

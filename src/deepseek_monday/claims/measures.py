@@ -35,7 +35,7 @@ from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.facts import fundamentals, load_ai_compute, load_events
 from deepseek_monday.prices import Snapshot, load_snapshot, price_panel
 from deepseek_monday.returns import daily_returns
-from deepseek_monday.tables import MINUS
+from deepseek_monday.tables import MINUS, format_number
 from deepseek_monday.universe import load_universe
 
 # ---------------------------------------------------------------- market data access
@@ -86,7 +86,7 @@ def _price_kind(symbol: str) -> str:
 
 
 def _pct(fraction: float) -> str:
-    return f"{100 * fraction:+.2f} %".replace("-", MINUS)
+    return f"{format_number(100 * fraction, 2, signed=True)} %"
 
 
 def _session_return(symbol: str, date: pd.Timestamp) -> float:
