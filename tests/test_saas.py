@@ -361,7 +361,7 @@ def test_labels_of_periods_sources_and_lines() -> None:
 
 def _synthetic_capex() -> pd.DataFrame:
     rows = [  # SYNTHETIC capex facts: (ticker, period, period end, metric, USD bn, source)
-        ("BIG4", "CY2024", "2024-12-31", "capex_combined", 200.0, "s1"),
+        ("BIG4", "CY2024", "2024-12-31", "capex_combined_as_reported", 200.0, "s1"),
         ("BIG4", "CY2025", "2025-12-31", "capex_guidance_combined_initial", 260.0, "s1"),
         ("AAA", "CY2025", "2025-12-31", "capex_guidance_initial", 100.0, "s1"),
         ("AAA", "CY2025", "2025-12-31", "capex_guidance_oct2025", 90.0, "s2"),

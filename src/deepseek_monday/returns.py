@@ -53,17 +53,25 @@ def daily_returns(symbols: list[str] | None = None, kind: str = "simple",
                   data_dir: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """Return daily returns, wide (dates x symbols), NaN where a symbol had no session.
 
-    Rows are the dates where one of ``symbols`` has a price. Every symbol's returns are
-    computed once per snapshot, kind and calendar assignment, and copied out.
+    ``symbols`` defaults to the report's instruments (:func:`report_symbols`): a series the
+    snapshot gains that ``data/universe.csv`` does not list changes nothing. Rows are the
+    dates where one of ``symbols`` has a price. Every symbol's returns are computed once per
+    snapshot, kind and calendar assignment, and copied out.
     """
     snapshot = load_snapshot(data_dir)
-    panel = snapshot.price_panel(symbols)
+    panel = snapshot.price_panel(report_symbols(data_dir) if symbols is None else symbols)
     universe = load_universe()
     calendars = {symbol: universe.at[symbol, "calendar"] if symbol in universe.index else ""
                  for symbol in snapshot.symbols()}
     key = ("daily returns", kind, tuple(calendars.items()))
     every = snapshot.derived(key, lambda: _returns_of_every_symbol(snapshot.price_panel(), kind, calendars))
     return every.loc[panel.index, list(panel.columns)]
+
+
+def report_symbols(data_dir: str | os.PathLike[str] | None = None) -> list[str]:
+    """Return the instruments of ``data/universe.csv`` that the snapshot has prices for, in universe order."""
+    available = set(load_snapshot(data_dir).symbols())
+    return [symbol for symbol in load_universe().index if symbol in available]
 
 
 def _returns_of_every_symbol(panel: pd.DataFrame, kind: str, calendars: dict[str, str]) -> pd.DataFrame:

@@ -761,26 +761,33 @@ def revival_numbers(paths: pd.DataFrame, relative: pd.DataFrame, params: SaasPar
 # ---------------------------------------------------------------- capex against infrastructure
 
 HYPERSCALER_CAPEX_TICKERS = ("MSFT", "GOOGL", "AMZN", "META", "BIG4")
-# What each capex metric of fundamentals.csv measures (as its rows and sources describe it).
+# What each capex metric of fundamentals.csv measures, as the facts README defines it. Only
+# figures of one metric are ever compared; a capex metric the facts gain that is not defined
+# here is listed in the capex table as "not defined in this report" and never compared.
 CAPEX_DEFINITIONS: dict[str, str] = {
-    "capex": "capital expenditure as a secondary source reports it",
-    "capex_approx": "capital expenditure, rounded by the source",
-    "capex_ppe_purchases": "purchases of property and equipment (cash-flow line, SEC XBRL)",
-    "capex_incl_finance_leases": "capital expenditure including assets under finance leases",
+    "capex": "purchases of property and equipment (cash-flow line, gross, excl. finance leases)",
+    "capex_approx": "purchases of property and equipment, rounded by the source",
+    "capex_incl_finance_leases": "company's headline capex incl. assets acquired under finance leases",
+    "capex_incl_finance_lease_principal": "company's headline capex incl. principal payments on finance leases",
+    "capex_net_of_proceeds_incentives": "capex net of proceeds from sales and incentives (free-cash-flow basis)",
+    "capex_as_stated_on_call": "capex as stated on the earnings call (company's own measure)",
     "aws_capex": "Amazon Web Services segment capital expenditure",
-    "capex_combined": "four hyperscalers combined",
+    "capex_combined_as_reported": "four hyperscalers combined, mixed basis (not the sum of their capex rows)",
     "capex_combined_approx": "four hyperscalers combined, rounded",
     "capex_combined_incl_finance_leases": "four hyperscalers combined, incl. finance leases (lower bound)",
     "capex_guidance_initial": "plan for the year as first announced (early 2025)",
+    "capex_guidance_initial_low": "plan as first announced, lower end",
     "capex_guidance_initial_high": "plan as first announced, upper end",
     "capex_guidance_ai_datacenter": "plan for AI-enabled data centres (fiscal year)",
-    "capex_guidance_combined_initial": "four hyperscalers' first plans combined",
+    "capex_guidance_combined_initial": "four hyperscalers' first plans combined (fiscal and calendar years mixed)",
     "capex_guidance_oct2025": "plan for the year as of October 2025",
     "capex_guidance_oct2025_low": "plan as of October 2025, lower end",
     "capex_guidance_oct2025_high": "plan as of October 2025, upper end",
 }
+UNDEFINED_CAPEX = "not defined in this report: shown, never compared"
+COMBINED_ACTUAL = "capex_combined_as_reported"
 ANNUAL_PERIOD = re.compile(r"^(CY|FY)\d{4}$")
-REPORTED_CAPEX = ("capex", "capex_ppe_purchases", "capex_approx")
+REPORTED_CAPEX = ("capex", "capex_approx")  # one definition: the cash-flow line
 
 
 def hyperscaler_capex() -> pd.DataFrame:
@@ -791,15 +798,13 @@ def hyperscaler_capex() -> pd.DataFrame:
     :func:`fiscal_year_lookalikes`).
     """
     facts = load_fundamentals()
-    rows = facts[facts["ticker"].isin(HYPERSCALER_CAPEX_TICKERS) & facts["metric"].isin(CAPEX_DEFINITIONS)].copy()
-    unknown = sorted(set(facts.loc[facts["metric"].str.contains("capex"), "metric"]) - set(CAPEX_DEFINITIONS))
-    if unknown:
-        raise DataValidationError(f"fundamentals.csv: capex metrics without a definition here: {unknown}")
+    is_capex = facts["metric"].str.contains("capex")
+    rows = facts[facts["ticker"].isin(HYPERSCALER_CAPEX_TICKERS) & is_capex].copy()
     rows["value"] = convert(rows["value"], rows["unit"], "USD_billions")
     rows["unit"] = "USD_billions"
-    rows["definition"] = rows["metric"].map(CAPEX_DEFINITIONS)
+    rows["definition"] = rows["metric"].map(CAPEX_DEFINITIONS).fillna(UNDEFINED_CAPEX)
     rows["annual"] = rows["fiscal_period"].str.match(ANNUAL_PERIOD)
-    rows["guidance"] = rows["metric"].str.contains("guidance")
+    rows["guidance"] = rows["metric"].str.contains("guidance") & rows["metric"].isin(CAPEX_DEFINITIONS)
     rows["fiscal_lookalike"] = fiscal_year_lookalikes(rows)
     columns = ["ticker", "fiscal_period", "period_end", "metric", "definition", "value", "annual", "guidance",
                "fiscal_lookalike", "secondary_source", "source"]
@@ -870,6 +875,7 @@ def _value(capex: pd.DataFrame, ticker: str, period: str, metric: str) -> pd.Ser
     return match.iloc[0]
 
 
+# The plans the facts' combined first plan adds up: a company's single figure, else the upper end of its range.
 FIRST_PLAN_METRICS = ("capex_guidance_initial", "capex_guidance_initial_high", "capex_guidance_ai_datacenter")
 
 
@@ -906,7 +912,7 @@ def combined_plan_sentence(capex: pd.DataFrame) -> str:
     what is mixed in it (upper ends of ranges, fiscal-year or AI-only plans) is named.
     """
     plan = _value(capex, COMBINED, "CY2025", "capex_guidance_combined_initial")
-    actual = _value(capex, COMBINED, "CY2024", "capex_combined")
+    actual = _value(capex, COMBINED, "CY2024", COMBINED_ACTUAL)
     growth = plan["value"] / actual["value"] - 1
     who = "The same source" if plan["source"] == actual["source"] else "Another source"
     text = f"{who} puts their first plans for 2025 at {plan['value']:.0f} bn USD"
@@ -925,8 +931,8 @@ def combined_plan_sentence(capex: pd.DataFrame) -> str:
 
 def capex_numbers(capex: pd.DataFrame) -> dict[str, object]:
     """Return the capex figures the prose quotes: combined growth, first plans and October revisions."""
-    combined_2023 = float(_value(capex, COMBINED, "CY2023", "capex_combined")["value"])
-    combined_2024 = float(_value(capex, COMBINED, "CY2024", "capex_combined")["value"])
+    combined_2023 = float(_value(capex, COMBINED, "CY2023", COMBINED_ACTUAL)["value"])
+    combined_2024 = float(_value(capex, COMBINED, "CY2024", COMBINED_ACTUAL)["value"])
     plan_2025 = float(_value(capex, COMBINED, "CY2025", "capex_guidance_combined_initial")["value"])
     numbers: dict[str, object] = {
         "capex_2023": combined_2023, "capex_2024": combined_2024, "capex_plan_2025": plan_2025,

@@ -313,9 +313,9 @@ def after_shock_figure(paths: pd.DataFrame, relative: pd.DataFrame, events: pd.D
                        "(dotted lines: numbered events)", SNAPSHOT_SOURCE)
 
 
-CAPEX_MARKERS = {"capex": ("o", "as reported (secondary)"), "capex_ppe_purchases": ("s", "PP&E purchases (SEC XBRL)"),
-                 "capex_approx": ("^", "rounded"),
-                 "guidance_first": ("D", "first 2025 plan (its figure, or\nthe upper end where only that is given)"),
+CAPEX_MARKERS = {"capex": ("o", "PP&E purchases (cash-flow line)"),
+                 "capex_approx": ("^", "PP&E purchases, rounded"),
+                 "guidance_first": ("D", "first 2025 plan (bar: range)"),
                  "guidance_ai_datacenter": ("v", "plan for AI data centres only\n(fiscal year)"),
                  "guidance_october": ("P", "October 2025 plan (bar: range)")}
 COMPANY_ORDER = ("MSFT", "GOOGL", "AMZN", "META")
@@ -362,7 +362,7 @@ def capex_figure(capex: pd.DataFrame, long_run: pd.DataFrame, params: SaasParame
         hollow = metric.startswith("guidance")
         top.scatter(part["period_end"], part["value"], marker=marker, s=46, zorder=3, linewidth=1.4,
                     facecolor="white" if hollow else colours[ticker], edgecolor=colours[ticker])
-        if metric == "guidance_october":
+        if metric in ("guidance_october", "guidance_first"):
             for day, values in part.groupby("period_end")["value"]:
                 top.vlines(day, values.min(), values.max(), color=colours[ticker], linewidth=1.4, zorder=2)
     top.set_ylabel("Capital expenditure (USD bn per year)")

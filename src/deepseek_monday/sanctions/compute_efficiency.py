@@ -17,7 +17,10 @@ from deepseek_monday.tables import format_number, readable
 V3_FULL = "DeepSeek-V3 (full training)"
 V3_STAGES = ("DeepSeek-V3 (pre-training stage)", "DeepSeek-V3 (context extension stage)",
              "DeepSeek-V3 (post-training stage)")
-R1_STAGE = "DeepSeek-R1 (RL stage; Nature 2025 supplement)"
+# R1's whole reinforcement-learning post-training (R1-Zero, SFT-data creation, final R1 run): the
+# facts' total row, never added to its stage rows.
+R1_TOTAL = "DeepSeek-R1 (all RL post-training: R1-Zero + SFT-data creation + R1; Nature 2025 supplement)"
+R1_SHORT = "DeepSeek-R1 (all RL post-training, total)"
 LLAMA = "Llama 3.1 405B"
 GPT4 = "GPT-4 (estimate)"
 FLEET_CLAIM = "DeepSeek (claimed fleet, Scale AI CEO claim)"
@@ -55,8 +58,8 @@ def approximate_training_flops(active_parameters: float, tokens: float) -> float
 
 def compute_models_table(compute: pd.DataFrame) -> pd.DataFrame:
     """Return the training runs compared: GPUs, GPU-hours, tokens, active parameters, cost, approximate FLOPs."""
-    models = [V3_FULL, *V3_STAGES, R1_STAGE, LLAMA, GPT4]
-    rows = compute.set_index("model").loc[models]
+    models = [V3_FULL, *V3_STAGES, R1_TOTAL, LLAMA, GPT4]
+    rows = compute.set_index("model").reindex(models)  # a model the facts lack shows as dashes
     table = rows[["gpu_type", "gpu_count", "gpu_hours", "training_tokens", "params_active", "reported_cost_usd",
                   "estimate"]].copy()
     table["approx_flops"] = approximate_training_flops(table["params_active"], table["training_tokens"])
@@ -75,6 +78,7 @@ def display_compute_models(table: pd.DataFrame) -> pd.DataFrame:
     }, index=table.index)
     decimals = {"GPU-hours (m)": 3, "Tokens (tn)": 1, "Active parameters (bn)": 0, "Reported cost (USD m)": 3}
     shown = readable(shown, decimals={column: decimals.get(column, 2) for column in shown.columns})
+    shown.index = [R1_SHORT if model == R1_TOTAL else model for model in shown.index]
     return shown.rename_axis("Model")
 
 
@@ -137,7 +141,8 @@ def cost_breakdown(compute: pd.DataFrame) -> dict[str, float | str]:
     stage_sum = float(sum(stages.values()))
     if not np.isclose(stage_sum, v3["gpu_hours"]):
         raise DataValidationError(f"V3 stage GPU-hours sum to {stage_sum:,.0f}, not {v3['gpu_hours']:,.0f}")
-    r1 = compute_row(compute, R1_STAGE)
+    r1_rows = compute[compute["model"] == R1_TOTAL]
+    r1_cost = float(r1_rows["reported_cost_usd"].iloc[0]) if len(r1_rows) else float("nan")
     basis = re.search(r"cost assumes ([^;]+)", v3["source"])
     excludes = re.search(r"excludes ([^;]+)", v3["source"])
     return {
@@ -147,8 +152,8 @@ def cost_breakdown(compute: pd.DataFrame) -> dict[str, float | str]:
         "v3_gpu_type": str(v3["gpu_type"]),
         "usd_per_gpu_hour": float(v3["reported_cost_usd"] / v3["gpu_hours"]),
         "pretraining_share": float(stages[V3_STAGES[0]] / v3["gpu_hours"]),
-        "r1_cost_musd": float(r1["reported_cost_usd"] / 1e6),
-        "v3_plus_r1_musd": float((v3["reported_cost_usd"] + r1["reported_cost_usd"]) / 1e6),
+        "r1_cost_musd": r1_cost / 1e6,
+        "v3_plus_r1_musd": float((v3["reported_cost_usd"] + r1_cost) / 1e6),
         "llama_at_v3_price_musd": float(compute_row(compute, LLAMA)["gpu_hours"] * v3["reported_cost_usd"]
                                         / v3["gpu_hours"] / 1e6),
         "cost_assumes": basis.group(1).strip() if basis else "not stated in the facts",
