@@ -73,10 +73,10 @@ def test_real_events_and_compute() -> None:
 
 
 @requires_real_data
-def test_universe_covers_every_manifest_symbol() -> None:
+def test_every_universe_symbol_has_a_price_file() -> None:
     manifest = pd.read_csv(REAL_DATA / "MANIFEST.csv", dtype=str)
     universe = load_universe()
-    assert set(manifest["symbol"]) == set(universe.index)
+    assert set(universe.index) <= set(manifest["symbol"])  # the snapshot may hold more than the report uses
     assert set(universe["group"]) == set(GROUPS)
     assert universe.loc[universe["kind"] != "volatility", "kind"].isin(manifest["kind"]).all()
 
