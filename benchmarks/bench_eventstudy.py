@@ -20,14 +20,14 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from deepseek_monday.data.returns import daily_returns
+from deepseek_monday.data.universe import load_universe
 from deepseek_monday.eventstudy import DEFAULT_EVENT_WINDOWS, run_event_study
 from deepseek_monday.eventstudy.cumulative import window_sums
 from deepseek_monday.eventstudy.engine import check_returns, resolve_pairs
 from deepseek_monday.eventstudy.models import fit_model
 from deepseek_monday.eventstudy.parametric import single_firm_t
 from deepseek_monday.eventstudy.windows import build_panel
-from deepseek_monday.returns import daily_returns
-from deepseek_monday.universe import load_universe
 
 N_FIRMS = 500
 EVENT_DATES = pd.to_datetime([

@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from deepseek_monday import prices, universe
+from deepseek_monday.data import prices, universe
+from deepseek_monday.data.paths import CACHE_ENV_VAR, DATA_ENV_VAR, market_data_dir
+from deepseek_monday.data.prices import MANIFEST_COLUMNS
 from deepseek_monday.errors import DataValidationError
-from deepseek_monday.paths import CACHE_ENV_VAR, DATA_ENV_VAR, market_data_dir
-from deepseek_monday.prices import MANIFEST_COLUMNS
 
 
 def _real_data_dir() -> Path:

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 from conftest import requires_real_data
 
-from deepseek_monday import bubble
+from deepseek_monday.chapters import bubble
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims import load_claims
 from deepseek_monday.claims.measures import nvidia_shares
 from deepseek_monday.claims.registry import NotCheckable, get_measure
+from deepseek_monday.data.paths import facts_dir, market_data_dir
 from deepseek_monday.errors import ParameterError
-from deepseek_monday.paths import facts_dir, market_data_dir
 
 MONDAY = pd.Timestamp("2025-01-27")
 
@@ -458,7 +458,7 @@ def test_fundamentals_panels_break_lines_at_missing_quarters() -> None:
                              "gross_margin": [0.6, np.nan, 0.7, 0.75], "net_margin": [0.3, 0.4, 0.5, 0.5],
                              "revenue_growth": [np.nan, 0.5, 0.6, 0.7]},
                             index=["FY2024Q4", "FY2025Q1", "FY2025Q2", "FY2025Q3"])
-    from deepseek_monday import bubble_figures
+    from deepseek_monday.chapters.bubble import figures as bubble_figures
 
     fig = bubble_figures.fundamentals_panels(accounts, "SYN", ends[2])
     middle = fig.axes[1]

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from conftest import manifest_row, requires_real_data, write_manifest, write_price_file
 
-from deepseek_monday.calendars import check_trading_day, sessions
+from deepseek_monday.data.calendars import check_trading_day, sessions
+from deepseek_monday.data.paths import DATA_ENV_VAR
+from deepseek_monday.data.prices import load_snapshot, price_panel
+from deepseek_monday.data.returns import daily_returns, returns_from_prices
 from deepseek_monday.errors import ParameterError
-from deepseek_monday.paths import DATA_ENV_VAR
-from deepseek_monday.prices import load_snapshot, price_panel
-from deepseek_monday.returns import daily_returns, returns_from_prices
 
 
 def test_trading_day_is_returned_as_timestamp() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from deepseek_monday.cli import _parse_overrides, main
+from deepseek_monday.build.cli import _parse_overrides, main
 
 
 def test_dates_given_with_p_stay_iso_strings_like_the_notebook_defaults() -> None:

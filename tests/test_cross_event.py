@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 from conftest import requires_real_data
 
-from deepseek_monday import cross_event as ce
-from deepseek_monday import overview
+from deepseek_monday.chapters.cross_event import analysis as ce
+from deepseek_monday.chapters.overview import analysis as overview
+from deepseek_monday.data.prices import price_panel
 from deepseek_monday.errors import ParameterError
-from deepseek_monday.prices import price_panel
-from deepseek_monday.style import long_date
-from deepseek_monday.tables import MISSING
+from deepseek_monday.present.style import long_date
+from deepseek_monday.present.tables import MISSING
 
 DAY = pd.Timestamp("2025-01-27")
 
@@ -202,7 +202,7 @@ def test_displays_are_readable_text_tables(measures: ce.CrossEventMeasures) -> N
 
 @requires_real_data
 def test_figures_have_titles_and_labels(measures: ce.CrossEventMeasures) -> None:
-    from deepseek_monday import cross_event_figures as cf
+    from deepseek_monday.chapters.cross_event import figures as cf
 
     bars = cf.index_move_panels(measures)
     assert len(bars.axes) == 8 and bars.axes[0].get_xlabel() == "One-day return (%)"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from deepseek_monday import editions
-from deepseek_monday.paths import html_sources_stamp
+from deepseek_monday.build import editions
+from deepseek_monday.data.paths import html_sources_stamp
 
 DEFAULTS = {"event_date": "2025-01-27", "lookback_days": 10}
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from conftest import REAL_DATA, requires_real_data
 
-from deepseek_monday import facts
+from deepseek_monday.data import facts
+from deepseek_monday.data.universe import GROUPS, check_symbols, load_universe, symbols_in_group
 from deepseek_monday.errors import DataValidationError, ParameterError
-from deepseek_monday.universe import GROUPS, check_symbols, load_universe, symbols_in_group
 
 
 def test_convert_between_units_of_one_dimension() -> None:

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from conftest import requires_real_data
 
-from deepseek_monday.execution import (
+from deepseek_monday.build.execution import (
     KERNEL_NAME,
     Job,
     ensure_kernel,
@@ -22,8 +22,8 @@ from deepseek_monday.execution import (
     run_jobs,
     sanitize_notebook,
 )
-from deepseek_monday.kernel_template import KernelTemplate, notebook_imports, request_kernel
-from deepseek_monday.paths import DATA_ENV_VAR
+from deepseek_monday.build.kernel_template import KernelTemplate, notebook_imports, request_kernel
+from deepseek_monday.data.paths import DATA_ENV_VAR
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="warm kernels need os.fork")
 
@@ -121,7 +121,7 @@ def test_forked_kernel_ends_when_its_manager_is_gone(tmp_path: Path) -> None:
 def test_template_ends_when_the_build_that_started_it_is_gone(tmp_path: Path) -> None:
     starter = subprocess.Popen(
         [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
-         "from deepseek_monday.kernel_template import KernelTemplate\n"
+         "from deepseek_monday.build.kernel_template import KernelTemplate\n"
          "template = KernelTemplate([], Path(sys.argv[1]))\nprint(template.process.pid, flush=True)\n"
          "time.sleep(60)", str(tmp_path / "template.log")],
         stdout=subprocess.PIPE, text=True)
@@ -136,7 +136,7 @@ def test_template_ends_when_the_build_that_started_it_is_gone(tmp_path: Path) ->
 def test_forked_kernels_start_with_the_snapshot_loaded(tmp_path: Path) -> None:
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(
-        "from deepseek_monday import prices\nprint(prices._load_snapshot.cache_info().currsize)")]
+        "from deepseek_monday.data import prices\nprint(prices._load_snapshot.cache_info().currsize)")]
     notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python", "language": "python"}
     nbformat.write(notebook, tmp_path / "loaded.ipynb")
     job = Job("loaded", tmp_path / "loaded.ipynb", tmp_path / "out.ipynb", {}, tmp_path)
@@ -144,7 +144,7 @@ def test_forked_kernels_start_with_the_snapshot_loaded(tmp_path: Path) -> None:
         assert template.wait_ready()
         assert execute_job(job, tmp_path / "failed", str(template.socket_path)) is None
     assert json.loads(job.output.read_text())["cells"][0]["outputs"][0]["text"] == ["1\n"]
-    assert "deepseek_monday.returns:warm_up in" in (tmp_path / "template.log").read_text()
+    assert "deepseek_monday.data.returns:warm_up in" in (tmp_path / "template.log").read_text()
 
 
 def test_a_failed_warm_up_is_logged_and_the_template_still_serves(tmp_path: Path,
@@ -152,7 +152,7 @@ def test_a_failed_warm_up_is_logged_and_the_template_still_serves(tmp_path: Path
     monkeypatch.setenv(DATA_ENV_VAR, str(tmp_path / "no-data-here"))
     with KernelTemplate([], tmp_path / "template.log") as template:
         assert template.wait_ready()
-    assert "deepseek_monday.returns:warm_up failed" in (tmp_path / "template.log").read_text()
+    assert "deepseek_monday.data.returns:warm_up failed" in (tmp_path / "template.log").read_text()
 
 
 def test_template_stops_and_removes_its_socket(tmp_path: Path) -> None:

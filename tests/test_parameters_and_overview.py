@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from conftest import requires_real_data
 
-from deepseek_monday import overview
+from deepseek_monday.chapters.overview import analysis as overview
+from deepseek_monday.data.params import check_positive_int
 from deepseek_monday.errors import ParameterError
-from deepseek_monday.params import check_positive_int
-from deepseek_monday.tables import MINUS, MISSING, format_number
+from deepseek_monday.present.tables import MINUS, MISSING, format_number
 
 pytestmark = requires_real_data
 
@@ -68,8 +68,8 @@ def test_index_moves_use_previous_own_session() -> None:
 def test_index_move_across_a_missing_session_is_undefined() -> None:
     # The snapshot's DAX file lacks a few Xetra sessions (see the data page). On the day after such a
     # gap the previous calendar session is missing, so there must be no one-day return.
-    from deepseek_monday.prices import price_panel
-    from deepseek_monday.returns import daily_returns
+    from deepseek_monday.data.prices import price_panel
+    from deepseek_monday.data.returns import daily_returns
 
     prices = price_panel(["GDAXI"])["GDAXI"].dropna()
     returns = daily_returns(["GDAXI"])["GDAXI"]
@@ -224,7 +224,7 @@ def test_market_names_are_readable() -> None:
 
 def test_cumulative_panels_leave_out_series_without_data() -> None:
     """SYNTHETIC paths: an all-NaN index and an all-NaN group get no line and no legend entry."""
-    from deepseek_monday import figures
+    from deepseek_monday.chapters.overview import figures
 
     dates = pd.bdate_range("2030-01-01", periods=5)
     indices = pd.DataFrame({"GSPC": [0.0, 0.01, -0.02, 0.0, 0.01], "IXIC": np.nan}, index=dates)

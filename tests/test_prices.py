@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from conftest import SYNTHETIC_DATES, requires_real_data
 
-from deepseek_monday import prices
+from deepseek_monday.data import prices
+from deepseek_monday.data.prices import load_snapshot, price_panel
 from deepseek_monday.errors import DataValidationError, ParameterError
-from deepseek_monday.prices import load_snapshot, price_panel
 
 
 def rewrite(path: Path, old: str, new: str) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from conftest import requires_real_data
 
-from deepseek_monday import provenance, style
-from deepseek_monday.prices import load_snapshot
+from deepseek_monday.data import provenance
+from deepseek_monday.data.prices import load_snapshot
+from deepseek_monday.present import style
 
 pytestmark = requires_real_data
 

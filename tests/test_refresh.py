@@ -25,11 +25,10 @@ import pytest
 import yfinance
 from click.testing import CliRunner
 
-from deepseek_monday import prices, refresh
-from deepseek_monday.cli import main
-from deepseek_monday.errors import DataValidationError, DeepSeekMondayError, ParameterError
-from deepseek_monday.paths import DATA_ENV_VAR
-from deepseek_monday.prices import (
+from deepseek_monday.build.cli import main
+from deepseek_monday.data import prices, refresh
+from deepseek_monday.data.paths import DATA_ENV_VAR
+from deepseek_monday.data.prices import (
     MANIFEST_COLUMNS,
     PRICE_FILE_COLUMNS,
     REFRESH_COLUMNS,
@@ -39,7 +38,8 @@ from deepseek_monday.prices import (
     read_manifest,
     splice_series,
 )
-from deepseek_monday.refresh import RetryPolicy, classify_failure, normalise_response, refresh_prices
+from deepseek_monday.data.refresh import RetryPolicy, classify_failure, normalise_response, refresh_prices
+from deepseek_monday.errors import DataValidationError, DeepSeekMondayError, ParameterError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "refresh"
 SINCE, UNTIL, PREVIOUS_UNTIL = date(2026, 7, 15), date(2026, 8, 14), date(2026, 8, 7)

@@ -13,16 +13,16 @@ import nbformat
 import pytest
 from nbclient.exceptions import DeadKernelError
 
-from deepseek_monday import execution, runner
-from deepseek_monday.errors import DeepSeekMondayError, ParameterError
-from deepseek_monday.jupyter_book_process import PREPARE_NICENESS, JupyterBookProcess
-from deepseek_monday.runner import (
+from deepseek_monday.build import execution, runner
+from deepseek_monday.build.jupyter_book_process import PREPARE_NICENESS, JupyterBookProcess
+from deepseek_monday.build.runner import (
     Chapter,
     NotebookExecutionError,
     build_html,
     execute_chapters,
     resolve_parameters,
 )
+from deepseek_monday.errors import DeepSeekMondayError, ParameterError
 
 
 def reject_negative(limit: int) -> None:
@@ -241,9 +241,9 @@ def test_root_redirect_names_the_icon(tmp_path: Path) -> None:
 
 
 def test_resolve_parameters_checks_the_facts_files_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from deepseek_monday import facts
+    from deepseek_monday.data import facts
+    from deepseek_monday.data.paths import project_root
     from deepseek_monday.errors import DataValidationError
-    from deepseek_monday.paths import project_root
 
     # SYNTHETIC facts folder: fundamentals.csv with an extra field on line 2.
     (tmp_path / "fundamentals.csv").write_text("ticker,fiscal_period,period_end,metric,value,unit,source\n"

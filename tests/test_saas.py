@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 from conftest import requires_real_data
 
-from deepseek_monday import saas, saas_figures
+from deepseek_monday.chapters.saas import analysis as saas
+from deepseek_monday.chapters.saas import figures as saas_figures
 from deepseek_monday.claims import get_measure, load_claims
 from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.eventstudy import run_event_study
-from deepseek_monday.wording import of_total, p_text
+from deepseek_monday.present.wording import of_total, p_text
 
 EVENT = "2025-01-27"
 

@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 from conftest import requires_real_data
 
-from deepseek_monday import sanctions
-from deepseek_monday.calendars import sessions
+from deepseek_monday.chapters import sanctions
 from deepseek_monday.claims import ledger
+from deepseek_monday.data.calendars import sessions
+from deepseek_monday.data.facts import load_ai_compute, load_events
+from deepseek_monday.data.prices import price_panel
 from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.eventstudy import kolari_pynnonen_widening
-from deepseek_monday.facts import load_ai_compute, load_events
-from deepseek_monday.prices import price_panel
 
 # ---------------------------------------------------------------- dates and the day-0 rule (SYNTHETIC inputs)
 
@@ -207,7 +207,7 @@ def test_rebase_basket_and_returns_over() -> None:
 def test_label_levels_stagger_close_dates() -> None:
     # SYNTHETIC dates: two within 3 % of the axis share no row, a distant one returns to row 0.
     dates = pd.Series(pd.to_datetime(["2025-01-13", "2025-01-16", "2025-01-27", "2025-06-01"]))
-    from deepseek_monday.sanctions_figures import label_levels
+    from deepseek_monday.chapters.sanctions.figures import label_levels
 
     levels = label_levels(dates, pd.Timestamp("2024-01-01"), pd.Timestamp("2026-01-01"))
     assert levels == [0, 1, 2, 0]
@@ -369,7 +369,7 @@ def test_theme_claims_come_from_the_ledger() -> None:
 
 @requires_real_data
 def test_compute_figure_has_titles_labels_and_source() -> None:
-    from deepseek_monday.sanctions_figures import compute_figure
+    from deepseek_monday.chapters.sanctions.figures import compute_figure
 
     fig = compute_figure(sanctions.compute_models_table(load_ai_compute()))
     assert fig.get_suptitle()
@@ -451,13 +451,13 @@ def test_group_intervals_agree_with_the_kolari_pynnonen_test(chapter: dict) -> N
     (0, 10, "none of the 10 milestones"), (3, 10, "3 of the 10 milestones"), (10, 10, "all 10 milestones"),
     (1, 1, "the one milestone"), (0, 1, "no milestone")])
 def test_of_total(count: int, total: int, expected: str) -> None:
-    from deepseek_monday.wording import of_total
+    from deepseek_monday.present.wording import of_total
 
     assert of_total(count, total, "milestones") == expected
 
 
 def test_p_text() -> None:
-    from deepseek_monday.wording import p_text
+    from deepseek_monday.present.wording import p_text
 
     assert p_text(0.0004) == "p < 0.001"
     assert p_text(0.0671) == "p = 0.067"
@@ -482,7 +482,7 @@ def test_window_robustness_sentence_counts_windows() -> None:
 
 @requires_real_data
 def test_event_day_car_sentence_explains_the_bubble_chapters_value(chapter: dict) -> None:
-    from deepseek_monday import bubble
+    from deepseek_monday.chapters import bubble
 
     params, events, study = chapter["params"], chapter["events"], chapter["study"]
     returns = sanctions.load_study_returns(params)

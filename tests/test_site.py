@@ -22,9 +22,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from deepseek_monday import editions
-from deepseek_monday.paths import project_root
-from deepseek_monday.runner import build_html
+from deepseek_monday.build import editions
+from deepseek_monday.build.runner import build_html
+from deepseek_monday.data.paths import project_root
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = project_root() / "_build" / "test-output" / "screenshots"

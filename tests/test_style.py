@@ -18,8 +18,8 @@ import papermill
 import pytest
 from PIL import Image
 
-from deepseek_monday import style
-from deepseek_monday.execution import KERNEL_NAME, ensure_kernel
+from deepseek_monday.build.execution import KERNEL_NAME, ensure_kernel
+from deepseek_monday.present import style
 
 matplotlib.use("Agg")
 BOOK = Path(__file__).resolve().parents[1] / "book"
@@ -85,7 +85,7 @@ def test_notebook_prints_figures_as_laid_out(tmp_path: Path) -> None:
     ensure_kernel()
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in (
-        "import matplotlib.pyplot as plt\nfrom myst_nb import glue\nfrom deepseek_monday import style\n"
+        "import matplotlib.pyplot as plt\nfrom myst_nb import glue\nfrom deepseek_monday.present import style\n"
         "style.use_house_style()",  # before the inline backend is loaded by the first figure
         "fig, ax = plt.subplots(figsize=(4, 3))\nax.text(0.5, 1.6, 'outside', transform=ax.transAxes)\n"
         "glue('probe', fig, display=False)",
@@ -156,7 +156,7 @@ def test_every_group_has_its_own_clearly_different_colour() -> None:
     import itertools
     import math
 
-    from deepseek_monday.universe import GROUPS
+    from deepseek_monday.data.universe import GROUPS
 
     assert list(style.GROUP_PALETTE) == GROUPS
     assert _lab(style.GROUP_PALETTE["indices/benchmarks"])[0] < 20  # benchmarks near-black

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from deepseek_monday import tables
+from deepseek_monday.present import tables
 
 
 def test_numbers_get_fixed_decimals_a_true_minus_and_a_dash_when_missing() -> None:

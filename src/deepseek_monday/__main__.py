@@ -1,5 +1,5 @@
 """Allow ``python -m deepseek_monday``."""
 
-from deepseek_monday.cli import run
+from deepseek_monday.build.cli import run
 
 run()

@@ -12,8 +12,8 @@ import pytest
 from deepseek_monday.claims.catalogue import ARTICLES, CLAIM_COLUMNS, claims_file, load_claims, parse_claims
 from deepseek_monday.claims.chapters import CHAPTER_TITLES
 from deepseek_monday.claims.registry import get_measure, registered_measures
+from deepseek_monday.data.paths import project_root
 from deepseek_monday.errors import DataValidationError
-from deepseek_monday.paths import project_root
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from deepseek_monday.claims import ledger as ledger_module
 from deepseek_monday.claims.catalogue import load_claims
 from deepseek_monday.claims.chapters import CHAPTER_TITLES, chapter_reference, chapters_in_book
 from deepseek_monday.claims.verdicts import VERDICT_ORDER, Verdict
+from deepseek_monday.data.paths import market_data_dir
 from deepseek_monday.errors import ParameterError
-from deepseek_monday.paths import market_data_dir
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ import pytest
 from deepseek_monday.claims import measures
 from deepseek_monday.claims.catalogue import CLAIM_COLUMNS, Claim, parse_claims
 from deepseek_monday.claims.registry import NotCheckable, get_measure
+from deepseek_monday.data.paths import facts_dir, market_data_dir, universe_file
 from deepseek_monday.errors import DataValidationError
-from deepseek_monday.paths import facts_dir, market_data_dir, universe_file
 
 MONDAY = "2025-01-27"
 

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
+from deepseek_monday.data.paths import market_data_dir
 from deepseek_monday.errors import DataValidationError
 from deepseek_monday.eventstudy import run_event_study
-from deepseek_monday.paths import market_data_dir
 
 EVENT = pd.Timestamp("2025-01-27")
 # (firm, benchmark): US names on SPY, Hong Kong on the Hang Seng, and one cross-calendar
@@ -29,7 +29,7 @@ def real_returns() -> pd.DataFrame:
         market_data_dir()
     except DataValidationError as error:
         pytest.skip(f"market-data directory absent: {error}")
-    from deepseek_monday.returns import daily_returns
+    from deepseek_monday.data.returns import daily_returns
 
     return daily_returns(sorted({s for pair in PAIRS for s in pair}))
 

@@ -32,9 +32,9 @@ import pandas as pd
 from deepseek_monday.claims.chapters import CHAPTER_TITLES
 from deepseek_monday.claims.registry import get_measure
 from deepseek_monday.claims.verdicts import RELATIONS, STAND_IN_BIASES, Tolerance, parse_tolerance
+from deepseek_monday.data.paths import project_root
+from deepseek_monday.data.universe import load_universe
 from deepseek_monday.errors import DataValidationError
-from deepseek_monday.paths import project_root
-from deepseek_monday.universe import load_universe
 
 CLAIM_COLUMNS = ["id", "article", "claim", "metric", "instrument", "symbols", "dates", "relation",
                  "claimed", "unit", "tolerance", "measure", "args", "chapter", "conflicts_with",

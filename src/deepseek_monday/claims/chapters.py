@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deepseek_monday.paths import project_root
-from deepseek_monday.toc import toc_documents
+from deepseek_monday.build.toc import toc_documents
+from deepseek_monday.data.paths import project_root
 
 # Chapter name -> title, in reading order.
 CHAPTER_TITLES: dict[str, str] = {

@@ -28,11 +28,11 @@ from deepseek_monday.claims.verdicts import (
     judge_on_stand_in,
     stand_in_allowance,
 )
+from deepseek_monday.data.params import check_event_date
+from deepseek_monday.data.prices import load_snapshot
 from deepseek_monday.errors import DataValidationError
-from deepseek_monday.params import check_event_date
-from deepseek_monday.prices import load_snapshot
-from deepseek_monday.style import long_date
-from deepseek_monday.tables import MINUS, MISSING, format_number
+from deepseek_monday.present.style import long_date
+from deepseek_monday.present.tables import MINUS, MISSING, format_number
 
 
 @dataclass(frozen=True)

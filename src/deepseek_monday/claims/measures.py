@@ -31,12 +31,12 @@ import pandas as pd
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims.catalogue import Claim
 from deepseek_monday.claims.registry import Measurement, NotCheckable, measure
+from deepseek_monday.data.facts import fundamentals, load_ai_compute, load_events
+from deepseek_monday.data.prices import Snapshot, load_snapshot, price_panel
+from deepseek_monday.data.returns import daily_returns
+from deepseek_monday.data.universe import load_universe
 from deepseek_monday.errors import DataValidationError, ParameterError
-from deepseek_monday.facts import fundamentals, load_ai_compute, load_events
-from deepseek_monday.prices import Snapshot, load_snapshot, price_panel
-from deepseek_monday.returns import daily_returns
-from deepseek_monday.tables import MINUS, format_number
-from deepseek_monday.universe import load_universe
+from deepseek_monday.present.tables import MINUS, format_number
 
 # ---------------------------------------------------------------- market data access
 

@@ -116,7 +116,7 @@ class _Universe:
 
     def column(self, name: str) -> pd.Series:
         if self._frame is None:
-            from deepseek_monday.universe import load_universe
+            from deepseek_monday.data.universe import load_universe
 
             self._frame = load_universe()
         return self._frame[name] if name in self._frame.columns else pd.Series(dtype=object)

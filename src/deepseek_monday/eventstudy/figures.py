@@ -102,7 +102,7 @@ def plot_car_paths(paths: pd.DataFrame, ax: Axes | None = None, title: str | Non
     """
     import matplotlib.pyplot as plt  # plotting only: the engine and car_paths do without matplotlib
 
-    from deepseek_monday.style import GROUP_PALETTE
+    from deepseek_monday.present.style import GROUP_PALETTE
 
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))

@@ -149,10 +149,10 @@ def calendar_session_mask(returns: pd.DataFrame,
     ``calendar`` column). Only rows between a symbol's first and last non-NaN return are
     sessions; symbols without a calendar keep the rows where their return is not NaN.
     """
-    from deepseek_monday.calendars import sessions
+    from deepseek_monday.data.calendars import sessions
 
     if calendars is None:
-        from deepseek_monday.universe import load_universe
+        from deepseek_monday.data.universe import load_universe
 
         calendars = load_universe()["calendar"]
     mask = returns.notna()

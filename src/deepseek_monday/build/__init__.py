@@ -1,0 +1,1 @@
+"""Building the book: the command line, notebook execution, editions, the Sphinx extension."""

@@ -1,0 +1,1 @@
+"""The book's chapters, one subpackage each: its analysis and its figures."""

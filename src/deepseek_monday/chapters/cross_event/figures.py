@@ -1,0 +1,100 @@
+"""Figures of the cross-event chapter, in the house style (see :mod:`deepseek_monday.style`)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter
+
+from deepseek_monday.chapters.cross_event.analysis import MEASURES, CrossEventMeasures
+from deepseek_monday.present.style import SNAPSHOT_SOURCE, finish, long_date, percent_axis
+
+# The highlight day in the house palette's first colour; the other days in grey.
+HIGHLIGHT_COLOUR = sns.color_palette("colorblind", 10).as_hex()[0]
+OTHER_COLOUR = "#b0b0b0"
+# Panels of the index-move figure: the overview's headline series, then the VIX in points.
+PANEL_ROWS = ("GSPC", "IXIC", "NDX", "DJI", "GDAXI", "SMH", "SOXX", "vix_points")
+PANEL_TITLES = {"GSPC": "S&P 500", "IXIC": "Nasdaq Composite", "NDX": "Nasdaq-100", "DJI": "Dow Jones",
+                "GDAXI": "DAX 40", "SMH": "SMH (chip-index proxy)", "SOXX": "SOXX (chip-index proxy)",
+                "vix_points": "VIX (volatility index)"}
+
+
+def _day_label(day: pd.Timestamp, highlight: pd.Timestamp, marker: str = " ◀") -> str:
+    return f"{long_date(day)} ({day:%a})" + (marker if day == highlight else "")
+
+
+def index_move_panels(measures: CrossEventMeasures) -> Figure:
+    """One panel per headline series (and the VIX): each shock day's move as a bar, the highlight in colour."""
+    days = list(measures.days)
+    labels = [_day_label(day, measures.highlight) for day in days]
+    colours = [HIGHLIGHT_COLOUR if day == measures.highlight else OTHER_COLOUR for day in days]
+    fig, axes = plt.subplots(2, 4, figsize=(14, 7.5), sharey=True)
+    flat = axes.ravel()
+    returns_min = float(np.nanmin(measures.key.loc[list(PANEL_ROWS[:-1])].to_numpy()))
+    returns_max = float(np.nanmax(measures.key.loc[list(PANEL_ROWS[:-1])].to_numpy()))
+    for ax, row in zip(flat, PANEL_ROWS, strict=True):
+        values = measures.key.loc[row, days].to_numpy(dtype=float)
+        positions = np.arange(len(days))
+        ax.barh(positions, np.nan_to_num(values), color=colours, height=0.7)
+        ax.axvline(0, color="0.2", linewidth=0.8)
+        measure = MEASURES[row]
+        is_percent = measure.unit == "%"
+        if is_percent:
+            span = max(returns_max, 0.0) - min(returns_min, 0.0)
+            ax.set_xlim(min(returns_min, 0.0) - 0.32 * span, max(returns_max, 0.0) + 0.12 * span)
+            percent_axis(ax.xaxis)
+            ax.set_xlabel("One-day return (%)")
+        else:
+            top = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
+            ax.set_xlim(min(float(np.nanmin(values)), 0.0) * 1.35 - 0.05 * top, top * 1.45)
+            ax.set_xlabel("Change in index points")
+        for position, value in zip(positions, values, strict=True):
+            if np.isnan(value):
+                ax.text(0, position, " no data", va="center", ha="left", fontsize=8, color="0.35")
+                continue
+            text = f"{value:+.1%}" if is_percent else f"{value:+.1f}"
+            ax.text(value, position, f" {text} ", va="center", ha="left" if value >= 0 else "right", fontsize=8,
+                    fontweight="bold" if days[position] == measures.highlight else "normal")
+        # A fixed title position spares matplotlib's costly automatic placement.
+        ax.set_title(PANEL_TITLES[row], fontsize=10, y=1.01)
+        ax.grid(axis="y", visible=False)
+    axes[0, 0].set_yticks(np.arange(len(days)), labels)
+    axes[0, 0].invert_yaxis()
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Shock day")
+    return finish(fig, "Headline indices on each shock day (◀ = highlighted day)", SNAPSHOT_SOURCE)
+
+
+def group_heatmap(measures: CrossEventMeasures) -> Figure:
+    """Heatmap of each equity group's equal-weighted mean return per shock day, annotated in %.
+
+    Diverging palette centred at zero; each cell also gives the members with a return (n);
+    a group with no member on a day is left blank and marked.
+    """
+    values = measures.groups * 100
+    counts = measures.group_counts.reindex_like(values)
+    annotations = np.array([[("" if np.isnan(v) else f"{v:+.1f} %\nn={n}") for v, n in zip(row_v, row_n, strict=True)]
+                            for row_v, row_n in zip(values.to_numpy(), counts.to_numpy(), strict=True)])
+    limit = float(np.nanmax(np.abs(values.to_numpy())))
+    days = list(values.columns)
+    fig, ax = plt.subplots(figsize=(max(8.0, 1.25 * len(days) + 3.5), 0.62 * len(values) + 2.2))
+    sns.heatmap(values, ax=ax, cmap="RdBu", center=0, vmin=-limit, vmax=limit, annot=annotations, fmt="",
+                annot_kws={"fontsize": 8}, linewidths=0.6, linecolor="white",
+                cbar_kws={"label": "Equal-weighted mean return (%)",
+                          "format": FuncFormatter(lambda x, _: f"{x:+.0f} %" if x else "0 %")})
+    for (i, j), value in np.ndenumerate(values.to_numpy()):
+        if np.isnan(value):
+            ax.text(j + 0.5, i + 0.5, "no member\nwith data", ha="center", va="center", fontsize=7, color="0.4")
+    column = days.index(measures.highlight)
+    ax.add_patch(Rectangle((column, 0), 1, len(values), fill=False, edgecolor="0.1", linewidth=2.2, clip_on=False))
+    ax.set_xticklabels([_day_label(day, measures.highlight, "") for day in days], rotation=30, ha="right")
+    ax.get_xticklabels()[column].set_fontweight("bold")
+    ax.set_yticklabels(list(values.index), rotation=0)
+    ax.set_xlabel("Shock day (framed, in bold: the highlighted day)")
+    ax.set_ylabel("Equity group (universe of this report)")
+    ax.grid(False)
+    return finish(fig, "Equity groups on each shock day", SNAPSHOT_SOURCE)

@@ -1,0 +1,7 @@
+"""The SaaS (software against infrastructure) chapter: its measures (:mod:`.analysis`) and figures (:mod:`.figures`).
+
+The package re-exports the analysis module's names, so after ``from deepseek_monday.chapters import saas``
+``saas.X`` works as with the former flat module.
+"""
+
+from deepseek_monday.chapters.saas.analysis import *  # noqa: F403

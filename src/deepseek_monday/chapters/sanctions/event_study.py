@@ -1,0 +1,450 @@
+"""The sanctions chapter's event study: what each export-control milestone and the event day cost Nvidia,
+US chip firms and China tech in abnormal returns, and Nvidia in market value."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from deepseek_monday.chapters.bubble.record import largest_approximation_error, market_model_study
+from deepseek_monday.chapters.sanctions.parameters import (
+    CHINA_GROUP,
+    CHIPS_GROUP,
+    CONFIDENCE,
+    ESTIMATION_WINDOW,
+    EVENT_DAY_LABEL,
+    MARKET,
+    MIN_ESTIMATION_OBS,
+    OVERLAP_RULE,
+    SanctionsParameters,
+    study_events,
+)
+from deepseek_monday.claims.measures import nvidia_shares
+from deepseek_monday.claims.registry import NotCheckable
+from deepseek_monday.data.calendars import sessions
+from deepseek_monday.data.prices import price_panel
+from deepseek_monday.data.returns import daily_returns
+from deepseek_monday.data.universe import load_universe
+from deepseek_monday.errors import DataValidationError
+from deepseek_monday.eventstudy import EventStudyResult, kolari_pynnonen_widening, run_event_study, window_label
+from deepseek_monday.present.tables import format_number, readable
+from deepseek_monday.present.wording import of_total
+
+EN_DASH = "\u2013"  # between the two names of the Kolari\u2013Pynnönen test
+
+
+def group_map(params: SanctionsParameters) -> dict[str, str]:
+    """Return symbol -> group (US chip firms or China tech) for the event study."""
+    return {symbol: CHIPS_GROUP for symbol in params.chip_symbols} | {
+        symbol: CHINA_GROUP for symbol in params.china_symbols}
+
+
+def load_study_returns(params: SanctionsParameters) -> pd.DataFrame:
+    """Return daily returns of the studied firms and their benchmarks (from the universe)."""
+    firms = [*params.chip_symbols, *params.china_symbols]
+    benchmarks = [b for b in load_universe().loc[firms, "benchmark"] if b]
+    return daily_returns(list(dict.fromkeys([*firms, *benchmarks])))
+
+
+def run_sanctions_study(returns: pd.DataFrame, params: SanctionsParameters) -> EventStudyResult:
+    """Run the market-model event study of every firm around every milestone and the event day.
+
+    Day 0 is each milestone's mapped NYSE session (for Hong Kong names: their first session
+    on or after it). Estimation window [-250, -11] with ``overlap="mask"``: estimation days
+    inside another event's window are dropped, so one shock does not inflate the normal-return
+    variance of the next event's test; firms left with fewer than 200 days are excluded.
+    """
+    events = study_events(params)
+    return run_event_study(
+        returns, list(events["day0"]), symbols=[*params.chip_symbols, *params.china_symbols],
+        model="market", estimation_window=ESTIMATION_WINDOW, event_windows=params.windows,
+        min_estimation_obs=MIN_ESTIMATION_OBS, groups=group_map(params), pooled_group=None,
+        day0="next", overlap=OVERLAP_RULE)
+
+
+def _label_events(frame: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
+    labels = pd.Series(events.index, index=events["day0"])
+    return frame["event_date"].map(labels)
+
+
+def firm_cars(result: EventStudyResult, events: pd.DataFrame, symbol: str, window: tuple[int, int]) -> pd.DataFrame:
+    """Return one firm's CAR, its standard error and t-test p-value per event, in event-list order."""
+    label = window_label(window)
+    rows = result.car[(result.car["symbol"] == symbol) & (result.car["window"] == label)].copy()
+    rows["milestone"] = _label_events(rows, events)
+    table = rows.set_index("milestone")[["car", "car_se", "p", "df"]]
+    return table.reindex(events.index)
+
+
+def group_caars(result: EventStudyResult, events: pd.DataFrame, group: str, window: tuple[int, int]) -> pd.DataFrame:
+    """Return a group's CAAR, firm count and test p-values per event, in event-list order."""
+    label = window_label(window)
+    rows = result.caar[(result.caar["group"] == group) & (result.caar["window"] == label)].copy()
+    rows["milestone"] = _label_events(rows, events)
+    table = rows.set_index("milestone")[["n_firms", "caar", "caar_se", "r_bar", "p_t_cs", "p_kp", "p_corrado",
+                                         "p_sign"]]
+    return table.reindex(events.index)
+
+
+def group_half_width(table: pd.DataFrame, confidence: float = CONFIDENCE) -> pd.Series:
+    """Return a group's CAAR half-width allowing for cross-correlation: t(N - 1) x SE_cs x the KP factor."""
+    degrees = (table["n_firms"] - 1).where(table["n_firms"] > 1)
+    quantile = pd.Series(special.stdtrit(degrees, 0.5 + confidence / 2), index=table.index)  # t quantile
+    return quantile * table["caar_se"] * kolari_pynnonen_widening(table["n_firms"], table["r_bar"])
+
+
+def comparison_table(result: EventStudyResult, events: pd.DataFrame, window: tuple[int, int]) -> pd.DataFrame:
+    """Return, per event, Nvidia's CAR and both groups' CAAR over ``window``, with tests and 95 % half-widths.
+
+    Half-widths: t quantile x standard error. Nvidia: the forecast-error standard error with the
+    model's degrees of freedom (the interval of its t-test). Groups: the cross-sectional standard
+    error with N - 1, inflated by :func:`~deepseek_monday.eventstudy.kolari_pynnonen_widening` as in the Kolari-Pynnonen
+    test, so that the interval allows for firms sharing an event date as the reported test does.
+    """
+    nvda = firm_cars(result, events, "NVDA", window)
+    chips = group_caars(result, events, CHIPS_GROUP, window)
+    china = group_caars(result, events, CHINA_GROUP, window)
+    quantile = 0.5 + CONFIDENCE / 2
+
+    return pd.DataFrame({
+        "date": events["date"], "day0": events["day0"], "approximate": events["approximate"],
+        "kind": events["kind"],
+        "nvda_car": nvda["car"], "nvda_p": nvda["p"],
+        "nvda_half": pd.Series(special.stdtrit(nvda["df"], quantile), index=nvda.index) * nvda["car_se"],
+        "chips_n": chips["n_firms"], "chips_caar": chips["caar"], "chips_p_kp": chips["p_kp"],
+        "chips_p_corrado": chips["p_corrado"], "chips_r_bar": chips["r_bar"], "chips_half": group_half_width(chips),
+        "china_n": china["n_firms"], "china_caar": china["caar"], "china_p_kp": china["p_kp"],
+        "china_p_corrado": china["p_corrado"], "china_r_bar": china["r_bar"], "china_half": group_half_width(china),
+    }, index=events.index)
+
+
+def interval_disagreements(comparison: pd.DataFrame, significance: float = 1 - CONFIDENCE) -> list[tuple[str, str]]:
+    """Return (group, event label) of the bars whose interval and Kolari-Pynnonen test disagree on significance.
+
+    The interval inflates the cross-sectional standard error of the mean CAR; the test
+    standardises each firm's CAR first (BMP), so the two can, rarely, fall on different sides.
+    """
+    disagree = []
+    for prefix, group in (("chips", CHIPS_GROUP), ("china", CHINA_GROUP)):
+        present = comparison.dropna(subset=[f"{prefix}_half", f"{prefix}_p_kp"])
+        excludes_zero = present[f"{prefix}_caar"].abs() > present[f"{prefix}_half"]
+        rejects = present[f"{prefix}_p_kp"] < significance
+        disagree += [(group, str(label)) for label in present.index[excludes_zero != rejects]]
+    return disagree
+
+
+def interval_note(comparison: pd.DataFrame) -> str:
+    """Say whether every group interval of the figure agrees with the Kolari-Pynnonen test at 5 %."""
+    disagree = interval_disagreements(comparison)
+    if not disagree:
+        return (f"Every group interval excludes zero exactly where the Kolari{EN_DASH}Pynnönen test is significant at "
+                "the 5 % level.")
+    which = "; ".join(f"{group} {'on the event day' if label == EVENT_DAY_LABEL else f'around milestone {label}'}"
+                      for group, label in disagree)
+    return (f"The interval and the Kolari{EN_DASH}Pynnönen test disagree at the 5 % level for {which} (the test "
+            "standardises each firm's CAR before averaging; the interval does not).")
+
+
+def display_comparison(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the comparison table for readers: percent, p-values (``<0.001`` below), approximate dates marked."""
+    date = table["date"].dt.strftime("%Y-%m-%d") + np.where(table["approximate"], " (approx.)", "")
+    shown = pd.DataFrame({"Date": date, "Day 0": table["day0"].dt.strftime("%Y-%m-%d"),
+                          "NVDA CAR (%)": 100 * table["nvda_car"], "NVDA p": table["nvda_p"]}, index=table.index)
+    p_values = ["NVDA p"]
+    for prefix, name in (("chips", "US chips"), ("china", "China tech")):
+        shown[f"{name} N"] = table[f"{prefix}_n"].astype("Int64")
+        shown[f"{name} CAAR (%)"] = 100 * table[f"{prefix}_caar"]
+        shown[f"{name} p KP"] = table[f"{prefix}_p_kp"]
+        shown[f"{name} p rank"] = table[f"{prefix}_p_corrado"]
+        p_values += [f"{name} p KP", f"{name} p rank"]
+    return readable(shown, decimals=2, p_values=tuple(p_values)).rename_axis("Milestone")
+
+
+def nvidia_windows_table(result: EventStudyResult, events: pd.DataFrame,
+                         windows: Sequence[tuple[int, int]]) -> pd.DataFrame:
+    """Return Nvidia's CAR (%) per event (rows) and window (columns): how robust the ranking is."""
+    columns = {window_label(w): firm_cars(result, events, "NVDA", w)["car"] * 100 for w in windows}
+    table = pd.DataFrame(columns).round(2)
+    table.columns.name = "NVDA CAR (%) over window"
+    return table
+
+
+def windows_overlap_other(events: pd.DataFrame, window: tuple[int, int], market: str = MARKET) -> pd.Series:
+    """Return, per event, the labels of other events whose window shares a session with its own."""
+    positions = sessions(market).get_indexer(events["day0"])
+    span = window[1] - window[0]
+    overlaps = {}
+    for label, position in zip(events.index, positions, strict=True):
+        others = [other for other, p in zip(events.index, positions, strict=True)
+                  if other != label and abs(int(p) - int(position)) <= span]
+        overlaps[label] = ", ".join(others)
+    return pd.Series(overlaps, name="overlaps")
+
+
+@dataclass(frozen=True)
+class CombinedCar:
+    """Sum of CARs over several events with a z-test (independent, non-overlapping windows)."""
+
+    total: float
+    z: float
+    p: float
+    n_events: int
+
+
+def combined_car(cars: pd.Series, standard_errors: pd.Series) -> CombinedCar:
+    """Return the sum of CARs and its z-test: z = sum CAR / sqrt(sum Var CAR), two-sided p."""
+    present = cars.notna() & standard_errors.notna()
+    if not present.any():
+        raise DataValidationError("no event with a CAR to combine")
+    total = float(cars[present].sum())
+    z = total / math.sqrt(float((standard_errors[present] ** 2).sum()))
+    return CombinedCar(total, z, float(2 * special.ndtr(-abs(z))), int(present.sum()))  # normal tails
+
+
+def nvidia_market_values(events: pd.DataFrame, window: tuple[int, int]) -> pd.DataFrame:
+    """Return Nvidia's market value at the close before each event window (adjusted close x shares).
+
+    Shares: the claims ledger's convention (:func:`deepseek_monday.claims.measures.nvidia_shares`,
+    the latest annual weighted diluted count of a fiscal year ended before day 0); how far that
+    is off, :func:`market_value_error_sentence` measures.
+    """
+    prices = price_panel(["NVDA"])["NVDA"].dropna()
+    rows = []
+    for label, day0 in events["day0"].items():
+        position = prices.index.get_loc(day0) + window[0] - 1
+        base = prices.index[position]
+        shares, basis = nvidia_shares(day0)  # the ledger's convention: a fiscal year ended before the event
+        rows.append((label, base, shares * prices.iloc[position], basis))
+    return pd.DataFrame(rows, columns=["milestone", "base_date", "market_value", "shares_basis"]).set_index("milestone")
+
+
+def market_value_error_sentence() -> str:
+    """Say how far Nvidia's market value (count x adjusted close) is off where the facts give one to compare.
+
+    The bubble chapter's check (:func:`deepseek_monday.bubble.largest_approximation_error`):
+    against the facts' fiscal-year-end market values.
+    """
+    prices = price_panel(["NVDA"])["NVDA"]
+    try:
+        error = largest_approximation_error("NVDA", prices)
+    except NotCheckable as reason:
+        return f"How far that market value is off cannot be measured: {reason}."
+    ends = "fiscal year end" if error.years == 1 else f"{error.years} fiscal year ends"
+    return (f"At the {ends} where the facts give a market value, this one differs from theirs by at most "
+            f"{100 * error.gap:.2f} % ({error.fiscal_period}; the bubble chapter shows the check).")
+
+
+def nvidia_value_table(result: EventStudyResult, events: pd.DataFrame, window: tuple[int, int]) -> pd.DataFrame:
+    """Return per event Nvidia's CAR and the abnormal change in market value it implies (CAR x value)."""
+    cars = firm_cars(result, events, "NVDA", window)
+    values = nvidia_market_values(events, window)
+    table = pd.DataFrame({"kind": events["kind"], "base_date": values["base_date"],
+                          "market_value": values["market_value"], "car": cars["car"], "car_se": cars["car_se"],
+                          "p": cars["p"]}, index=events.index)
+    table["abnormal_value"] = table["car"] * table["market_value"]
+    return table
+
+
+def display_value_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the Nvidia value table in USD bn and percent."""
+    shown = pd.DataFrame({
+        "Milestone": table.index, "Kind": table["kind"].to_numpy(),
+        "Value at close of": table["base_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "Market value (USD bn)": table["market_value"].to_numpy() / 1e9, "CAR (%)": 100 * table["car"].to_numpy(),
+        "p": table["p"].to_numpy(), "Abnormal change (USD bn)": table["abnormal_value"].to_numpy() / 1e9,
+    })
+    return readable(shown, decimals={"Market value (USD bn)": 0, "CAR (%)": 2, "Abnormal change (USD bn)": 1},
+                    p_values=("p",), index="Milestone")
+
+
+def sanctions_vs_event(values: pd.DataFrame) -> dict[str, CombinedCar | float]:
+    """Return the milestones' combined CAR (all, announcements only) and abnormal value against the event day."""
+    controls = values.drop(index=EVENT_DAY_LABEL)
+    announcements = controls[controls["kind"] == "announcement"]
+    result: dict[str, CombinedCar | float] = {
+        "all": combined_car(controls["car"], controls["car_se"]),
+        "value_all": float(controls["abnormal_value"].sum()),
+        "event_car": float(values.at[EVENT_DAY_LABEL, "car"]),
+        "event_p": float(values.at[EVENT_DAY_LABEL, "p"]),
+        "event_value": float(values.at[EVENT_DAY_LABEL, "abnormal_value"]),
+    }
+    if not announcements.empty:
+        result["announcements"] = combined_car(announcements["car"], announcements["car_se"])
+        result["value_announcements"] = float(announcements["abnormal_value"].sum())
+    return result
+
+
+def hurt_more_by_window(result: EventStudyResult, events: pd.DataFrame,
+                        windows: Sequence[tuple[int, int]]) -> pd.DataFrame:
+    """Return, per window, Nvidia's event-day CAR against the worst milestone and all milestones combined.
+
+    ``overlapping_pairs`` counts milestone pairs whose windows share a session (their sum
+    then counts those days twice).
+    """
+    rows = []
+    for window in windows:
+        values = nvidia_value_table(result, events, window)
+        combined = sanctions_vs_event(values)
+        controls = values.drop(index=EVENT_DAY_LABEL)
+        overlaps = windows_overlap_other(events.drop(index=EVENT_DAY_LABEL), window)
+        rows.append({
+            "window": window_label(window), "event_car": combined["event_car"], "event_p": combined["event_p"],
+            "worst_car": float(controls["car"].min()), "worst_milestone": str(controls["car"].idxmin()),
+            "sum_car": combined["all"].total, "sum_p": combined["all"].p,
+            "announcements_car": combined["announcements"].total if "announcements" in combined else np.nan,
+            "announcements_p": combined["announcements"].p if "announcements" in combined else np.nan,
+            "event_value": combined["event_value"], "sum_value": combined["value_all"],
+            "overlapping_pairs": int(sum(len(o.split(", ")) for o in overlaps if o) // 2),
+        })
+    return pd.DataFrame(rows).set_index("window")
+
+
+def display_hurt_more(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the window comparison for readers: percent, USD bn, p-values."""
+    shown = pd.DataFrame({
+        "Window (trading days)": table.index,
+        "Event day CAR (%)": 100 * table["event_car"].to_numpy(), "Event day p": table["event_p"].to_numpy(),
+        "Worst milestone": table["worst_milestone"].to_numpy(),
+        "Worst milestone CAR (%)": 100 * table["worst_car"].to_numpy(),
+        "All milestones, sum CAR (%)": 100 * table["sum_car"].to_numpy(), "Sum p": table["sum_p"].to_numpy(),
+        "Announcements, sum CAR (%)": 100 * table["announcements_car"].to_numpy(),
+        "Announcements p": table["announcements_p"].to_numpy(),
+        "Event day (USD bn)": table["event_value"].to_numpy() / 1e9,
+        "All milestones (USD bn)": table["sum_value"].to_numpy() / 1e9,
+        "Overlapping pairs": table["overlapping_pairs"].astype(int).to_numpy(),
+    })
+    decimals = {"Event day (USD bn)": 1, "All milestones (USD bn)": 1}
+    return readable(shown, decimals={column: decimals.get(column, 2) for column in shown.columns},
+                    p_values=("Event day p", "Sum p", "Announcements p"), index="Window (trading days)")
+
+
+def larger_loss(event_loss: float, controls_loss: float) -> str:
+    """Return which of two abnormal changes is the larger loss: "event day", "milestones" or "neither"."""
+    if np.isnan(event_loss) or np.isnan(controls_loss):
+        raise DataValidationError("cannot compare a missing abnormal return")
+    if min(event_loss, controls_loss) >= 0:
+        return "neither"
+    return "event day" if event_loss < controls_loss else "milestones"
+
+
+_LOSER_TEXT = {"event day": "the event day cost Nvidia more than all the milestones together",
+               "milestones": "all the milestones together cost Nvidia more than the event day",
+               "neither": "neither the event day nor the milestones show an abnormal loss"}
+
+
+def cost_comparison_sentence(event_car: float, sum_car: float, event_value: float, sum_value: float) -> str:
+    """Return one sentence saying which cost Nvidia more, in percent and in dollars."""
+    percent, dollars = larger_loss(event_car, sum_car), larger_loss(event_value, sum_value)
+    if percent == dollars:
+        return f"Over this window {_LOSER_TEXT[percent]}, in percent and in dollars."
+    return (f"Over this window, in percent {_LOSER_TEXT[percent]}; in dollars, weighted by the market "
+            f"value of the day, {_LOSER_TEXT[dollars]}.")
+
+
+def window_robustness(hurt_more: pd.DataFrame) -> dict[str, int]:
+    """Count the windows in which the event day's loss beats every milestone, and the milestones' sum."""
+    return {
+        "n_windows_event_worst": int((hurt_more["event_car"] < hurt_more["worst_car"]).sum()),
+        "n_windows_event_more_percent": int((hurt_more["event_car"] < hurt_more["sum_car"]).sum()),
+        "n_windows_event_more_dollars": int((hurt_more["event_value"] < hurt_more["sum_value"]).sum()),
+    }
+
+
+def window_robustness_sentence(hurt_more: pd.DataFrame) -> str:
+    """Say in how many windows the event day's CAR was below every milestone's, and below their sum."""
+    total = len(hurt_more)
+    worst = int((hurt_more["event_car"] < hurt_more["worst_car"]).sum())
+    percent = hurt_more["event_car"] < hurt_more["sum_car"]
+    dollars = hurt_more["event_value"] < hurt_more["sum_value"]
+    first = (f"Across these windows, the event day's abnormal return was below that of every single milestone in "
+             f"{of_total(worst, total, 'windows')}")
+    if (percent == dollars).all():
+        second = f"below the milestones' sum in {of_total(int(percent.sum()), total, 'windows')}"
+        if percent.any():
+            second += ", both in percent and in dollars"
+        else:
+            second += ", in percent or in dollars"
+    else:
+        second = (f"below the milestones' sum in percent in {of_total(int(percent.sum()), total, 'windows')} and "
+                  f"in dollars in {of_total(int(dollars.sum()), total, 'windows')}")
+    return f"{first}; it was {second}."
+
+
+def estimation_table(result: EventStudyResult, events: pd.DataFrame) -> pd.DataFrame:
+    """Return per event the fewest and most estimation days of any firm and the most days masked."""
+    fits = result.fits.copy()
+    fits["milestone"] = _label_events(fits, events)
+    table = fits.groupby("milestone").agg(firms=("symbol", "size"), fewest_days=("n_obs", "min"),
+                                          most_days=("n_obs", "max"), most_masked=("masked_for_other_events", "max"))
+    return table.reindex(events.index)
+
+
+def study_numbers(result: EventStudyResult, params: SanctionsParameters, hurt_more: pd.DataFrame) -> dict[str, object]:
+    """Return the event study's settings and counts the prose quotes (glue names)."""
+    return {
+        "estimation_window": f"[{ESTIMATION_WINDOW[0]}, {ESTIMATION_WINDOW[1]}]",
+        "min_estimation_obs": MIN_ESTIMATION_OBS,
+        "n_excluded": len(result.exclusions),
+        "n_excluded_masking": excluded_for_estimation(result),
+        "n_reported_windows": len(params.windows),
+        **window_robustness(hurt_more),
+        "window_robustness_sentence": window_robustness_sentence(hurt_more),
+    }
+
+
+def single_event_day_car(returns: pd.DataFrame, event_date: pd.Timestamp, symbol: str = "NVDA") -> float:
+    """Return ``symbol``'s day-0 abnormal return from the bubble chapter's study of the event day alone.
+
+    That study (:func:`deepseek_monday.bubble.market_model_study`) has no other event, so no
+    estimation day is masked.
+    """
+    benchmark = str(load_universe().at[symbol, "benchmark"])
+    study = market_model_study(returns, symbol, benchmark, event_date)
+    return float(study.car.set_index("window").at[window_label((0, 0)), "car"])
+
+
+def event_day_car_sentence(result: EventStudyResult, events: pd.DataFrame, returns: pd.DataFrame,
+                           event_date: pd.Timestamp) -> str:
+    """Say why Nvidia's day-0 abnormal return here differs slightly from the bubble chapter's (masked days)."""
+    here = float(firm_cars(result, events, "NVDA", (0, 0)).at[EVENT_DAY_LABEL, "car"])
+    alone = single_event_day_car(returns, event_date)
+    fits = result.fits
+    masked = fits.loc[(fits["symbol"] == "NVDA") & (fits["event_date"] == event_date), "masked_for_other_events"]
+    n_masked = int(masked.iloc[0]) if not masked.empty else 0
+
+    def percent(value: float) -> str:
+        return f"{format_number(100 * value, 2, signed=True)} %"
+
+    if n_masked == 0:
+        return (f"On day 0 alone Nvidia's abnormal return is {percent(here)}, as in the bubble chapter's study of the "
+                "event day alone: no estimation day falls in another milestone's window.")
+    days = "day" if n_masked == 1 else "days"
+    return (f"On day 0 alone Nvidia's abnormal return is {percent(here)} here and {percent(alone)} in the bubble "
+            f"chapter: this study leaves the {n_masked} estimation {days} inside other milestones' windows out of "
+            "the market model's estimation sample, which the bubble chapter's study of the event day alone keeps.")
+
+
+def excluded_for_estimation(result: EventStudyResult) -> int:
+    """Return how many (firm, event) pairs fell below the minimum of valid estimation days."""
+    return int(result.exclusions["reason"].str.contains("valid estimation observations", regex=False).sum())
+
+
+def display_estimation(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the estimation table with readable column names."""
+    shown = table.rename(columns={"firms": "Firms studied", "fewest_days": "Fewest estimation days",
+                                  "most_days": "Most estimation days", "most_masked": "Most days masked"})
+    return readable(shown.rename_axis("Milestone"))
+
+
+def display_exclusions(result: EventStudyResult, events: pd.DataFrame) -> pd.DataFrame:
+    """Return the (firm, event) pairs left out of the study and why."""
+    excluded = result.exclusions.copy()
+    if excluded.empty:
+        return pd.DataFrame({"Firm": [], "Reason": []}, index=pd.Index([], name="Milestone"))
+    excluded["Milestone"] = _label_events(excluded, events)
+    return excluded.rename(columns={"symbol": "Firm", "reason": "Reason"}).set_index("Milestone")[["Firm", "Reason"]]

@@ -1,0 +1,302 @@
+"""The sanctions chapter's settings, its parameters and the event list of export-control milestones.
+
+**Day-0 rule.** Each milestone date of ``events.csv`` (or of the ``control_events``
+parameter) is mapped to the first NYSE session on or after it: a date on a weekend or
+holiday moves to the next session. Rules are often published after the close, so the
+default event window [0, +1] covers an announcement during the session of the stated
+date and one after its close. Hong Kong trades before New York on the same calendar day,
+so a US announcement reaches Hong Kong prices on day +1 at the earliest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from deepseek_monday.data.calendars import sessions
+from deepseek_monday.data.facts import fundamentals, load_events
+from deepseek_monday.data.params import check_event_date
+from deepseek_monday.data.universe import check_symbols, load_universe
+from deepseek_monday.errors import DataValidationError, ParameterError
+from deepseek_monday.eventstudy import window_label
+
+MARKET = "XNYS"
+EXPORT_CONTROL = "export_control"
+CHIPS_GROUP = "US chip firms"
+CHINA_GROUP = "China tech"
+EVENT_DAY_LABEL = "E"
+# US-headquartered chip designers and makers of the universe (TSMC, ASML and Arm are not US firms).
+DEFAULT_CHIP_SYMBOLS = ("NVDA", "AMD", "AVGO", "MU", "INTC", "QCOM", "MRVL")
+# China tech: the internet ETF, two US-listed platforms and three Hong Kong names (to 2025-05-22).
+DEFAULT_CHINA_SYMBOLS = ("KWEB", "BABA", "BIDU", "0700.HK", "9988.HK", "0981.HK")
+# Price series of the timeline: the chip champion, two semiconductor ETFs (stand-ins for the
+# PHLX index, which the snapshot lacks), and China tech with the broad large-cap ETF FXI.
+TIMELINE_US = ("NVDA", "SMH", "SOXX")
+TIMELINE_CHINA = ("KWEB", "FXI", "BABA", "BIDU", "0700.HK", "9988.HK", "0981.HK")
+SEMICONDUCTOR_ETF = "SMH"
+# Event study: the engine's default estimation window, with days of other events' windows masked.
+ESTIMATION_WINDOW = (-250, -11)
+MIN_ESTIMATION_OBS = 200
+OVERLAP_RULE = "mask"
+# Windows every table reports beside the chosen one.
+REPORTED_WINDOWS = ((0, 0), (0, 1), (-1, 1), (0, 5))
+# The main window may start no earlier than day -10 (the estimation window ends at -11).
+WINDOW_LIMITS = (-10, 20)
+TIMELINE_LEAD_DAYS = 30
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SIGNIFICANCE = 0.05
+CONFIDENCE = 0.95
+
+
+def parse_date(value: object, parameter: str) -> pd.Timestamp:
+    """Return ``value`` (text ``YYYY-MM-DD`` or a date) as a Timestamp, else raise ParameterError."""
+    if isinstance(value, dt.date):  # also datetime and Timestamp; YAML reads 2025-01-27 as a date
+        timestamp = pd.Timestamp(value)
+    elif isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            timestamp = pd.Timestamp(value)
+        except ValueError as error:
+            raise ParameterError(f"{parameter}: {value!r} is not a valid date") from error
+    else:
+        raise ParameterError(f"{parameter}: {value!r} is not a date (use 'YYYY-MM-DD')")
+    if timestamp.tzinfo is not None or timestamp != timestamp.normalize():
+        raise ParameterError(f"{parameter}: {value!r} must be a plain calendar date (YYYY-MM-DD)")
+    return timestamp
+
+
+def first_session_on_or_after(date: pd.Timestamp, market: str = MARKET) -> pd.Timestamp:
+    """Return the first session of ``market`` on or after ``date`` (the chapter's day-0 rule)."""
+    all_sessions = sessions(market)
+    position = all_sessions.searchsorted(date, side="left")
+    if position >= len(all_sessions):
+        raise ParameterError(f"{date:%Y-%m-%d} is after the last session the {market} calendar knows")
+    return all_sessions[position]
+
+
+def shift_note(date: pd.Timestamp, day0: pd.Timestamp) -> str:
+    """Say how the day-0 rule moved a date: ``same day`` or ``Sat -> Mon (+2 days)``."""
+    if day0 == date:
+        return "same day"
+    days = (day0 - date).days
+    return f"{date:%a} → {day0:%a} (+{days} day{'s' if days > 1 else ''})"
+
+
+def milestone_kind(text: str) -> str:
+    """Classify a milestone from its text: an effective or compliance date, or an announcement.
+
+    Only the text outside parentheses counts ("rules (... chip rule effective 2023-11-16)" is
+    the announcement of rules that take effect later).
+    """
+    lowered = re.sub(r"\([^)]*\)", "", text).lower()
+    if "effective" in lowered or "compliance date" in lowered:
+        return "effective/compliance date"
+    return "announcement"
+
+
+def _events_on(date: pd.Timestamp, events: pd.DataFrame) -> pd.Series | None:
+    """Return the events.csv row on ``date`` (an export-control row first), or None."""
+    rows = events[events["date"] == date]
+    if rows.empty:
+        return None
+    controls = rows[rows["category"] == EXPORT_CONTROL]
+    return (controls if not controls.empty else rows).iloc[0]
+
+
+def control_event_list(control_events: object, window_end: int, market: str = MARKET) -> pd.DataFrame:
+    """Return the export-control milestones with their day 0, numbered in date order.
+
+    ``control_events``: None (the ``export_control`` rows of ``events.csv``) or a list of
+    dates. A given date takes the text of the ``events.csv`` row on that date, if any. Each
+    date is mapped to the first session on or after it; the milestone must leave the
+    estimation window before and ``window_end`` sessions after it inside the data. Columns:
+    date, event, category, approximate, secondary_source, kind, day0, shift.
+    """
+    events = load_events()
+    if control_events is None:
+        chosen = events[events["category"] == EXPORT_CONTROL]
+        if chosen.empty:
+            raise DataValidationError("events.csv has no export_control rows")
+        table = chosen[["date", "event", "category", "approximate", "source"]].copy()
+    else:
+        if isinstance(control_events, str | bytes | dt.date) or not isinstance(control_events, Sequence):
+            raise ParameterError(
+                f"control_events: expected None or a list of dates like ['2022-10-07'], got {control_events!r}"
+            )
+        if len(control_events) == 0:
+            raise ParameterError("control_events: the list is empty; give at least one date or None")
+        dates = [parse_date(value, "control_events") for value in control_events]
+        repeated = sorted({f"{d:%Y-%m-%d}" for d in dates if dates.count(d) > 1})
+        if repeated:
+            raise ParameterError(f"control_events: dates listed twice: {repeated}")
+        rows = []
+        for date in dates:
+            row = _events_on(date, events)
+            if row is None:
+                rows.append({"date": date, "event": "date given as a parameter (not in events.csv)",
+                             "category": "", "approximate": False, "source": ""})
+            else:
+                rows.append({"date": date, "event": row["event"], "category": row["category"],
+                             "approximate": bool(row["approximate"]), "source": row["source"]})
+        table = pd.DataFrame(rows)
+    table = table.sort_values("date", kind="stable").reset_index(drop=True)
+    table["secondary_source"] = table["source"].str.contains("(secondary", regex=False)
+    table["kind"] = table["event"].map(milestone_kind)
+    day0 = []
+    for date in table["date"]:
+        session = first_session_on_or_after(date, market)
+        try:
+            check_event_date(session, market, before=-ESTIMATION_WINDOW[0], after=window_end,
+                             parameter="control_events")
+        except ParameterError as error:
+            raise ParameterError(f"control_events: milestone {date:%Y-%m-%d} (day 0 {session:%Y-%m-%d}) "
+                                 f"cannot be studied: {error}") from None
+        day0.append(session)
+    table["day0"] = pd.DatetimeIndex(day0)
+    clashes = table[table["day0"].duplicated(keep=False)]
+    if not clashes.empty:
+        raise ParameterError(
+            "control_events: " + ", ".join(f"{d:%Y-%m-%d}" for d in clashes["date"])
+            + f" map to the same session {clashes['day0'].iloc[0]:%Y-%m-%d}; keep one of them"
+        )
+    table["shift"] = [shift_note(d, s) for d, s in zip(table["date"], table["day0"], strict=True)]
+    table.index = pd.Index([str(n) for n in range(1, len(table) + 1)], name="milestone")
+    return table.drop(columns="source")
+
+
+def _check_day(value: object, parameter: str, lowest: int, highest: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ParameterError(f"{parameter}: {value!r} is not a whole number of trading days")
+    if not lowest <= value <= highest:
+        raise ParameterError(f"{parameter}: {value} must lie between {lowest} and {highest} trading days")
+    return value
+
+
+def _check_symbol_set(symbols: object, default: tuple[str, ...], parameter: str) -> tuple[str, ...]:
+    if symbols is None:
+        return default
+    if isinstance(symbols, str) or not isinstance(symbols, Sequence):
+        raise ParameterError(f"{parameter}: expected None or a list of tickers, got {symbols!r}")
+    chosen = check_symbols(list(symbols), parameter)
+    if len(set(chosen)) != len(chosen):
+        raise ParameterError(f"{parameter}: a ticker is listed twice in {chosen}")
+    kinds = load_universe().loc[chosen, "kind"]
+    not_equity = kinds[~kinds.isin(["stock", "etf"])].index.tolist()
+    if not_equity:
+        raise ParameterError(f"{parameter}: {not_equity} are not stocks or ETFs; the event study needs equities")
+    return tuple(chosen)
+
+
+def check_nvidia_share_counts(day0s: pd.Series, event_date: pd.Timestamp) -> None:
+    """Raise a ParameterError if a day 0 has no Nvidia share count of a fiscal year ended before it.
+
+    The chapter values Nvidia at each day 0 with that count (the claims ledger's convention).
+    """
+    rows = fundamentals("NVDA", "diluted_shares_weighted", "shares")
+    first = rows.sort_values("period_end").iloc[0]
+    first_end = pd.Timestamp(first["period_end"])
+    runnable_from = first_session_on_or_after(first_end + pd.Timedelta(days=1))
+    basis = (f"Nvidia's market value on day 0 needs a share count of a fiscal year ended before it, and the "
+             f"facts' first (fundamentals.csv, {first['fiscal_period']}) ended {first_end:%Y-%m-%d}")
+    if event_date <= first_end:
+        raise ParameterError(f"event_date: {event_date:%Y-%m-%d} is too early for this chapter: {basis}; "
+                             f"it can run from {runnable_from:%Y-%m-%d}")
+    early = [f"{d:%Y-%m-%d}" for d in day0s if d <= first_end]
+    if early:
+        raise ParameterError(f"control_events: milestones with day 0 {early} are too early: {basis}; "
+                             f"give milestones from {runnable_from:%Y-%m-%d}")
+
+
+@dataclass(frozen=True)
+class SanctionsParameters:
+    """Validated parameters of the sanctions chapter.
+
+    ``controls`` is the mapped event list; a milestone whose day 0 is the event day itself is
+    left out of it (it cannot be compared with itself) and its date kept in ``dropped``.
+    """
+
+    event_date: pd.Timestamp
+    controls: pd.DataFrame
+    window: tuple[int, int]
+    chip_symbols: tuple[str, ...]
+    china_symbols: tuple[str, ...]
+    comparison_start: pd.Timestamp
+    comparison_base: pd.Timestamp
+    dropped: tuple[pd.Timestamp, ...] = ()
+
+    @classmethod
+    def validate(cls, event_date: object = "2025-01-27", control_events: object = None, window_start: object = 0,
+                 window_end: object = 1, chip_symbols: object = None, china_symbols: object = None,
+                 comparison_start: object = "2025-01-20") -> SanctionsParameters:
+        """Check every parameter and return them typed; raise ParameterError otherwise."""
+        start = _check_day(window_start, "window_start", WINDOW_LIMITS[0], 0)
+        end = _check_day(window_end, "window_end", 0, WINDOW_LIMITS[1])
+        after = max(end, *(w[1] for w in REPORTED_WINDOWS))
+        date = check_event_date(event_date, MARKET, before=-ESTIMATION_WINDOW[0], after=after)
+        listed = control_event_list(control_events, after)
+        controls = listed[listed["day0"] != date]  # a milestone on the event day is the event itself
+        if controls.empty:
+            raise ParameterError(f"control_events: every milestone falls on the event day {date:%Y-%m-%d}; "
+                                 "give at least one other date")
+        controls.index = pd.Index([str(n) for n in range(1, len(controls) + 1)], name="milestone")
+        check_nvidia_share_counts(controls["day0"], date)
+        chips = _check_symbol_set(chip_symbols, DEFAULT_CHIP_SYMBOLS, "chip_symbols")
+        if "NVDA" not in chips:
+            raise ParameterError("chip_symbols: must include NVDA (the chapter asks what the events cost Nvidia)")
+        china = _check_symbol_set(china_symbols, DEFAULT_CHINA_SYMBOLS, "china_symbols")
+        shared = sorted(set(chips) & set(china))
+        if shared:
+            raise ParameterError(f"chip_symbols and china_symbols share {shared}; a firm belongs to one group")
+        first_day = parse_date(comparison_start, "comparison_start")
+        position = sessions(MARKET).searchsorted(first_day, side="left")
+        if position == 0:
+            raise ParameterError(f"comparison_start: {first_day:%Y-%m-%d} is before the {MARKET} calendar starts")
+        base = sessions(MARKET)[position - 1]
+        check_event_date(base, MARKET, after=5, parameter="comparison_start (its previous session)")
+        dropped = tuple(listed.loc[listed["day0"] == date, "date"])
+        return cls(date, controls, (start, end), chips, china, first_day, base, dropped)
+
+    @property
+    def windows(self) -> tuple[tuple[int, int], ...]:
+        """The chosen window first, then the reported ones (no duplicates)."""
+        return tuple(dict.fromkeys((self.window, *REPORTED_WINDOWS)))
+
+    @property
+    def window_text(self) -> str:
+        return window_label(self.window)
+
+
+def dropped_note(params: SanctionsParameters) -> str:
+    """Say which milestones were left out because their day 0 is the event day."""
+    if not params.dropped:
+        return "No milestone falls on the event day itself."
+    dates = ", ".join(f"{d:%Y-%m-%d}" for d in params.dropped)
+    return (f"The milestone of {dates} has the event day as its day 0 and is left out of the comparison "
+            "(it would be compared with itself).")
+
+
+def study_events(params: SanctionsParameters) -> pd.DataFrame:
+    """Return the milestones and the event day in one table (the event day labelled ``E``)."""
+    event_row = pd.DataFrame(
+        {"date": [params.event_date], "event": ["event day of this report"], "category": ["market"],
+         "approximate": [False], "secondary_source": [False], "kind": ["event day"],
+         "day0": [params.event_date], "shift": ["same day"]},
+        index=pd.Index([EVENT_DAY_LABEL], name="milestone"))
+    return pd.concat([params.controls, event_row])
+
+
+def display_event_list(events: pd.DataFrame) -> pd.DataFrame:
+    """Return the event list as readers see it, approximate dates flagged."""
+    return pd.DataFrame({
+        "Date (events.csv)": events["date"].dt.strftime("%Y-%m-%d"),
+        "Date approximate": np.where(events["approximate"], "yes (approximate)", "no"),
+        "Day 0 (NYSE)": events["day0"].dt.strftime("%a %Y-%m-%d"),
+        "Shift": events["shift"],
+        "Kind": events["kind"],
+        "Event": events["event"],
+        "Secondary source": np.where(events["secondary_source"], "yes", "no"),
+    }, index=events.index).rename_axis("Milestone")

@@ -1,0 +1,1 @@
+"""Presentation shared by the chapters: the house style, table formatting, wording."""
