@@ -110,3 +110,25 @@ def test_factors_with_a_return_model_are_refused() -> None:
     returns, factors, _ = synthetic_data()
     with pytest.raises(ParameterError, match="only the factor models"):
         run_event_study(returns, [returns.index[EVENT_POSITION]], model="mean", factors=factors, n_boot=0)
+
+
+def test_ff_factor_loader_converts_percent_to_decimal(tmp_path, monkeypatch) -> None:
+    """SYNTHETIC facts file: percent becomes decimal, later-starting columns are NaN before they begin."""
+    from deepseek_monday.errors import DataValidationError
+    from deepseek_monday.facts import load_ff_factors
+    from deepseek_monday.paths import FACTS_ENV_VAR
+
+    header = "date,mkt_rf,smb,hml,rf,mom,smb5,rmw,cma\n"
+    (tmp_path / "ff_factors_daily.csv").write_text(
+        header + "2025-01-24,-0.27,-0.15,0.68,0.02,,,,\n2025-01-27,-1.49,-0.67,2.50,0.02,-3.28,0.30,-0.14,-1.73\n")
+    monkeypatch.setenv(FACTS_ENV_VAR, str(tmp_path))
+    load_ff_factors.cache_clear()
+    table = load_ff_factors()
+    assert table.at[pd.Timestamp("2025-01-27"), "mkt_rf"] == pytest.approx(-0.0149)
+    assert table.at[pd.Timestamp("2025-01-27"), "rf"] == pytest.approx(0.0002)
+    assert np.isnan(table.at[pd.Timestamp("2025-01-24"), "mom"])
+    (tmp_path / "ff_factors_daily.csv").write_text(header + "2025-01-27,-1.49,,2.50,0.02,,,,\n")
+    load_ff_factors.cache_clear()
+    with pytest.raises(DataValidationError, match="line 2: smb"):
+        load_ff_factors()
+    load_ff_factors.cache_clear()
