@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections.abc import Iterator
@@ -10,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from deepseek_monday.data import prices, universe
+from deepseek_monday.data import cross_section, prices, universe
+from deepseek_monday.data.cross_section import CONSTITUENTS_COLUMNS
 from deepseek_monday.data.paths import CACHE_ENV_VAR, DATA_ENV_VAR, market_data_dir
 from deepseek_monday.data.prices import MANIFEST_COLUMNS
 from deepseek_monday.errors import DataValidationError
@@ -82,6 +84,53 @@ def synthetic_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated
                                manifest_row("GSPC", SYNTHETIC_DATES, adjusted="no (n/a)")])
     monkeypatch.setenv(DATA_ENV_VAR, str(directory))
     return directory
+
+
+# SYNTHETIC: NYSE sessions around Martin Luther King Day 2025-01-20 (no session that day).
+CROSS_SECTION_DATES = ["2025-01-14", "2025-01-15", "2025-01-16", "2025-01-17", "2025-01-21", "2025-01-22", "2025-01-23",
+         "2025-01-24", "2025-01-27", "2025-01-28"]
+# SYNTHETIC members: symbol -> (sector, sub-industry, prices). CHIP lacks 2025-01-16.
+CROSS_SECTION_MEMBERS = {
+    "CHIP": ("Information Technology", "Semiconductors",
+             [100, 102, None, 103, 104, 105, 106, 107, 90, 92]),
+    "SOFT": ("Information Technology", "Application Software",
+             [50, 51, 52, 51, 52, 53, 54, 55, 56, 57]),
+    "UTIL": ("Utilities", "Electric Utilities", [20, 20.2, 20.4, 20.2, 20.0, 20.2, 20.4, 20.6, 21.0, 21.2]),
+    "BRK-B": ("Financials", "Multi-Sector Holdings", [400, 404, 400, 396, 400, 404, 408, 412, 416, 420]),
+}
+
+
+def write_synthetic_cross_section(root: Path) -> Path:
+    """Write a SYNTHETIC universe-sp500 folder (with a member without prices) under ``root``."""
+    directory = root / "universe-sp500"
+    rows, constituents = [], []
+    for symbol, (sector, sub_industry, values) in CROSS_SECTION_MEMBERS.items():
+        kept = [(d, v) for d, v in zip(CROSS_SECTION_DATES, values, strict=True) if v is not None]
+        dates, closes = [d for d, _ in kept], [float(v) for _, v in kept]
+        path = write_price_file(directory, symbol, dates, closes)
+        rows.append({**manifest_row(symbol, dates), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
+        constituents.append({"symbol": symbol.replace("-", "."), "yahoo_symbol": symbol, "name": f"synthetic {symbol}",
+                             "gics_sector": sector, "gics_sub_industry": sub_industry, "date_added": "2000-01-01",
+                             "price_file": f"prices/{symbol}.csv", "price_source": "synthetic", "source": "synthetic"})
+    constituents.append({"symbol": "GONE", "yahoo_symbol": "GONE", "name": "synthetic member without prices",
+                         "gics_sector": "Energy", "gics_sub_industry": "Oil & Gas Refining & Marketing",
+                         "date_added": "2000-01-01", "price_file": "", "price_source": "not found", "source": "x"})
+    write_manifest(directory, rows)
+    manifest = pd.read_csv(directory / "MANIFEST.csv", dtype=str)
+    manifest["sha256"] = [r["sha256"] for r in rows]
+    manifest.to_csv(directory / "MANIFEST.csv", index=False)
+    pd.DataFrame(constituents, columns=CONSTITUENTS_COLUMNS).to_csv(directory / "constituents.csv", index=False)
+    return directory
+
+
+@pytest.fixture
+def synthetic_cross_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cache: Path) -> Path:
+    """A SYNTHETIC market-data folder holding only universe-sp500/, selected via the env var."""
+    directory = write_synthetic_cross_section(tmp_path / "market-data")
+    monkeypatch.setenv(DATA_ENV_VAR, str(tmp_path / "market-data"))
+    cross_section._load.cache_clear()
+    yield directory
+    cross_section._load.cache_clear()
 
 
 @pytest.fixture(autouse=True)

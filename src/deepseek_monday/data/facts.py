@@ -145,3 +145,42 @@ def check_facts(facts: str | None = None) -> None:
     load_fundamentals(facts)
     load_events(facts)
     load_ai_compute(facts)
+
+
+FF_FACTORS_COLUMNS = ["date", "mkt_rf", "smb", "hml", "rf", "mom", "smb5", "rmw", "cma"]
+# Columns every row carries (the 3-factor file); the others start later (mom 1926-11, 5F 1963-07).
+FF_REQUIRED = ["mkt_rf", "smb", "hml", "rf"]
+
+
+@cache
+def load_ff_factors(facts: str | None = None) -> pd.DataFrame:
+    """Return the daily Fama-French factors of ``ff_factors_daily.csv`` in DECIMAL (the file is in percent).
+
+    Indexed by date (unique, ascending); columns ``mkt_rf, smb, hml, rf, mom, smb5, rmw, cma``.
+    ``mom`` and the 5-factor ``smb5, rmw, cma`` are NaN before they begin; a gap in the
+    3-factor columns, a non-number or a repeated or unordered date is a DataValidationError.
+    The returned table is shared: copy it before changing it.
+    """
+    frame = _read("ff_factors_daily.csv", FF_FACTORS_COLUMNS, facts)
+    dates = _parse_dates(frame, "date")
+    steps = dates.diff().dt.days.to_numpy()[1:]
+    if (steps <= 0).any():
+        line = int((steps <= 0).nonzero()[0][0]) + 3
+        raise DataValidationError(f"{frame.attrs['path']}: line {line}: dates must be ascending and unique")
+    table = pd.DataFrame(index=pd.DatetimeIndex(dates, name="date"))
+    for column in FF_FACTORS_COLUMNS[1:]:
+        values = _parse_numbers(frame, column, allow_empty=column not in FF_REQUIRED)
+        table[column] = values.to_numpy(dtype=float) / 100.0
+    for column in FF_FACTORS_COLUMNS[1:]:
+        present = table[column].notna().to_numpy()
+        if present.any():
+            first, last = present.argmax(), len(present) - present[::-1].argmax()
+            if not present[first:last].all():
+                gap = first + int((~present[first:last]).argmax())
+                raise DataValidationError(
+                    f"{frame.attrs['path']}: line {gap + 2}: {column} is empty inside its history "
+                    f"({table.index[first]:%Y-%m-%d}..{table.index[last - 1]:%Y-%m-%d})"
+                )
+    table.attrs["path"] = frame.attrs["path"]
+    table.attrs["unit"] = "decimal (converted from the file's percent)"
+    return table

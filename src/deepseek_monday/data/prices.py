@@ -274,6 +274,11 @@ def _file_digest(path: Path) -> bytes:
     return _content_digest(path, status.st_size, status.st_mtime_ns)
 
 
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 (hex) of a file's bytes, memoised per path, size and modification time."""
+    return _file_digest(path).hex()
+
+
 def _hash_folder(digest: hashlib._Hash, directory: Path, symbols: pd.Index) -> None:
     """Feed the digests of a price folder's MANIFEST.csv and each listed price file into ``digest``."""
     digest.update(_file_digest(directory / "MANIFEST.csv"))

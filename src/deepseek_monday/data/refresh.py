@@ -3,8 +3,8 @@
 ``deepseek-monday data refresh --since YYYY-MM-DD`` downloads each symbol's daily bars with
 yfinance (``auto_adjust=True``, recorded in the manifest), converts them to the snapshot's
 format and installs them in the refreshed folder (``data/refreshed`` by default, see
-:func:`deepseek_monday.prices.refreshed_location`); the loader then splices them onto the
-snapshot (see :mod:`deepseek_monday.prices`).
+:func:`deepseek_monday.data.prices.refreshed_location`); the loader then splices them onto the
+snapshot (see :mod:`deepseek_monday.data.prices`).
 
 Each download starts at ``--since`` or 30 days before the snapshot's last date for that
 symbol, whichever is earlier, so every refreshed series overlaps the snapshot and can be

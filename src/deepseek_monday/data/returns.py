@@ -1,6 +1,6 @@
 """Daily returns on each instrument's own trading days.
 
-Returns come from the column :func:`deepseek_monday.prices.price_column` names: the
+Returns come from the column :func:`deepseek_monday.data.prices.price_column` names: the
 adjusted close for stocks and ETFs (total returns), the close for indices, FX and
 Bitcoin (price returns). A return is taken between consecutive rows of the
 instrument's own file, and is left undefined (NaN) when the instrument's exchange

@@ -22,7 +22,8 @@ from deepseek_monday.errors import ParameterError
 from deepseek_monday.eventstudy import nonparametric, parametric
 from deepseek_monday.eventstudy.bootstrap import BootstrapIntervals, residual_bootstrap
 from deepseek_monday.eventstudy.cumulative import WindowSums, window_sums
-from deepseek_monday.eventstudy.models import MODEL_REGRESSORS, ModelFit, check_model, fit_model
+from deepseek_monday.eventstudy.factors import factor_inputs
+from deepseek_monday.eventstudy.models import FACTOR_MODELS, MODEL_REGRESSORS, ModelFit, check_model, fit_model
 from deepseek_monday.eventstudy.windows import (
     EXCLUSION_COLUMNS,
     EventPanel,
@@ -510,7 +511,7 @@ def run_event_study(
     returns: pd.DataFrame,
     events: object,
     symbols: list[str] | None = None,
-    model: Literal["mean", "market_adjusted", "market", "two_index"] = "market",
+    model: Literal["mean", "market_adjusted", "market", "two_index", "ff3", "carhart4", "ff5"] = "market",
     benchmark: str | Mapping[str, str] | None = None,
     sector_index: str | Mapping[str, str] | None = None,
     estimation_window: Window = DEFAULT_ESTIMATION_WINDOW,
@@ -526,6 +527,7 @@ def run_event_study(
     seed: int = DEFAULT_SEED,
     ci_level: float = 0.95,
     universe: pd.DataFrame | None = None,
+    factors: pd.DataFrame | None = None,
 ) -> EventStudyResult:
     """Run an event study for every (symbol, event date) pair in one vectorised pass.
 
@@ -543,14 +545,29 @@ def run_event_study(
     return) or a boolean mask (see :func:`calendar_session_mask`). ``n_boot`` resamples
     (0: no bootstrap), seeded by ``seed``. p-values are two-sided. See
     ``book/methods_event_study.md`` for the formulas.
+
+    The factor models ``ff3``, ``carhart4`` and ``ff5`` need ``factors`` (dates x factors in
+    decimal with ``rf``, e.g. :func:`deepseek_monday.facts.load_ff_factors`) covering every
+    estimation and event window; they model excess returns R - rf (see :mod:`.factors`).
     """
     returns = check_returns(returns)
     model = check_model(model)
     estimation_window, windows = check_windows(estimation_window, list(event_windows))
     _check_settings(model, min_estimation_obs, estimation_window, n_boot, ci_level, return_kind)
     regressors = MODEL_REGRESSORS[model]
-    pairs = resolve_pairs(returns, events, symbols, model, benchmark, sector_index, groups,
-                          universe)
+    if model in FACTOR_MODELS:
+        for name, value in (("benchmark", benchmark), ("sector_index", sector_index)):
+            if value is not None:
+                raise ParameterError(f"{name}: not used by the factor model {model!r} (leave it None)")
+        pairs = resolve_pairs(returns, events, symbols, "mean", None, None, groups, universe)
+        returns, pairs, sessions = factor_inputs(returns, factors, model, pairs, estimation_window,
+                                                 windows, sessions)
+    elif factors is not None:
+        raise ParameterError(f"factors: only the factor models {tuple(FACTOR_MODELS)} use a factor table, "
+                             f"not {model!r}")
+    else:
+        pairs = resolve_pairs(returns, events, symbols, model, benchmark, sector_index, groups,
+                              universe)
     panel, exclusions = build_panel(returns, pairs, regressors, estimation_window, windows,
                                     min_estimation_obs, day0=day0, overlap=overlap,
                                     sessions=sessions)
@@ -572,6 +589,7 @@ def run_event_study(
         "model": model, "regressors": regressors, "estimation_window": estimation_window,
         "event_windows": windows, "min_estimation_obs": min_estimation_obs, "day0": day0,
         "overlap": overlap, "sessions": sessions if isinstance(sessions, str) else "mask",
+        "dependent": "excess return (R - rf)" if model in FACTOR_MODELS else "return",
         "return_kind": return_kind, "n_boot": n_boot, "seed": seed, "ci_level": ci_level,
         "pooled_group": pooled_group, "n_pairs": panel.n_pairs, "n_excluded": len(exclusions),
         "p_values": "two-sided",

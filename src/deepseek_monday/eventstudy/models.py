@@ -7,6 +7,12 @@ Models (``k`` estimated slopes):
   R - R_m in the estimation window).
 - ``market``: E[R_t] = alpha + beta R_m,t (OLS, k = 1).
 - ``two_index``: E[R_t] = alpha + beta_m R_m,t + beta_s R_s,t (OLS, k = 2).
+- ``ff3``, ``carhart4``, ``ff5`` (Fama-French): on excess returns, E[R_t - rf_t] = alpha +
+  b' F_t with F = (mkt_rf, smb, hml), plus ``mom`` (Carhart), or (mkt_rf, smb5, hml, rmw,
+  cma) (five-factor 2x3: its own SMB); OLS, k = 3, 4, 5. The abnormal return is
+  R_t - rf_t - (alpha + b' F_t). The factors come as a table (see
+  :func:`deepseek_monday.facts.load_ff_factors`), not as return columns; the engine
+  subtracts rf (:mod:`.factors`).
 
 The OLS fits use masked sums on demeaned regressors: no loop over pairs. The prediction-
 error variance of an event-day abnormal return is s^2 c_t with
@@ -24,12 +30,19 @@ import numpy as np
 
 from deepseek_monday.errors import ParameterError
 
-MODELS = ("mean", "market_adjusted", "market", "two_index")
+MODELS = ("mean", "market_adjusted", "market", "two_index", "ff3", "carhart4", "ff5")
+# Factor models: the regressors are columns of the factor table (decimal), the same for every firm.
+FACTOR_MODELS: dict[str, tuple[str, ...]] = {
+    "ff3": ("mkt_rf", "smb", "hml"),
+    "carhart4": ("mkt_rf", "smb", "hml", "mom"),
+    "ff5": ("mkt_rf", "smb5", "hml", "rmw", "cma"),
+}
 MODEL_REGRESSORS: dict[str, tuple[str, ...]] = {
     "mean": (),
     "market_adjusted": ("benchmark",),
     "market": ("benchmark",),
     "two_index": ("benchmark", "sector_index"),
+    **FACTOR_MODELS,
 }
 # Regressors whose cross-product matrix has a larger condition number are collinear.
 MAX_CONDITION = 1e10
@@ -95,7 +108,7 @@ def masked_ols(y: np.ndarray, x: np.ndarray, mask: np.ndarray) -> OLSFit:
 
 
 def _masked_ols_block(y: np.ndarray, x: np.ndarray, mask: np.ndarray) -> OLSFit:
-    """:func:`masked_ols` on one block of pairs: one (P, D) array per series (k <= 2)."""
+    """:func:`masked_ols` on one block of pairs: one (P, D) array per series."""
     n_pairs, _, k = x.shape
     ones = mask.astype(float)  # the mask as 1.0 / 0.0
     n = ones.sum(axis=1).astype(np.int64)

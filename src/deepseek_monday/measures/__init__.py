@@ -1,0 +1,1 @@
+"""Measures several chapters share: market-wide portfolios and benchmarks, group event studies."""
