@@ -115,7 +115,7 @@ def test_factors_with_a_return_model_are_refused() -> None:
 def test_ff_factor_loader_converts_percent_to_decimal(tmp_path, monkeypatch) -> None:
     """SYNTHETIC facts file: percent becomes decimal, later-starting columns are NaN before they begin."""
     from deepseek_monday.data.facts import load_ff_factors
-    from deepseek_monday.paths import FACTS_ENV_VAR
+    from deepseek_monday.data.paths import FACTS_ENV_VAR
 
     from deepseek_monday.errors import DataValidationError
 
