@@ -116,7 +116,6 @@ def test_ff_factor_loader_converts_percent_to_decimal(tmp_path, monkeypatch) -> 
     """SYNTHETIC facts file: percent becomes decimal, later-starting columns are NaN before they begin."""
     from deepseek_monday.data.facts import load_ff_factors
     from deepseek_monday.data.paths import FACTS_ENV_VAR
-
     from deepseek_monday.errors import DataValidationError
 
     header = "date,mkt_rf,smb,hml,rf,mom,smb5,rmw,cma\n"
