@@ -113,6 +113,16 @@ class Snapshot:
         panel = self.derived("price panel", lambda: _wide_prices(self)).loc[:, symbols]
         return panel.loc[panel.notna().any(axis=1)]
 
+    @property
+    def flagged_days(self) -> pd.DataFrame:
+        """Suspected bad prints of every series (see :mod:`deepseek_monday.spikes`), screened once per snapshot.
+
+        Columns ``symbol, date, return, next_date, next_return, robust_sigma, reason``. Peers
+        (series that would confirm a real market move) share an exchange calendar in
+        ``data/universe.csv``; a series the universe lacks has none.
+        """
+        return self.derived("flagged days", lambda: _screen(self)).copy()
+
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Return a table derived from this snapshot, computed on first use under ``key``.
 
@@ -633,6 +643,15 @@ def price_panel(symbols: list[str] | None = None,
     A cell is NaN where the symbol has no row on that date; nothing is filled.
     """
     return load_snapshot(data_dir).price_panel(symbols)
+
+
+def _screen(snapshot: Snapshot) -> pd.DataFrame:
+    """Run the spike screen over every series of ``snapshot`` with the universe's calendars as peer groups."""
+    from deepseek_monday.spikes import screen_spikes
+    from deepseek_monday.universe import load_universe
+
+    calendars = load_universe()["calendar"].to_dict()
+    return screen_spikes(snapshot.price_panel(), {s: calendars[s] for s in snapshot.symbols() if s in calendars})
 
 
 def _wide_prices(snapshot: Snapshot) -> pd.DataFrame:
