@@ -32,6 +32,7 @@ from deepseek_monday.errors import ParameterError
 from deepseek_monday.eventstudy import EventStudyResult, run_event_study
 from deepseek_monday.facts import fundamentals
 from deepseek_monday.overview import event_day_returns
+from deepseek_monday.spikes import without_flagged
 from deepseek_monday.universe import load_universe
 
 
@@ -167,8 +168,9 @@ def largest_falls(prices: pd.Series, returns: pd.Series, n: int = 5) -> pd.DataF
 def index_records(data: ChapterData, n: int = 5) -> pd.DataFrame:
     """Return the ``n`` largest one-day falls of each history index, and the event day's rank."""
     parts = []
+    ranked = without_flagged(data.returns[list(HISTORY_INDICES)])  # suspected bad prints are never records
     for symbol, name in HISTORY_INDICES.items():
-        falls = largest_falls(data.prices[symbol], data.returns[symbol], n).reset_index()
+        falls = largest_falls(data.prices[symbol], ranked[symbol], n).reset_index()
         falls.insert(0, "index", name)
         falls.insert(1, "rank", range(1, len(falls) + 1))
         parts.append(falls)
@@ -178,8 +180,9 @@ def index_records(data: ChapterData, n: int = 5) -> pd.DataFrame:
 def event_day_index_ranks(data: ChapterData, event_date: pd.Timestamp) -> pd.DataFrame:
     """Return each history index's event-day return and its rank among all its daily falls."""
     rows = []
+    ranked = without_flagged(data.returns[list(HISTORY_INDICES)])
     for symbol, name in HISTORY_INDICES.items():
-        series = data.returns[symbol]
+        series = ranked[symbol]
         first, last = series.dropna().index[[0, -1]]
         try:
             rank, count = calc.fall_rank(series, event_date)

@@ -35,6 +35,7 @@ from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.facts import fundamentals, load_ai_compute, load_events
 from deepseek_monday.prices import Snapshot, load_snapshot, price_panel
 from deepseek_monday.returns import daily_returns
+from deepseek_monday.spikes import without_flagged
 from deepseek_monday.tables import MINUS, format_number
 from deepseek_monday.universe import load_universe
 
@@ -219,7 +220,9 @@ def drawdown_from_high(claim: Claim) -> Measurement:
 @measure("largest_fall_since", unit="date")
 def largest_fall_since(claim: Claim) -> Measurement:
     """Latest earlier session with a fall at least as large (over several instruments: the latest)."""
-    found = {s: calc.previous_larger_fall(_returns(s), claim.date) for s in claim.symbols}
+    # Suspected bad prints (deepseek_monday.spikes) are not falls on record.
+    ranked = without_flagged(market_data().returns[list(claim.symbols)])
+    found = {s: calc.previous_larger_fall(ranked[s].dropna(), claim.date) for s in claim.symbols}
     if any(date is None for date in found.values()):
         worst = [s for s, date in found.items() if date is None]
         raise NotCheckable(f"{', '.join(worst)}: the fall on {claim.date:%Y-%m-%d} is the largest on record")
