@@ -19,7 +19,7 @@ from deepseek_monday.errors import ParameterError
 from deepseek_monday.params import check_event_date
 from deepseek_monday.prices import price_panel
 from deepseek_monday.returns import daily_returns
-from deepseek_monday.spikes import without_flagged
+from deepseek_monday.spikes import flagged_sentence, without_flagged
 from deepseek_monday.style import long_date
 from deepseek_monday.tables import readable
 from deepseek_monday.universe import GROUPS, load_universe
@@ -375,3 +375,8 @@ def display_notes(measures: CrossEventMeasures) -> pd.DataFrame:
         "Why there is no value": notes["note"],
     })
     return shown.set_index(["Day", "Series"])
+
+
+def history_flagged_sentence() -> str:
+    """Return the sentence naming the suspected bad prints left out of the history ranks ("" if none)."""
+    return flagged_sentence(list(HISTORY_SERIES), HISTORY_SERIES)

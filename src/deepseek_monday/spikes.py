@@ -152,3 +152,14 @@ def flagged_sentence(symbols: list[str], names: Mapping[str, str] | None = None)
 def _count_word(n: int) -> str:
     words = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight", 9: "Nine", 10: "Ten"}
     return words.get(n, str(n))
+
+
+def flagged_table(flagged: pd.DataFrame) -> pd.DataFrame:
+    """Return flagged days as readers see them: symbol, date, the spike and its reversal in percent."""
+    return pd.DataFrame({
+        "Symbol": flagged["symbol"], "Date": flagged["date"].dt.strftime("%Y-%m-%d"),
+        "Return (%)": (100 * flagged["return"]).round(2),
+        "Next session": flagged["next_date"].dt.strftime("%Y-%m-%d"),
+        "Next return (%)": (100 * flagged["next_return"]).round(2),
+        "Robust sigma (%)": (100 * flagged["robust_sigma"]).round(2),
+    }).set_index(["Symbol", "Date"])

@@ -32,7 +32,7 @@ from deepseek_monday.errors import ParameterError
 from deepseek_monday.eventstudy import EventStudyResult, run_event_study
 from deepseek_monday.facts import fundamentals
 from deepseek_monday.overview import event_day_returns
-from deepseek_monday.spikes import without_flagged
+from deepseek_monday.spikes import flagged_sentence, without_flagged
 from deepseek_monday.universe import load_universe
 
 
@@ -322,3 +322,9 @@ def largest_approximation_error(ticker: str, prices: pd.Series) -> Approximation
         raise NotCheckable(f"the facts give no fiscal-year-end market value to check {ticker}'s against")
     worst = gaps.abs().idxmax()
     return ApproximationError(float(abs(gaps[worst])), str(worst), len(gaps))
+
+
+def records_flagged_sentence() -> str:
+    """Return the sentence naming the suspected bad prints left out of the index records (or saying there are none)."""
+    return (flagged_sentence(list(HISTORY_INDICES), HISTORY_INDICES)
+            or "No day of these indices is flagged as a suspected bad print.")
