@@ -151,7 +151,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     """Leave with the run's status once pytest has reported it, skipping the interpreter's shutdown.
 
     pyarrow can abort while Python shuts down (apache/arrow#34314), which would turn a
-    finished run's status into 134; see :func:`deepseek_monday.cli.run` for the same guard.
+    finished run's status into 134; see :func:`deepseek_monday.build.cli.run` for the same guard.
     """
     if "exit" in _session_status:
         sys.stdout.flush()

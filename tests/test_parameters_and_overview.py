@@ -190,7 +190,10 @@ def test_key_findings_reuse_the_chapters_numbers() -> None:
     nvidia = ledger.evaluate().set_index("id").at["003-01", "measured"]  # the ledger's market-value loss
     assert f"about {float(nvidia.split()[0]):,.0f} billion US dollars off" in findings["finding_nvidia"]
     moves = overview.index_moves(pd.Timestamp("2025-01-27"))
-    assert f"{moves.at['SMH', 'return']:+.2%} (SMH)" in findings["finding_chips"]
+    assert findings["finding_chips"].startswith(
+        f"The chip index, the PHLX Semiconductor index, returned {moves.at['SOX', 'return']:+.2%}")
+    assert moves.at["SOX", "return"] == pytest.approx(-0.0915, abs=5e-5)  # the README's -9.15%
+    assert f"{moves.at['SMH', 'return']:+.2%}" in findings["finding_chips"]
     assert findings["finding_market"].startswith(f"The S&P 500 returned {moves.at['GSPC', 'return']:+.2%}")
     # Before Nvidia's first share count the change in market value is said to be missing, not estimated.
     early = overview.key_findings(pd.Timestamp("2020-03-16"))
@@ -208,12 +211,13 @@ def test_index_returns_do_not_depend_on_the_chosen_symbols() -> None:
 def test_index_paragraph_never_prints_nan() -> None:
     """SYNTHETIC returns: three indices without data for the day are named as such, never as nan."""
     returns = {"GSPC": -0.0048, "IXIC": np.nan, "NDX": -0.0144, "DJI": np.nan, "GDAXI": np.nan,
-               "SMH": -0.0416, "SOXX": np.nan}
+               "SOX": np.nan, "SMH": -0.0416, "SOXX": np.nan}
     indices = pd.DataFrame({"return": returns})
     text = overview.index_paragraph(indices)
     assert "nan" not in text.lower()
     assert text.startswith("Among the headline indices, the S&P 500 returned -0.48% and the Nasdaq-100 -1.44%; "
                            "the Nasdaq Composite, the Dow and the DAX have no data for that day.")
+    assert "The chip index the articles cite, the PHLX Semiconductor index has no data for that day" in text
     assert "SMH returned -4.16%; SOXX has no data for that day" in text
 
 

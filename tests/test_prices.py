@@ -5,6 +5,7 @@ All price files here are SYNTHETIC (see conftest), except where marked requires_
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -190,3 +191,85 @@ def test_check_data_dir_needs_a_manifest(tmp_path: Path, synthetic_snapshot: Pat
     (tmp_path / "empty").mkdir()
     with pytest.raises(ParameterError, match=r"data_dir: .*MANIFEST\.csv: manifest not found"):
         prices.check_data_dir(str(tmp_path / "empty"))
+
+
+def _publish_sha256(directory: Path) -> None:
+    """Add a ``sha256`` column to a SYNTHETIC manifest: the digest of each price file as it is now."""
+    manifest = pd.read_csv(directory / "MANIFEST.csv", dtype=str, keep_default_na=False)
+    manifest["sha256"] = [hashlib.sha256((directory / "prices" / f"{s}.csv").read_bytes()).hexdigest()
+                          for s in manifest["symbol"]]
+    manifest.to_csv(directory / "MANIFEST.csv", index=False)
+
+
+def _age(path: Path, seconds: int = 60) -> None:
+    """Move a file's mtime into the past, out of the window where it is always hashed afresh."""
+    stamp = path.stat().st_mtime_ns - seconds * 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))
+
+
+def test_published_sha256_matches_an_undamaged_copy(synthetic_snapshot: Path) -> None:
+    _publish_sha256(synthetic_snapshot)
+    snapshot = load_snapshot()
+    assert snapshot.symbols() == ["NVDA", "GSPC"]
+    assert len(snapshot.manifest.at["NVDA", "sha256"]) == 64
+
+
+def test_damaged_copy_with_the_same_row_count_is_refused(synthetic_snapshot: Path) -> None:
+    """SYNTHETIC fixture: one close changed; row count and dates still agree with the manifest."""
+    _publish_sha256(synthetic_snapshot)
+    path = synthetic_snapshot / "prices" / "NVDA.csv"
+    rows_before = len(path.read_text().splitlines())
+    rewrite(path, ",,,,,99.0,", ",,,,,98.0,")
+    assert len(path.read_text().splitlines()) == rows_before
+    with pytest.raises(DataValidationError, match=r"NVDA\.csv: SHA-256 .* differs from MANIFEST\.csv"):
+        load_snapshot()
+
+
+def test_damage_is_found_even_with_a_warm_cache(synthetic_snapshot: Path) -> None:
+    _publish_sha256(synthetic_snapshot)
+    load_snapshot()
+    prices._load_snapshot.cache_clear()
+    path = synthetic_snapshot / "prices" / "GSPC.csv"
+    rewrite(path, "5002.0", "5002.5")
+    with pytest.raises(DataValidationError, match=r"GSPC\.csv: SHA-256"):
+        load_snapshot()
+
+
+def test_manifest_without_or_with_empty_sha256_still_loads(synthetic_snapshot: Path) -> None:
+    rewrite(synthetic_snapshot / "prices" / "NVDA.csv", ",,,,,99.0,", ",,,,,98.0,")
+    assert load_snapshot().price_panel(["NVDA"]).loc["2025-01-16", "NVDA"] == 98.0  # no column
+    manifest = pd.read_csv(synthetic_snapshot / "MANIFEST.csv", dtype=str, keep_default_na=False)
+    manifest["sha256"] = ""
+    manifest.to_csv(synthetic_snapshot / "MANIFEST.csv", index=False)
+    prices._load_snapshot.cache_clear()
+    assert load_snapshot().symbols() == ["NVDA", "GSPC"]
+
+
+def test_sha256_is_computed_once_per_changed_file(synthetic_snapshot: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _publish_sha256(synthetic_snapshot)
+    files = {s: synthetic_snapshot / "prices" / f"{s}.csv" for s in ("NVDA", "GSPC")}
+    for path in [*files.values(), synthetic_snapshot / "MANIFEST.csv"]:
+        _age(path)
+    hashed: list[str] = []
+    real_sha256 = hashlib.sha256
+
+    def counting(data: bytes = b"", *args: object, **kwargs: object) -> hashlib._Hash:
+        for symbol, path in files.items():
+            if data and data == path.read_bytes():
+                hashed.append(symbol)
+        return real_sha256(data, *args, **kwargs)
+
+    prices._content_digest.cache_clear()
+    monkeypatch.setattr(prices.hashlib, "sha256", counting)
+    for _ in range(3):
+        load_snapshot()
+        prices._load_snapshot.cache_clear()
+    assert sorted(hashed) == ["GSPC", "NVDA"]  # three loads, each file hashed once
+    rewrite(files["NVDA"], ",,,,,99.0,", ",,,,,98.0,")
+    _age(files["NVDA"], 30)
+    hashed.clear()
+    with pytest.raises(DataValidationError, match=r"NVDA\.csv: SHA-256"):
+        load_snapshot()
+    with pytest.raises(DataValidationError, match=r"NVDA\.csv: SHA-256"):
+        load_snapshot()
+    assert hashed == ["NVDA"]  # only the changed file, and only once

@@ -1,6 +1,6 @@
 """The market model on REAL returns equals statsmodels' OLS, pair by pair.
 
-Returns come through ``deepseek_monday.returns.daily_returns`` from the market-data
+Returns come through ``deepseek_monday.data.returns.daily_returns`` from the market-data
 snapshot. The windows are rebuilt here independently of the engine's index arithmetic:
 the firm's own sessions (rows with a return), sessions -250..-11 before 27 January 2025,
 paired with the benchmark on the same dates, dropping dates where either is missing.

@@ -110,7 +110,7 @@ def execute_job(job: Job, failed_dir: Path, template_socket: str = "") -> str | 
     """Execute one job; return None on success or a message naming the notebook, cell and parameters.
 
     The kernel is forked from the kernel template at ``template_socket`` when one is given
-    (see :mod:`deepseek_monday.kernel_template`). A kernel that dies or fails to start is
+    (see :mod:`deepseek_monday.build.kernel_template`). A kernel that dies or fails to start is
     retried :data:`KERNEL_START_RETRIES` times, the retries with a freshly spawned kernel.
     """
     for attempt in range(KERNEL_START_RETRIES + 1):
@@ -189,7 +189,7 @@ def run_jobs(jobs: list[Job], failed_dir: Path, workers: int = 1, progress: bool
     """Execute ``jobs`` (in a process pool when ``workers`` > 1); return the failure messages.
 
     With ``warm_kernels``, kernels are forked from a template that has done the notebooks'
-    imports once (``template``, or one started here; see :mod:`deepseek_monday.kernel_template`);
+    imports once (``template``, or one started here; see :mod:`deepseek_monday.build.kernel_template`);
     otherwise each is spawned.
     Jobs start longest first by the durations recorded in ``durations_path``, which is
     then updated.

@@ -13,7 +13,7 @@ outputs as a freshly spawned one.
   (``kernel_manager_class``); given the template's socket through traitlets config
   (``TemplateKernelManager.template_socket``) it forks kernels, and otherwise, or when
   the template does not answer, it spawns them the usual way.
-- ``python -m deepseek_monday.kernel_template SOCKET NOTEBOOK...`` is the template itself.
+- ``python -m deepseek_monday.build.kernel_template SOCKET NOTEBOOK...`` is the template itself.
 
 POSIX only (``os.fork``); elsewhere every kernel is spawned.
 """

@@ -1,7 +1,7 @@
 """Build the report: validate parameters, execute the notebooks, assemble the HTML book.
 
 The flow: validate every chapter's parameters before anything runs; execute the chapters
-whose execution key changed (see :mod:`deepseek_monday.execution`) with papermill, in a
+whose execution key changed (see :mod:`deepseek_monday.build.execution`) with papermill, in a
 process pool, into a staging folder; only when all succeed copy them into the edition's
 ``book/``; build the HTML with jupyter-book into a staging folder (execution off,
 warnings as errors) and swap it into place only on success, skipping the build when its

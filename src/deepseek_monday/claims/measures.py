@@ -1,9 +1,9 @@
 """The registered measures: each computes one kind of claimed value from the data layer.
 
-Market measures read the snapshot through :mod:`deepseek_monday.prices` and
-:mod:`deepseek_monday.returns` (adjusted closes for US stocks and ETFs, so their returns
+Market measures read the snapshot through :mod:`deepseek_monday.data.prices` and
+:mod:`deepseek_monday.data.returns` (adjusted closes for US stocks and ETFs, so their returns
 are total returns; closes for indices, Bitcoin and FX). Company measures read
-:mod:`deepseek_monday.facts`. Returns, shares and margins come out in percent. Nothing
+:mod:`deepseek_monday.data.facts`. Returns, shares and margins come out in percent. Nothing
 here knows a claimed value: the measures only measure.
 
 Conventions stated once:
@@ -34,6 +34,7 @@ from deepseek_monday.claims.registry import Measurement, NotCheckable, measure
 from deepseek_monday.data.facts import fundamentals, load_ai_compute, load_events
 from deepseek_monday.data.prices import Snapshot, load_snapshot, price_panel
 from deepseek_monday.data.returns import daily_returns
+from deepseek_monday.data.spikes import without_flagged
 from deepseek_monday.data.universe import load_universe
 from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.present.tables import MINUS, format_number
@@ -219,7 +220,9 @@ def drawdown_from_high(claim: Claim) -> Measurement:
 @measure("largest_fall_since", unit="date")
 def largest_fall_since(claim: Claim) -> Measurement:
     """Latest earlier session with a fall at least as large (over several instruments: the latest)."""
-    found = {s: calc.previous_larger_fall(_returns(s), claim.date) for s in claim.symbols}
+    # Suspected bad prints (deepseek_monday.data.spikes) are not falls on record.
+    ranked = without_flagged(market_data().returns[list(claim.symbols)])
+    found = {s: calc.previous_larger_fall(ranked[s].dropna(), claim.date) for s in claim.symbols}
     if any(date is None for date in found.values()):
         worst = [s for s, date in found.items() if date is None]
         raise NotCheckable(f"{', '.join(worst)}: the fall on {claim.date:%Y-%m-%d} is the largest on record")

@@ -6,11 +6,14 @@ dividend-adjusted, so returns from it are total returns); indices, FX and Bitcoi
 ``close`` (unadjusted, so their returns are price returns). :func:`price_column` says
 which column a symbol's returns come from.
 
-Every file is validated against its manifest row on load; a validated copy of the whole
+Every file is validated against its manifest row on load; where the manifest has a
+``sha256`` column, each file's SHA-256 must equal the published one (a file changed with
+the same row count is refused, naming it). File digests are memoised per path, size and
+modification time, so each changed file is hashed once. A validated copy of the whole
 snapshot is cached as parquet under a key made of the files' SHA-256 checksums, so a
 changed file can never be served from a stale cache.
 
-Refreshed data (``deepseek-monday data refresh``, see :mod:`deepseek_monday.refresh`)
+Refreshed data (``deepseek-monday data refresh``, see :mod:`deepseek_monday.data.refresh`)
 live in their own folder in the same format, with a ``MANIFEST.csv`` that adds the
 retrieval details. When that folder exists the loader splices each refreshed series onto
 the snapshot: from the refreshed file's first date on, only refreshed rows are used (the
@@ -109,6 +112,16 @@ class Snapshot:
             raise DataValidationError(f"no price file for {unknown} in {self.directory}")
         panel = self.derived("price panel", lambda: _wide_prices(self)).loc[:, symbols]
         return panel.loc[panel.notna().any(axis=1)]
+
+    @property
+    def flagged_days(self) -> pd.DataFrame:
+        """Suspected bad prints of every series (see :mod:`deepseek_monday.data.spikes`), screened once per snapshot.
+
+        Columns ``symbol, date, return, next_date, next_return, robust_sigma, reason``. Peers
+        (series that would confirm a real market move) share an exchange calendar in
+        ``data/universe.csv``; a series the universe lacks has none.
+        """
+        return self.derived("flagged days", lambda: _screen(self)).copy()
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Return a table derived from this snapshot, computed on first use under ``key``.
@@ -279,18 +292,57 @@ def file_sha256(path: Path) -> str:
     return _file_digest(path).hex()
 
 
-def _hash_folder(digest: hashlib._Hash, directory: Path, symbols: pd.Index) -> None:
-    """Feed the digests of a price folder's MANIFEST.csv and each listed price file into ``digest``."""
+def published_sha256(manifest: pd.DataFrame, symbol: str) -> str:
+    """Return the SHA-256 the manifest publishes for ``symbol``'s file, or "" when it has none.
+
+    Manifests without a ``sha256`` column (older snapshots, synthetic test manifests) have none.
+    """
+    if "sha256" not in manifest.columns:
+        return ""
+    value = manifest.at[symbol, "sha256"]
+    return value.strip().lower() if isinstance(value, str) else ""
+
+
+def check_sha256(path: Path, expected: str, actual: bytes | None = None) -> None:
+    """Raise a DataValidationError naming ``path`` if its SHA-256 is not ``expected`` (hex; "" skips).
+
+    ``actual`` is the file's digest when already known (see :func:`_file_digest`).
+    """
+    if not expected:
+        return
+    found = (actual if actual is not None else _file_digest(path)).hex()
+    if found != expected:
+        raise DataValidationError(
+            f"{path}: SHA-256 {found[:12]}... differs from MANIFEST.csv ({expected[:12]}...); "
+            "the file changed after it was published (damaged or edited): refusing to use it"
+        )
+
+
+def _hash_folder(digest: hashlib._Hash, directory: Path, manifest: pd.DataFrame, verify: bool = False) -> None:
+    """Feed the digests of a price folder's MANIFEST.csv and each listed price file into ``digest``.
+
+    With ``verify``, each file's digest must equal the manifest's ``sha256`` where one is given;
+    the digests are memoised per path, size and modification time, so an unchanged file is
+    hashed once per process.
+    """
     digest.update(_file_digest(directory / "MANIFEST.csv"))
-    for symbol in symbols:
+    for symbol in manifest.index:
+        path = directory / "prices" / f"{symbol}.csv"
+        file_digest = _file_digest(path)
+        if verify and path.is_file():
+            check_sha256(path, published_sha256(manifest, symbol), file_digest)
         digest.update(symbol.encode())
-        digest.update(_file_digest(directory / "prices" / f"{symbol}.csv"))
+        digest.update(file_digest)
 
 
 def snapshot_checksum(directory: Path, manifest: pd.DataFrame) -> str:
-    """Return a SHA-256 over the manifest and every listed price file (the cache key)."""
+    """Return a SHA-256 over the manifest and every listed price file (the cache key).
+
+    Raises a DataValidationError naming the file when a price file's SHA-256 differs from the
+    manifest's ``sha256`` column (checked where the column is present and non-empty).
+    """
     digest = hashlib.sha256(CACHE_FORMAT.encode())
-    _hash_folder(digest, directory, manifest.index)
+    _hash_folder(digest, directory, manifest, verify=True)
     return digest.hexdigest()
 
 
@@ -331,12 +383,11 @@ def read_refreshed_file(directory: Path, symbol: str, expected: pd.Series) -> tu
     """Read one refreshed price file: its SHA-256 must match the manifest, then as :func:`read_price_file`."""
     path = directory / "prices" / f"{symbol}.csv"
     if path.is_file():
-        actual = hashlib.sha256(path.read_bytes()).hexdigest()
-        if actual != expected["sha256"]:
-            raise DataValidationError(
-                f"{path}: SHA-256 {actual[:12]}... differs from MANIFEST.csv ({expected['sha256'][:12]}...); "
-                "the file changed after it was downloaded"
-            )
+        published = str(expected["sha256"]).strip().lower()
+        if not published:
+            raise DataValidationError(f"{directory / 'MANIFEST.csv'}: {symbol} has no sha256; a refreshed file "
+                                      "is used only with its checksum")
+        check_sha256(path, published)
     return read_price_file(path, expected)
 
 
@@ -412,7 +463,7 @@ def data_checksum(directory: Path, manifest: pd.DataFrame, refreshed: Path | Non
         return checksum
     digest = hashlib.sha256(checksum.encode())
     digest.update(b"refreshed")
-    _hash_folder(digest, refreshed, refreshed_manifest.index)
+    _hash_folder(digest, refreshed, refreshed_manifest)
     return digest.hexdigest()
 
 
@@ -597,6 +648,15 @@ def price_panel(symbols: list[str] | None = None,
     A cell is NaN where the symbol has no row on that date; nothing is filled.
     """
     return load_snapshot(data_dir).price_panel(symbols)
+
+
+def _screen(snapshot: Snapshot) -> pd.DataFrame:
+    """Run the spike screen over every series of ``snapshot`` with the universe's calendars as peer groups."""
+    from deepseek_monday.data.spikes import screen_spikes
+    from deepseek_monday.data.universe import load_universe
+
+    calendars = load_universe()["calendar"].to_dict()
+    return screen_spikes(snapshot.price_panel(), {s: calendars[s] for s in snapshot.symbols() if s in calendars})
 
 
 def _wide_prices(snapshot: Snapshot) -> pd.DataFrame:

@@ -86,7 +86,7 @@ def _returns_of_every_symbol(panel: pd.DataFrame, kind: str, calendars: dict[str
 def warm_up() -> None:
     """Load the snapshot and compute every symbol's simple returns, so later calls reuse them.
 
-    The kernel template (:mod:`deepseek_monday.kernel_template`) calls this once; every
+    The kernel template (:mod:`deepseek_monday.build.kernel_template`) calls this once; every
     kernel forked from it starts with the validated snapshot in memory.
     """
     daily_returns()

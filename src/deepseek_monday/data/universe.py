@@ -22,6 +22,13 @@ GROUPS = [
     "cloud software", "China", "Europe", "Japan", "indices/benchmarks", "crypto", "FX",
 ]
 
+# Instruments the articles name that no source of the snapshot carries (its README): claims
+# about them are "not checkable with our data", never estimated from a proxy.
+UNAVAILABLE_INSTRUMENTS: dict[str, str] = {
+    "Siemens Energy": "Xetra", "Aixtron": "Xetra", "Siltronic": "Xetra", "Jenoptik": "Xetra",
+    "Suss MicroTec": "Xetra", "Hang Seng TECH index (^HSTECH)": "HKEX; KTEC is only a USD ETF proxy",
+}
+
 
 @cache
 def load_universe() -> pd.DataFrame:

@@ -547,7 +547,7 @@ def run_event_study(
     ``book/methods_event_study.md`` for the formulas.
 
     The factor models ``ff3``, ``carhart4`` and ``ff5`` need ``factors`` (dates x factors in
-    decimal with ``rf``, e.g. :func:`deepseek_monday.facts.load_ff_factors`) covering every
+    decimal with ``rf``, e.g. :func:`deepseek_monday.data.facts.load_ff_factors`) covering every
     estimation and event window; they model excess returns R - rf (see :mod:`.factors`).
     """
     returns = check_returns(returns)

@@ -2,7 +2,7 @@
 
 The engine places regressors as return columns; a factor model's regressors are the
 columns of a factor table (decimal, dates x factors, e.g.
-:func:`deepseek_monday.facts.load_ff_factors`) and its dependent variable is the excess
+:func:`deepseek_monday.data.facts.load_ff_factors`) and its dependent variable is the excess
 return R - rf. :func:`factor_inputs` turns the returns frame into excess returns plus one
 column per factor (named ``factor:<name>``) and points every pair at those columns, so the
 rest of the pipeline (windows, OLS, CARs, tests) runs unchanged: the abnormal return is
@@ -33,7 +33,7 @@ def check_factors(factors: object, model: str) -> pd.DataFrame:
     if factors is None:
         raise ParameterError(
             f"factors: model {model!r} needs a factor table with columns {needed} in decimal "
-            "(e.g. deepseek_monday.facts.load_ff_factors())"
+            "(e.g. deepseek_monday.data.facts.load_ff_factors())"
         )
     if not isinstance(factors, pd.DataFrame):
         raise ParameterError(f"factors: expected a pandas DataFrame, got {type(factors).__name__}")

@@ -98,7 +98,7 @@ def plot_car_paths(paths: pd.DataFrame, ax: Axes | None = None, title: str | Non
     """Draw CAR paths (from :func:`car_paths`) with their bands on ``ax``, in percent.
 
     One line per group (or symbol) and event date; group lines take the house palette's
-    colour when ``deepseek_monday.style`` is available (``palette`` overrides it).
+    colour when ``deepseek_monday.present.style`` is available (``palette`` overrides it).
     """
     import matplotlib.pyplot as plt  # plotting only: the engine and car_paths do without matplotlib
 

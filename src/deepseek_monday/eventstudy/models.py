@@ -11,7 +11,7 @@ Models (``k`` estimated slopes):
   b' F_t with F = (mkt_rf, smb, hml), plus ``mom`` (Carhart), or (mkt_rf, smb5, hml, rmw,
   cma) (five-factor 2x3: its own SMB); OLS, k = 3, 4, 5. The abnormal return is
   R_t - rf_t - (alpha + b' F_t). The factors come as a table (see
-  :func:`deepseek_monday.facts.load_ff_factors`), not as return columns; the engine
+  :func:`deepseek_monday.data.facts.load_ff_factors`), not as return columns; the engine
   subtracts rf (:mod:`.factors`).
 
 The OLS fits use masked sums on demeaned regressors: no loop over pairs. The prediction-

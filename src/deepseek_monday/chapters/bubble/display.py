@@ -1,6 +1,6 @@
 """Tables of the bubble chapter for reading: USD bn and percent, readable column names.
 
-Every table goes through :func:`deepseek_monday.tables.readable`: fixed decimals, a true minus
+Every table goes through :func:`deepseek_monday.present.tables.readable`: fixed decimals, a true minus
 sign, an en dash where the facts lack a figure, and a meaningful index.
 """
 

@@ -1,4 +1,4 @@
-"""Figures of the bubble chapter, in the house style (see :mod:`deepseek_monday.style`)."""
+"""Figures of the bubble chapter, in the house style (see :mod:`deepseek_monday.present.style`)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ the approximations of market value are off.
 
 *Market value* = annual weighted diluted share count x adjusted close. The count is the
 latest one of a fiscal year ended before the date, used for at most
-:data:`~deepseek_monday.bubble.constants.SHARE_COUNT_VALID_DAYS` after that year's end. ADRs are
+:data:`~deepseek_monday.chapters.bubble.constants.SHARE_COUNT_VALID_DAYS` after that year's end. ADRs are
 left out: the facts count the company's ordinary shares, and the ADR ratio is not in the data.
 The convention is shared with the claims ledger (:mod:`deepseek_monday.claims.measures`), whose
 calculations are reused so that the chapter and the ledger cannot disagree.
@@ -30,6 +30,7 @@ from deepseek_monday.chapters.overview.analysis import event_day_returns
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.data.facts import fundamentals
+from deepseek_monday.data.spikes import flagged_sentence, without_flagged
 from deepseek_monday.data.universe import load_universe
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.eventstudy import EventStudyResult, run_event_study
@@ -167,8 +168,9 @@ def largest_falls(prices: pd.Series, returns: pd.Series, n: int = 5) -> pd.DataF
 def index_records(data: ChapterData, n: int = 5) -> pd.DataFrame:
     """Return the ``n`` largest one-day falls of each history index, and the event day's rank."""
     parts = []
+    ranked = without_flagged(data.returns[list(HISTORY_INDICES)])  # suspected bad prints are never records
     for symbol, name in HISTORY_INDICES.items():
-        falls = largest_falls(data.prices[symbol], data.returns[symbol], n).reset_index()
+        falls = largest_falls(data.prices[symbol], ranked[symbol], n).reset_index()
         falls.insert(0, "index", name)
         falls.insert(1, "rank", range(1, len(falls) + 1))
         parts.append(falls)
@@ -178,8 +180,9 @@ def index_records(data: ChapterData, n: int = 5) -> pd.DataFrame:
 def event_day_index_ranks(data: ChapterData, event_date: pd.Timestamp) -> pd.DataFrame:
     """Return each history index's event-day return and its rank among all its daily falls."""
     rows = []
+    ranked = without_flagged(data.returns[list(HISTORY_INDICES)])
     for symbol, name in HISTORY_INDICES.items():
-        series = data.returns[symbol]
+        series = ranked[symbol]
         first, last = series.dropna().index[[0, -1]]
         try:
             rank, count = calc.fall_rank(series, event_date)
@@ -319,3 +322,9 @@ def largest_approximation_error(ticker: str, prices: pd.Series) -> Approximation
         raise NotCheckable(f"the facts give no fiscal-year-end market value to check {ticker}'s against")
     worst = gaps.abs().idxmax()
     return ApproximationError(float(abs(gaps[worst])), str(worst), len(gaps))
+
+
+def records_flagged_sentence() -> str:
+    """Return the sentence naming the suspected bad prints left out of the index records (or saying there are none)."""
+    return (flagged_sentence(list(HISTORY_INDICES), HISTORY_INDICES)
+            or "No day of these indices is flagged as a suspected bad print.")

@@ -18,6 +18,7 @@ from deepseek_monday.claims import calculations as calc
 from deepseek_monday.data.params import check_event_date
 from deepseek_monday.data.prices import price_panel
 from deepseek_monday.data.returns import daily_returns
+from deepseek_monday.data.spikes import flagged_sentence, without_flagged
 from deepseek_monday.data.universe import GROUPS, load_universe
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.present.style import long_date
@@ -28,11 +29,11 @@ DEFAULT_SHOCK_DAYS = ("2000-04-14", "2008-10-15", "2020-03-16", "2024-08-05", "2
 DEFAULT_EVENT_DATE = "2025-01-27"
 MIN_SHOCK_DAYS = 2
 # Series whose every daily return is ranked (full history in the snapshot).
-HISTORY_SERIES: dict[str, str] = {"GSPC": "S&P 500", "IXIC": "Nasdaq Composite", "SMH": "SMH, chip proxy"}
+HISTORY_SERIES: dict[str, str] = {"GSPC": "S&P 500", "IXIC": "Nasdaq Composite", "SOX": "PHLX Semiconductor"}
 # Short labels of the overview's headline series for tables and figures.
 SHORT_NAMES: dict[str, str] = {"GSPC": "S&P 500", "IXIC": "Nasdaq Composite", "NDX": "Nasdaq-100",
-                               "DJI": "Dow Jones", "GDAXI": "DAX 40", "SMH": "SMH, chip proxy",
-                               "SOXX": "SOXX, chip proxy"}
+                               "DJI": "Dow Jones", "GDAXI": "DAX 40", "SOX": "PHLX Semiconductor",
+                               "SMH": "SMH ETF", "SOXX": "SOXX ETF"}
 EQUITY_GROUPS = [g for g in GROUPS if g not in overview.NON_EQUITY_GROUPS]
 
 
@@ -192,8 +193,9 @@ def compute_measures(returns: pd.DataFrame, parameters: CrossEventParameters) ->
             "n_no_session": int((table["note"] == "no session on this date").sum()),
             "worst_name": numbers["worst_name"], "worst_return": numbers["worst_return"],
         }
+    ranked = without_flagged(returns[list(HISTORY_SERIES)])  # suspected bad prints are never ranked
     history = pd.DataFrame([
-        {"series": symbol, "day": day, **history_rank(returns[symbol], day)}
+        {"series": symbol, "day": day, **history_rank(ranked[symbol], day)}
         for symbol in HISTORY_SERIES for day in days
     ]).set_index(["series", "day"])
     return CrossEventMeasures(
@@ -373,3 +375,8 @@ def display_notes(measures: CrossEventMeasures) -> pd.DataFrame:
         "Why there is no value": notes["note"],
     })
     return shown.set_index(["Day", "Series"])
+
+
+def history_flagged_sentence() -> str:
+    """Return the sentence naming the suspected bad prints left out of the history ranks ("" if none)."""
+    return flagged_sentence(list(HISTORY_SERIES), HISTORY_SERIES)

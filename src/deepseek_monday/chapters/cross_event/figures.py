@@ -1,4 +1,4 @@
-"""Figures of the cross-event chapter, in the house style (see :mod:`deepseek_monday.style`)."""
+"""Figures of the cross-event chapter, in the house style (see :mod:`deepseek_monday.present.style`)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from deepseek_monday.present.style import SNAPSHOT_SOURCE, finish, long_date, pe
 HIGHLIGHT_COLOUR = sns.color_palette("colorblind", 10).as_hex()[0]
 OTHER_COLOUR = "#b0b0b0"
 # Panels of the index-move figure: the overview's headline series, then the VIX in points.
-PANEL_ROWS = ("GSPC", "IXIC", "NDX", "DJI", "GDAXI", "SMH", "SOXX", "vix_points")
+PANEL_ROWS = ("GSPC", "IXIC", "NDX", "DJI", "GDAXI", "SOX", "SMH", "SOXX", "vix_points")
 PANEL_TITLES = {"GSPC": "S&P 500", "IXIC": "Nasdaq Composite", "NDX": "Nasdaq-100", "DJI": "Dow Jones",
-                "GDAXI": "DAX 40", "SMH": "SMH (chip-index proxy)", "SOXX": "SOXX (chip-index proxy)",
+                "GDAXI": "DAX 40", "SOX": "PHLX Semiconductor", "SMH": "SMH (chip ETF)", "SOXX": "SOXX (chip ETF)",
                 "vix_points": "VIX (volatility index)"}
 
 
@@ -32,7 +32,7 @@ def index_move_panels(measures: CrossEventMeasures) -> Figure:
     days = list(measures.days)
     labels = [_day_label(day, measures.highlight) for day in days]
     colours = [HIGHLIGHT_COLOUR if day == measures.highlight else OTHER_COLOUR for day in days]
-    fig, axes = plt.subplots(2, 4, figsize=(14, 7.5), sharey=True)
+    fig, axes = plt.subplots(3, 3, figsize=(14, 10), sharey=True)
     flat = axes.ravel()
     returns_min = float(np.nanmin(measures.key.loc[list(PANEL_ROWS[:-1])].to_numpy()))
     returns_max = float(np.nanmax(measures.key.loc[list(PANEL_ROWS[:-1])].to_numpy()))

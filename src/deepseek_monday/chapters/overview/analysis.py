@@ -32,8 +32,9 @@ INDEX_ROWS: dict[str, str] = {
     "NDX": "Nasdaq-100",
     "DJI": "Dow Jones Industrial Average",
     "GDAXI": "DAX 40",
-    "SMH": "SMH ETF (chip-index proxy)",
-    "SOXX": "SOXX ETF (chip-index proxy)",
+    "SOX": "PHLX Semiconductor index",
+    "SMH": "SMH semiconductor ETF (context)",
+    "SOXX": "SOXX semiconductor ETF (context)",
 }
 
 
@@ -108,7 +109,7 @@ def index_moves(event_date: pd.Timestamp) -> pd.DataFrame:
 
     The return is the instrument's one-session return from :func:`daily_returns`: it is
     undefined (NaN) where the file lacks the previous calendar session, never a
-    multi-day move. SMH and SOXX values are adjusted closes, not printed prices.
+    multi-day move. SMH and SOXX values are adjusted closes, not printed prices; SOX is the index's close.
     """
     symbols = list(INDEX_ROWS)
     panel = price_panel(symbols)
@@ -173,7 +174,8 @@ def load_index_returns() -> pd.DataFrame:
 # Short names of the headline indices in the chapter's prose.
 INDEX_SHORT_NAMES: dict[str, str] = {
     "GSPC": "the S&P 500", "IXIC": "the Nasdaq Composite", "NDX": "the Nasdaq-100", "DJI": "the Dow",
-    "GDAXI": "the DAX", "SMH": "SMH", "SOXX": "SOXX",
+    "GDAXI": "the DAX", "SOX": "the PHLX Semiconductor index", "SMH": "SMH",
+    "SOXX": "SOXX",
 }
 
 
@@ -200,8 +202,8 @@ def index_paragraph(indices: pd.DataFrame) -> str:
     """
     returns = indices["return"].astype(float)
     return (f"Among the headline indices, {_index_returns_text(returns, ['GSPC', 'IXIC', 'NDX', 'DJI', 'GDAXI'])}. "
-            f"The snapshot has no series for the PHLX Semiconductor index the articles cite, so two "
-            f"semiconductor ETFs stand in for it: {_index_returns_text(returns, ['SMH', 'SOXX'])} (total "
+            f"The chip index the articles cite, {_index_returns_text(returns, ['SOX'])} (a price index). "
+            f"As context, the semiconductor ETFs {_index_returns_text(returns, ['SMH', 'SOXX'])} (total "
             f"returns, so they include dividends; on a single day the difference is negligible).")
 
 
@@ -504,7 +506,7 @@ def key_findings(event_date: pd.Timestamp) -> dict[str, str]:
 
     The numbers are this chapter's and the bubble chapter's: one-session returns from
     :func:`daily_returns`, the headline indices from :func:`index_moves`, and Nvidia's
-    market-value change from :func:`deepseek_monday.bubble.day_loss` (the claims ledger's
+    market-value change from :func:`deepseek_monday.chapters.bubble.day_loss` (the claims ledger's
     calculation). A number the data cannot give is said to be missing, never estimated.
     """
     from deepseek_monday.chapters.bubble import day_loss  # the bubble chapter imports this module
@@ -527,8 +529,9 @@ def key_findings(event_date: pd.Timestamp) -> dict[str, str]:
     return {
         "findings_day": f"{event_date:%A} {long_date(event_date)}",
         "finding_nvidia": f"{sentence}.",
-        "finding_chips": (f"The two semiconductor ETFs that stand in for the chip index returned "
-                          f"{_percent(indices['SMH'])} (SMH) and {_percent(indices['SOXX'])} (SOXX)."),
+        "finding_chips": (f"The chip index, the PHLX Semiconductor index, returned {_percent(indices['SOX'])}; "
+                          f"the semiconductor ETFs SMH and SOXX returned {_percent(indices['SMH'])} and "
+                          f"{_percent(indices['SOXX'])}."),
         "finding_market": (f"The S&P 500 returned {_percent(indices['GSPC'])} and the Nasdaq Composite "
                            f"{_percent(indices['IXIC'])}; the Dow Jones returned {_percent(indices['DJI'])}."),
         "finding_breadth": (f"{int((usable < 0).sum())} of the {len(usable)} instruments of the report with a return "

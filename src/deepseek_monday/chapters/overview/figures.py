@@ -1,4 +1,4 @@
-"""Figures of the overview chapter, in the house style (see :mod:`deepseek_monday.style`)."""
+"""Figures of the overview chapter, in the house style (see :mod:`deepseek_monday.present.style`)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: p
         series = indices[symbol].dropna()
         left.plot(series.index, series.to_numpy(), marker=".", label=INDEX_ROWS.get(symbol, symbol))
     left.axvline(event_date, color="0.3", linestyle="--", linewidth=0.9)
-    left.set_title("Headline indices and chip-index proxies")
+    left.set_title("Headline indices, the chip index and chip ETFs")
     left.set_xlabel(f"Date ({event_date.year})" if indices.index.min().year == indices.index.max().year else "Date")
     left.set_ylabel("Cumulative return since window start (%)")
     left.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{mdates.num2date(value).day} "

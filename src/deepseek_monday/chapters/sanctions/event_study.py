@@ -226,7 +226,7 @@ def nvidia_market_values(events: pd.DataFrame, window: tuple[int, int]) -> pd.Da
 def market_value_error_sentence() -> str:
     """Say how far Nvidia's market value (count x adjusted close) is off where the facts give one to compare.
 
-    The bubble chapter's check (:func:`deepseek_monday.bubble.largest_approximation_error`):
+    The bubble chapter's check (:func:`deepseek_monday.chapters.bubble.largest_approximation_error`):
     against the facts' fiscal-year-end market values.
     """
     prices = price_panel(["NVDA"])["NVDA"]
@@ -400,7 +400,7 @@ def study_numbers(result: EventStudyResult, params: SanctionsParameters, hurt_mo
 def single_event_day_car(returns: pd.DataFrame, event_date: pd.Timestamp, symbol: str = "NVDA") -> float:
     """Return ``symbol``'s day-0 abnormal return from the bubble chapter's study of the event day alone.
 
-    That study (:func:`deepseek_monday.bubble.market_model_study`) has no other event, so no
+    That study (:func:`deepseek_monday.chapters.bubble.market_model_study`) has no other event, so no
     estimation day is masked.
     """
     benchmark = str(load_universe().at[symbol, "benchmark"])

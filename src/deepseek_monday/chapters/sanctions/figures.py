@@ -1,4 +1,4 @@
-"""Figures of the sanctions chapter, in the house style (see :mod:`deepseek_monday.style`)."""
+"""Figures of the sanctions chapter, in the house style (see :mod:`deepseek_monday.present.style`)."""
 
 from __future__ import annotations
 
@@ -210,7 +210,7 @@ def timeline_figure(levels: pd.DataFrame, events: pd.DataFrame, params: Sanction
 def event_study_bars(comparison: pd.DataFrame, window_text: str) -> Figure:
     """Horizontal bars per event: Nvidia's CAR and both groups' CAAR with 95 % confidence intervals.
 
-    The half-widths are :func:`deepseek_monday.sanctions.comparison_table`'s: Nvidia's from its
+    The half-widths are :func:`deepseek_monday.chapters.sanctions.comparison_table`'s: Nvidia's from its
     t-test, the groups' allowing for cross-correlation as the Kolari-Pynnonen test does.
     """
     series = (("nvda", "NVDA (single firm)", CHIP_COLOUR),
