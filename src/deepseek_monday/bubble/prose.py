@@ -17,6 +17,7 @@ from deepseek_monday.bubble.sequoia import SequoiaQuestion, implied_run_rate, re
 from deepseek_monday.bubble.subjects import ValuationSubject, fiscal_year_after
 from deepseek_monday.bubble.valuation import PriceToSales, share_count_timing
 from deepseek_monday.claims import calculations as calc
+from deepseek_monday.claims.ledger import verdict_counts
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.eventstudy import EventStudyResult
 from deepseek_monday.tables import format_number
@@ -411,8 +412,5 @@ def conclusion_sentences(params: BubbleParameters, loss: DayLoss, value_rank: tu
 
 
 def claim_counts(claims: pd.DataFrame, chapter: str = "10_bubble") -> dict[str, object]:
-    """Return how many of the chapter's ledger claims got each verdict."""
-    rows = claims[claims["chapter"] == chapter]
-    counts = rows["verdict"].astype(str).value_counts()
-    return {"n_claims": len(rows), **{f"n_{verdict.replace(' ', '_')}": int(counts.get(verdict, 0))
-                                      for verdict in ("confirmed", "roughly right", "contradicted", "not checkable")}}
+    """Return how many of the chapter's ledger claims got each verdict (the ledger's one count)."""
+    return verdict_counts(claims, chapter)
