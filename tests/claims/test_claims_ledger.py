@@ -187,12 +187,13 @@ def test_format_value_and_claimed() -> None:
 
 def test_displayed_tables_carry_tolerance_and_notes(ledger: pd.DataFrame) -> None:
     table = ledger_module.claims_table(ledger, chapter="20_saas", detailed=True)
-    assert list(table.columns) == ["claim", "claimed", "measured", "tolerance", "verdict", "note"]
+    assert list(table.columns) == ["claim", "claimed", "measured", "verdict", "rule", "note"]
     assert list(ledger_module.claims_table(ledger, chapter="20_saas").columns) == [
         "claim", "claimed", "measured", "verdict"]
     assert not (table == "").any().any(), "empty cells show an en dash"
-    assert table.at["002-18", "tolerance"] == "±0.5 pp confirmed, ±2.5 pp roughly right, plus 0.5 pp for the stand-in"
-    assert "| tolerance |" in ledger_module.article_markdown(ledger, "003", frozenset())
+    assert table.at["002-18", "rule"].endswith("±0.5 pp confirmed, ±2.5 pp roughly right, plus 0.5 pp for the stand-in")
+    markdown = ledger_module.article_markdown(ledger, "003", frozenset())
+    assert "| rule |" in markdown and "<details><summary>German</summary>" in markdown
 
 
 def test_a_stand_in_bias_of_unknown_size_does_not_decide_the_verdict(ledger: pd.DataFrame) -> None:

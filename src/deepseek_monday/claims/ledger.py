@@ -8,6 +8,7 @@ theme, the conflicting pairs, the claims the data cannot check, and MyST tables 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -300,7 +301,7 @@ def verdict_table(ledger: pd.DataFrame, by: str) -> pd.DataFrame:
     return counts.astype(int)
 
 
-DISPLAY_COLUMNS = ["claim", "claimed", "measured", "tolerance", "verdict", "note"]
+DISPLAY_COLUMNS = ["claim", "claimed", "measured", "verdict", "rule", "note"]
 BRIEF_COLUMNS = ["claim", "claimed", "measured", "verdict"]
 
 
@@ -512,8 +513,20 @@ def article_markdown(ledger: pd.DataFrame, article: str, available: frozenset[st
     available = chapters_in_book() if available is None else available
     rows = ledger[ledger["article"] == article]
     shown = _shown(rows, DISPLAY_COLUMNS)
+    shown["claim"] = [_with_original(claim, quote) for claim, quote in zip(rows["claim"], rows["quote_de"],
+                                                                           strict=True)]
+    shown.insert(0, "article", rows["article"].to_numpy())
     shown["discussed in"] = [chapter_reference(c, available) for c in rows["chapter"]]
     return markdown_table(shown)
+
+
+def _with_original(claim: str, quote: str) -> str:
+    """Return the English claim with the German original as a hover title and a fold (raw HTML for MyST)."""
+    if not quote:
+        return claim
+    original = html.escape(quote, quote=True)
+    return (f'<span title="{original}">{html.escape(claim)}</span> '
+            f"<details><summary>German</summary><i>{original}</i></details>")
 
 
 def chapter_markdown(chapter: str, available: frozenset[str] | None = None) -> str:
