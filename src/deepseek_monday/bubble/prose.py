@@ -349,13 +349,16 @@ def ledger_row(claims: pd.DataFrame, measure: str, measured_only: bool = True) -
     """Return the claimed and measured value, verdict and article of the first ledger claim checked with ``measure``.
 
     ``measured_only=False`` also accepts a claim the ledger could not check (its measured value is empty).
+    A value the ledger shows only as context (a bound on a whole, what followed a forecast) counts as measured.
     """
-    rows = claims[(claims["measure"] == measure) & ((claims["measured"] != "") | (not measured_only))]
+    valued = (claims["measured"] != "") | (claims["context_value"] != "")
+    rows = claims[(claims["measure"] == measure) & (valued | (not measured_only))]
     if rows.empty:
         raise NotCheckable(f"no ledger claim was measured with {measure!r}")
     row = rows.iloc[0]
     return {"id": str(row["id"]), "article": str(row["article"]), "claimed": str(row["claimed"]),
-            "measured": str(row["measured"]), "verdict": str(row["verdict"]), "basis": str(row["basis"])}
+            "measured": str(row["measured"] or row["context_value"]), "verdict": str(row["verdict"]),
+            "basis": str(row["basis"])}
 
 
 def ledger_numbers(claims: pd.DataFrame) -> dict[str, object]:

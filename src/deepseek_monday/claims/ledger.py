@@ -125,7 +125,7 @@ def format_claimed(claim: Claim) -> str:
 LEDGER_COLUMNS = ["id", "article", "chapter", "claim", "metric", "instrument", "dates", "claimed", "measured",
                   "unit", "verdict", "deviation", "tolerance", "note", "measure", "basis", "context",
                   "conflicts_with", "quantity", "measured_value", "confirm_low", "confirm_high", "form", "qualifier",
-                  "rule", "quote_de"]
+                  "rule", "quote_de", "context_value"]
 
 
 def _measure(claim: Claim) -> tuple[Measurement | None, str]:
@@ -196,11 +196,13 @@ def check_claim(claim: Claim) -> dict[str, object]:
         "verdict": "", "deviation": np.nan, "tolerance": claim.tolerance.describe(claim.unit), "note": claim.note,
         "measure": claim.measure, "basis": "", "context": "", "conflicts_with": claim.conflicts_with,
         "quantity": quantity_key(claim), "measured_value": np.nan, "confirm_low": low, "confirm_high": high,
-        "form": claim.form, "qualifier": "", "rule": "", "quote_de": claim.quote_de,
+        "form": claim.form, "qualifier": "", "rule": "", "quote_de": claim.quote_de, "context_value": "",
     }
     counts = claim.args.get("counts", "")
     context = (f"{format_value(measurement.value, claim.unit, counts)} ({measurement.basis})"
                if measurement is not None else "")
+    if measurement is not None:  # shown only where no comparison decides; prose may quote it as context
+        row["context_value"] = format_value(measurement.value, claim.unit, counts)
     if claim.form == "forecast":
         return _not_decided(row, Verdict.FORECAST, claim.not_checkable_reason or "a hedged forecast: it says what "
                             "may happen, which no later value can confirm or refute", f"what the data later "
@@ -225,6 +227,7 @@ def check_claim(claim: Claim) -> dict[str, object]:
         row["note"] = "; ".join(filter(None, (_stand_in_note(claim, plain, judgement, allowance), claim.note)))
         row["tolerance"] = f"{row['tolerance']}, plus {allowance} for the stand-in"
     judgement = attribute(judgement, claim.args.get("attributed_to", ""), measurement.scope)
+    row["context_value"] = ""
     shown = format_value(measurement.value, claim.unit, counts)
     if claim.form == "range" and measurement.day_range is not None:
         shown = " to ".join(format_value(end, claim.unit, counts) for end in measurement.day_range)
