@@ -194,13 +194,13 @@ def test_revenue_growth_margin_and_cycle(raw_fundamentals: pd.DataFrame) -> None
         100 * (known / known.cummax() - 1).min())
 
 
-def test_fundamental_value_converts_to_the_claims_unit() -> None:
-    args = "ticker=META;metric=capex_guidance_initial_high;fiscal_period=CY2025"
-    assert measured("fundamental_value", "USD_billions", args=args) == pytest.approx(65.0)
-    assert measured("fundamental_value", "USD_millions", args=args) == pytest.approx(65_000.0)
+def test_guided_range_reads_both_ends_in_the_claims_unit() -> None:
+    args = "ticker=META;metric=capex_guidance_initial;fiscal_period=CY2025"
+    assert measured("guided_range", "USD_billions", args=args) == pytest.approx(60.0)
+    assert measured("guided_range", "USD_millions", args=args) == pytest.approx(60_000.0)
     with pytest.raises(NotCheckable):
-        measured("fundamental_value", "USD_billions", args="ticker=META;metric=capex_guidance_initial_high;"
-                                                           "fiscal_period=CY2031")
+        measured("guided_range", "USD_billions", args="ticker=META;metric=capex_guidance_initial;"
+                                                      "fiscal_period=CY2031")
 
 
 # ---------------------------------------------------------------- AI training facts

@@ -157,3 +157,81 @@ def test_stand_in_allowance_is_one_confirm_band() -> None:
     assert stand_in_allowance("above", 0.0, -1.0, Tolerance("abs", 0, 0)) == 0.0
     with pytest.raises(DataValidationError):
         judge_on_stand_in("approx", -35.0, -37.5, ABS, "sideways")
+
+
+# ---------------------------------------------------------------- verdict classes beyond the bands
+
+from deepseek_monday.claims.verdicts import (  # noqa: E402
+    attribute,
+    judge_bound,
+    judge_range,
+    judge_session,
+    tolerance_rule,
+)
+
+P = parse_tolerance("abs 0.05/0.25")
+
+
+def test_a_session_figure_is_judged_at_the_close_first() -> None:
+    assert judge_session("approx", -1.5, -1.46, (-2.27, -1.38), P, "session").verdict == Verdict.CONFIRMED
+    assert judge_session("approx", -1.5, -1.46, None, P, "session").qualifier == "at the close"
+
+
+def test_a_session_figure_off_the_close_but_inside_the_range_is_intraday() -> None:
+    judgement = judge_session("approx", -1.9, -1.46, (-2.27, -1.38), P, "session")
+    assert judgement.verdict == Verdict.INTRADAY
+    assert judgement.deviation == pytest.approx(0.44)
+
+
+def test_a_session_figure_outside_the_range_is_contradicted() -> None:
+    assert judge_session("approx", -3.0, -1.46, (-2.27, -1.38), P, "session").verdict == Verdict.CONTRADICTED
+
+
+def test_closes_only_never_contradict_a_figure_that_may_be_intraday() -> None:
+    wide = parse_tolerance("abs 0.5/1")
+    assert judge_session("below", -4, -1.88, None, wide, "session").verdict == Verdict.CLOSE_DIFFERS
+    assert judge_session("below", -4, -4.5, None, wide, "session").verdict == Verdict.CONFIRMED
+
+
+def test_a_figure_stated_as_the_close_is_judged_on_the_close_only() -> None:
+    assert judge_session("approx", -1.9, -1.46, (-2.27, -1.38), P, "close").verdict == Verdict.CONTRADICTED
+
+
+def test_a_time_of_day_figure_is_judged_on_the_range() -> None:
+    exact = parse_tolerance("abs 0.005/0.025")
+    assert judge_session("approx", 0.62, 0.70, (0.06, 0.91), exact, "intraday").verdict == Verdict.INTRADAY
+
+
+def test_bounds_decide_only_when_they_exclude_or_imply_the_claim() -> None:
+    money = parse_tolerance("rel 2/10")
+    assert judge_bound("above", 5, 5.86, "lower", money).verdict == Verdict.CONFIRMED
+    assert judge_bound("above", 5, 4.0, "lower", money).verdict == Verdict.NOT_CHECKABLE
+    assert judge_bound("at_least", 90, 80, "upper", P).verdict == Verdict.CONTRADICTED
+    assert judge_bound("at_least", 90, 95, "upper", P).verdict == Verdict.NOT_CHECKABLE
+    with pytest.raises(DataValidationError):
+        judge_bound("above", 5, 5.0, "sideways", money)
+
+
+def test_the_low_end_of_a_range_is_a_match() -> None:
+    money = parse_tolerance("rel 2/10")
+    assert judge_range("approx", 60, 60, 65, money).verdict == Verdict.CONFIRMED
+    assert judge_range("approx", 62, 60, 65, money).verdict == Verdict.CONFIRMED
+    assert judge_range("approx", 70, 60, 65, money).verdict == Verdict.ROUGHLY_RIGHT
+    assert judge_range("approx", 90, 60, 65, money).verdict == Verdict.CONTRADICTED
+
+
+def test_a_right_number_attached_to_something_else_is_misattributed() -> None:
+    right = judge("approx", 5.6, 5.576, P)
+    flagged = attribute(right, "developing DeepSeek-R1", "the DeepSeek-V3 training run")
+    assert flagged.verdict == Verdict.MISATTRIBUTED and "DeepSeek-V3" in flagged.qualifier
+    assert attribute(right, "", "the DeepSeek-V3 training run") == right
+    wrong = judge("approx", 9.0, 5.576, P)
+    assert attribute(wrong, "developing DeepSeek-R1", "the V3 run").verdict == Verdict.CONTRADICTED
+
+
+def test_tolerance_rules_are_named() -> None:
+    assert tolerance_rule("approx", "-1.9", P) == "precision of the stated figure"
+    assert tolerance_rule("below", "-4", parse_tolerance("abs 0.5/1")) == "precision of the stated figure"
+    assert tolerance_rule("below", "0", parse_tolerance("abs 0/0")) == "direction only (no margin)"
+    assert tolerance_rule("approx", "500", parse_tolerance("rel 2/10")) == "relative 2 %/10 %"
+    assert tolerance_rule("approx", "-4", parse_tolerance("abs 0.5/2.5")) == "absolute 0.5/2.5"

@@ -11,8 +11,15 @@ measure), ``args`` (``key=value;key=value``, lists ``a|b``), ``chapter``,
 ``conflicts_with`` (id of a claim it seems to contradict, if any), ``not_checkable_reason``,
 ``stand_in`` (``low: why`` or ``high: why`` when the measure reads a stand-in whose known bias
 makes its value read low or high, see :func:`~deepseek_monday.claims.verdicts.judge_on_stand_in`)
-and ``note`` (what a reader must know to read the verdict; no numbers, which the data give).
-Among the ``args``, ``counts=`` names what a count claim counts (plural, e.g. ``milestones``).
+``note`` (what a reader must know to read the verdict; no numbers, which the data give), ``form``
+(when in the session a market figure holds: ``close``, ``session`` when the text does not say,
+``intraday`` for a time of day or a low; ``forecast`` for a hedged forecast; see
+:func:`~deepseek_monday.claims.verdicts.judge_session`). The articles' own text is not kept: the
+seeds are cited by number, never republished.
+Among the ``args``, ``counts=`` names what a count claim counts (plural, e.g. ``milestones``),
+``attributed_to=`` what the article attaches a figure to, when the measure says what the figure is of
+(a right number attached to something else is "right number, wrong attribution"), and ``scope=part``
+marks a claim about a part of the whole a bounding measure is computed on (the bound cannot decide it).
 
 A claim with a ``not_checkable_reason`` gets that verdict whatever its measure says; its
 measure, if any, is evaluated only as context (e.g. a proxy ETF for a missing index).
@@ -31,14 +38,14 @@ import pandas as pd
 
 from deepseek_monday.claims.chapters import CHAPTER_TITLES
 from deepseek_monday.claims.registry import get_measure
-from deepseek_monday.claims.verdicts import RELATIONS, STAND_IN_BIASES, Tolerance, parse_tolerance
+from deepseek_monday.claims.verdicts import FORMS, RELATIONS, STAND_IN_BIASES, Tolerance, parse_tolerance
 from deepseek_monday.data.paths import project_root
 from deepseek_monday.data.universe import load_universe
 from deepseek_monday.errors import DataValidationError
 
 CLAIM_COLUMNS = ["id", "article", "claim", "metric", "instrument", "symbols", "dates", "relation",
                  "claimed", "unit", "tolerance", "measure", "args", "chapter", "conflicts_with",
-                 "not_checkable_reason", "stand_in", "note"]
+                 "not_checkable_reason", "stand_in", "note", "form"]
 UNITS = ("percent", "USD_billions", "USD_millions", "USD", "EUR", "index_points", "ratio", "date", "days",
          "year", "years", "count", "text")
 _ID = re.compile(r"^(\d{3})-\d{2}$")
@@ -93,6 +100,7 @@ class Claim:
     stand_in_bias: str = ""
     stand_in_reason: str = ""
     note: str = ""
+    form: str = ""
 
     @property
     def date(self) -> pd.Timestamp:
@@ -206,6 +214,8 @@ def _claim_from_row(row: pd.Series) -> Claim:
         raise DataValidationError(f"unknown chapter {row['chapter']!r}; known: {list(CHAPTER_TITLES)}")
     if row["relation"] not in RELATIONS:
         raise DataValidationError(f"relation {row['relation']!r} is not one of {RELATIONS}")
+    if row["form"] not in FORMS:
+        raise DataValidationError(f"form {row['form']!r} is not one of {FORMS}")
     if row["unit"] not in UNITS:
         raise DataValidationError(f"unit {row['unit']!r} is not one of {UNITS}")
     if (row["unit"] == "text") != (row["relation"] == "equals"):
@@ -225,7 +235,7 @@ def _claim_from_row(row: pd.Series) -> Claim:
         unit=row["unit"], tolerance=parse_tolerance(row["tolerance"]), measure=row["measure"],
         args=_parse_args(row["args"]), chapter=row["chapter"], conflicts_with=row["conflicts_with"],
         not_checkable_reason=row["not_checkable_reason"], stand_in_bias=bias.strip(),
-        stand_in_reason=bias_reason.strip(), note=row["note"],
+        stand_in_reason=bias_reason.strip(), note=row["note"], form=row["form"],
     )
     claim.claimed_value()  # raises on a malformed value
     if claim.measure:

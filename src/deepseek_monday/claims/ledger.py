@@ -19,13 +19,19 @@ from deepseek_monday.claims.chapters import CHAPTER_TITLES, chapter_reference, c
 from deepseek_monday.claims.measures import day_low_move, refresh_market_data
 from deepseek_monday.claims.registry import Measurement, NotCheckable, get_measure, registered_measures
 from deepseek_monday.claims.verdicts import (
+    CHECKED,
     VERDICT_ORDER,
+    VERDICT_RULES,
     Judgement,
     Verdict,
+    attribute,
     claimed_interval,
     format_band,
     judge,
+    judge_bound,
     judge_on_stand_in,
+    judge_range,
+    judge_session,
     stand_in_allowance,
 )
 from deepseek_monday.data.params import check_event_date
@@ -117,7 +123,8 @@ def format_claimed(claim: Claim) -> str:
 
 LEDGER_COLUMNS = ["id", "article", "chapter", "claim", "metric", "instrument", "dates", "claimed", "measured",
                   "unit", "verdict", "deviation", "tolerance", "note", "measure", "basis", "context",
-                  "conflicts_with", "quantity", "measured_value", "confirm_low", "confirm_high"]
+                  "conflicts_with", "quantity", "measured_value", "confirm_low", "confirm_high", "form", "qualifier",
+                  "rule", "context_value"]
 
 
 def _measure(claim: Claim) -> tuple[Measurement | None, str]:
@@ -154,8 +161,30 @@ def _stand_in_note(claim: Claim, plain: Verdict, judgement: Judgement, allowance
     return f"Measured on a stand-in that may read {side} the claimed index: {claim.stand_in_reason}; {outcome}"
 
 
+def _not_decided(row: dict[str, object], verdict: Verdict, basis: str, context: str) -> dict[str, object]:
+    row.update(verdict=verdict.value, basis=basis, context=context, rule=VERDICT_RULES[verdict])
+    return row
+
+
+def _judge_measured(claim: Claim, measurement: Measurement, measured: float | str) -> Judgement:
+    """Judge a measured value by the claim's form: a session figure, an intraday low, a bound, or plainly."""
+    if claim.relation == "equals":
+        return judge(claim.relation, claim.claimed_value(), measured, claim.tolerance)
+    if measurement.bound:
+        return judge_bound(claim.relation, claim.claimed_value(), float(measured), measurement.bound, claim.tolerance)
+    if claim.form == "intraday" and claim.measure == "intraday_move":
+        plain = judge(claim.relation, claim.claimed_value(), measured, claim.tolerance)
+        return Judgement(plain.verdict, plain.deviation, qualifier=f"intraday {claim.args.get('level', 'low')}")
+    if claim.form == "range" and measurement.day_range is not None:
+        return judge_range(claim.relation, claim.claimed_value(), *measurement.day_range, claim.tolerance)
+    if claim.form in ("close", "session", "intraday"):
+        return judge_session(claim.relation, claim.claimed_value(), float(measured), measurement.day_range,
+                             claim.tolerance, claim.form)
+    return judge(claim.relation, claim.claimed_value(), measured, claim.tolerance)
+
+
 def check_claim(claim: Claim) -> dict[str, object]:
-    """Measure and judge one claim; return its ledger row."""
+    """Measure and judge one claim; return its ledger row (verdict, rule, qualifier, measured value)."""
     measurement, failure = _measure(claim)
     numeric = claim.relation != "equals"
     low, high = confirmed_range(claim) if numeric else (np.nan, np.nan)
@@ -166,17 +195,29 @@ def check_claim(claim: Claim) -> dict[str, object]:
         "verdict": "", "deviation": np.nan, "tolerance": claim.tolerance.describe(claim.unit), "note": claim.note,
         "measure": claim.measure, "basis": "", "context": "", "conflicts_with": claim.conflicts_with,
         "quantity": quantity_key(claim), "measured_value": np.nan, "confirm_low": low, "confirm_high": high,
+        "form": claim.form, "qualifier": "", "rule": "", "context_value": "",
     }
     counts = claim.args.get("counts", "")
+    context = (f"{format_value(measurement.value, claim.unit, counts)} ({measurement.basis})"
+               if measurement is not None else "")
+    if measurement is not None:  # shown only where no comparison decides; prose may quote it as context
+        row["context_value"] = format_value(measurement.value, claim.unit, counts)
+    if claim.form == "forecast":
+        return _not_decided(row, Verdict.FORECAST, claim.not_checkable_reason or "a hedged forecast: it says what "
+                            "may happen, which no later value can confirm or refute", f"what the data later "
+                            f"showed: {context}" if context else failure)
     if not claim.checkable or measurement is None:
-        row["verdict"] = Verdict.NOT_CHECKABLE.value
-        row["basis"] = claim.not_checkable_reason or failure
-        if measurement is not None:
-            row["context"] = f"{format_value(measurement.value, claim.unit, counts)} ({measurement.basis})"
-        return row
+        return _not_decided(row, Verdict.NOT_CHECKABLE, claim.not_checkable_reason or failure, context)
+    if measurement.bound and claim.args.get("scope") == "part":
+        return _not_decided(row, Verdict.NOT_CHECKABLE, f"the data give only an {measurement.bound} bound on "
+                            f"{measurement.bound_of}; the claim concerns a part of it, which can lie beyond a "
+                            f"bound on the whole", f"the bound: {context}")
     measured = measurement.value if claim.unit == "text" else as_number(measurement.value, claim.unit)
-    judgement = judge(claim.relation, claim.claimed_value(), measured, claim.tolerance)
-    if claim.stand_in_bias and numeric:
+    judgement = _judge_measured(claim, measurement, measured)
+    if judgement.verdict == Verdict.NOT_CHECKABLE:
+        return _not_decided(row, Verdict.NOT_CHECKABLE, f"the data give only an {measurement.bound} bound, "
+                            "which does not decide the claim", f"the bound: {context}")
+    if claim.stand_in_bias and numeric and not measurement.bound:
         plain = judgement.verdict
         judgement = judge_on_stand_in(claim.relation, claim.claimed_value(), measured, claim.tolerance,
                                       claim.stand_in_bias)
@@ -184,9 +225,15 @@ def check_claim(claim: Claim) -> dict[str, object]:
                                                    claim.tolerance), claim.unit)
         row["note"] = "; ".join(filter(None, (_stand_in_note(claim, plain, judgement, allowance), claim.note)))
         row["tolerance"] = f"{row['tolerance']}, plus {allowance} for the stand-in"
-    row.update(measured=format_value(measurement.value, claim.unit, counts), verdict=judgement.verdict.value,
+    judgement = attribute(judgement, claim.args.get("attributed_to", ""), measurement.scope)
+    row["context_value"] = ""
+    shown = format_value(measurement.value, claim.unit, counts)
+    if claim.form == "range" and measurement.day_range is not None:
+        shown = " to ".join(format_value(end, claim.unit, counts) for end in measurement.day_range)
+    row.update(measured=shown, verdict=judgement.verdict.value,
                deviation=np.nan if judgement.deviation is None else judgement.deviation, basis=measurement.basis,
-               measured_value=measured if numeric else np.nan)
+               measured_value=measured if numeric else np.nan, qualifier=judgement.qualifier,
+               rule="; ".join(filter(None, (judgement.qualifier, str(row["tolerance"])))))
     return row
 
 
@@ -221,7 +268,27 @@ def article_label(number: str) -> str:
     return next(article.label for article in ARTICLES.values() if article.number == number)
 
 
-def verdict_counts(ledger: pd.DataFrame, by: str) -> pd.DataFrame:
+def verdict_counts(ledger_frame: pd.DataFrame, chapter: str | None = None) -> dict[str, int]:
+    """Return how many claims (of one chapter, or all) got each verdict class, keyed for glue.
+
+    Keys: ``n_claims``, ``n_checked`` (verdicts resting on a comparison, :data:`CHECKED`) and
+    ``n_<class>`` for every :class:`Verdict` (``n_confirmed``, ``n_close_differs``...), zeros included.
+    The landing page, the ledger and every chapter take their counts from here.
+    """
+    rows = ledger_frame if chapter is None else ledger_frame[ledger_frame["chapter"] == chapter]
+    counts = rows["verdict"].astype(str).value_counts()
+    numbers = {"n_claims": len(rows), "n_checked": int(sum(counts.get(v.value, 0) for v in CHECKED))}
+    return numbers | {f"n_{verdict.name.lower()}": int(counts.get(verdict.value, 0)) for verdict in Verdict}
+
+
+def verdict_rules_table() -> pd.DataFrame:
+    """Return the verdict classes with the rule of each, from :data:`VERDICT_RULES` (for the ledger page)."""
+    rows = [{"verdict": verdict.value, "counts as checked": "yes" if verdict in CHECKED else "no",
+             "rule": VERDICT_RULES[verdict]} for verdict in Verdict]
+    return pd.DataFrame(rows).set_index("verdict")
+
+
+def verdict_table(ledger: pd.DataFrame, by: str) -> pd.DataFrame:
     """Count verdicts per article (``by="article"``) or per chapter (``by="chapter"``), with totals."""
     counts = pd.crosstab(ledger[by], ledger["verdict"], dropna=False).reindex(columns=list(VERDICT_ORDER),
                                                                             fill_value=0)
@@ -236,7 +303,7 @@ def verdict_counts(ledger: pd.DataFrame, by: str) -> pd.DataFrame:
     return counts.astype(int)
 
 
-DISPLAY_COLUMNS = ["claim", "claimed", "measured", "tolerance", "verdict", "note"]
+DISPLAY_COLUMNS = ["claim", "claimed", "measured", "verdict", "rule", "note"]
 BRIEF_COLUMNS = ["claim", "claimed", "measured", "verdict"]
 
 
@@ -262,8 +329,8 @@ def claims_table(ledger: pd.DataFrame, *, article: str | None = None, chapter: s
 
 
 def not_checkable_table(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Return the claims the data cannot check, with the reason and any context measured."""
-    rows = ledger[ledger["verdict"] == Verdict.NOT_CHECKABLE.value]
+    """Return the claims no comparison decides (not checkable, hedged forecasts), with the reason and any context."""
+    rows = ledger[~ledger["verdict"].astype(str).isin([v.value for v in CHECKED])]
     return _shown(rows, ["claim", "claimed", "basis", "context"]).rename(columns={"basis": "why"})
 
 
@@ -273,7 +340,7 @@ _RANK = {verdict: position for position, verdict in enumerate(VERDICT_ORDER)}
 def closer_claim(first: pd.Series, second: pd.Series) -> str:
     """Return the id of the claim nearer the data (better verdict, then smaller deviation), or "both"/"neither"."""
     verdicts = (str(first["verdict"]), str(second["verdict"]))
-    if Verdict.NOT_CHECKABLE.value in verdicts:
+    if any(Verdict(v) not in CHECKED for v in verdicts):
         return "cannot tell"
     if _RANK[verdicts[0]] != _RANK[verdicts[1]]:
         return first["id"] if _RANK[verdicts[0]] < _RANK[verdicts[1]] else second["id"]
@@ -448,6 +515,7 @@ def article_markdown(ledger: pd.DataFrame, article: str, available: frozenset[st
     available = chapters_in_book() if available is None else available
     rows = ledger[ledger["article"] == article]
     shown = _shown(rows, DISPLAY_COLUMNS)
+    shown.insert(0, "article", rows["article"].to_numpy())
     shown["discussed in"] = [chapter_reference(c, available) for c in rows["chapter"]]
     return markdown_table(shown)
 
@@ -492,7 +560,7 @@ def event_day_sentence(ledger: pd.DataFrame, params: LedgerParameters) -> str:
 def headline_numbers(ledger: pd.DataFrame, params: LedgerParameters) -> dict[str, object]:
     """Return the numbers the chapter quotes, keyed by glue name (plain Python values)."""
     counts = ledger["verdict"].value_counts()
-    checkable = int(len(ledger) - counts.get(Verdict.NOT_CHECKABLE.value, 0))
+    checkable = verdict_counts(ledger)["n_checked"]
     on_event_day = ledger["dates"].str.contains(f"{params.event_date:%Y-%m-%d}", regex=False)
     numbers: dict[str, object] = {
         "event_day": f"{params.event_date:%A} {long_date(params.event_date)}",
@@ -505,6 +573,4 @@ def headline_numbers(ledger: pd.DataFrame, params: LedgerParameters) -> dict[str
         "n_apparent_conflict_pairs": len(apparent_conflicts_table(ledger)),
         "share_confirmed": float(counts.get(Verdict.CONFIRMED.value, 0) / checkable) if checkable else 0.0,
     }
-    for verdict in Verdict:
-        numbers[f"n_{verdict.name.lower()}"] = int(counts.get(verdict.value, 0))
-    return numbers
+    return numbers | verdict_counts(ledger)

@@ -100,6 +100,16 @@ def day_low_move(symbol: str, date: pd.Timestamp) -> float:
     return float(100 * calc.move_from_previous_close(ohlc["close"].dropna(), ohlc["low"], date))
 
 
+def day_range_move(symbol: str, date: pd.Timestamp) -> tuple[float, float] | None:
+    """Return the day's low and high relative to the previous close, in percent (None without OHLC)."""
+    ohlc = _ohlc(symbol)
+    if date not in ohlc.index or ohlc.loc[date, ["low", "high"]].isna().any():
+        return None
+    close = ohlc["close"].dropna()
+    return (100 * calc.move_from_previous_close(close, ohlc["low"], date),
+            100 * calc.move_from_previous_close(close, ohlc["high"], date))
+
+
 def _intraday_low_note(symbol: str, date: pd.Timestamp) -> str:
     """Say how far the day's low lay from the previous close, where the series has lows."""
     ohlc = _ohlc(symbol)
@@ -118,7 +128,7 @@ def session_return(claim: Claim) -> Measurement:
     value = _session_return(symbol, date)
     basis = (f"{symbol} {_price_kind(symbol)} on {date:%Y-%m-%d} against the previous session"
              f"{_intraday_low_note(symbol, date)}")
-    return Measurement(100 * value, basis)
+    return Measurement(100 * value, basis, day_range=day_range_move(symbol, date))
 
 
 def _basket_returns(claim: Claim) -> pd.Series:
@@ -164,10 +174,11 @@ def close_level(claim: Claim) -> Measurement:
         raise NotCheckable(f"{symbol} carries adjusted closes only, not printed levels")
     ohlc = _ohlc(symbol)
     value = calc.row_on(ohlc["close"], date, f"{symbol} close")
-    span = ""
+    span, day_range = "", None
     if not pd.isna(ohlc.at[date, "low"]):
         span = f"; the day's range was {ohlc.at[date, 'low']:,.2f}-{ohlc.at[date, 'high']:,.2f}"
-    return Measurement(value, f"{symbol} close on {date:%Y-%m-%d}{span}")
+        day_range = (float(ohlc.at[date, "low"]), float(ohlc.at[date, "high"]))
+    return Measurement(value, f"{symbol} close on {date:%Y-%m-%d}{span}", day_range=day_range)
 
 
 @measure("record_high", unit="index_points")
@@ -380,14 +391,15 @@ def _data_centre_ceiling(date: pd.Timestamp) -> tuple[float, str]:
 def data_centre_gross_margin_ceiling(claim: Claim) -> Measurement:
     """Highest data-centre gross margin consistent with Nvidia's reported gross profit."""
     ceiling, basis = _data_centre_ceiling(claim.date)
-    return Measurement(100 * ceiling, basis)
+    return Measurement(100 * ceiling, basis, bound="upper", bound_of="Nvidia's whole data-centre segment")
 
 
 @measure("data_centre_markup_ceiling", unit="ratio")
 def data_centre_markup_ceiling(claim: Claim) -> Measurement:
     """Highest data-centre price-to-cost ratio consistent with Nvidia's reported gross profit."""
     ceiling, basis = _data_centre_ceiling(claim.date)
-    return Measurement(calc.markup_ceiling(ceiling), f"1 / (1 - margin ceiling {100 * ceiling:.1f} %); {basis}")
+    return Measurement(calc.markup_ceiling(ceiling), f"1 / (1 - margin ceiling {100 * ceiling:.1f} %); {basis}",
+                       bound="upper", bound_of="Nvidia's whole data-centre segment")
 
 
 @measure("revenue_peak_to_trough", unit="percent")
@@ -435,31 +447,43 @@ def fiscal_year_net_margin(claim: Claim) -> Measurement:
                        f"revenue {revenue:,.0f} m USD, as reported afterwards")
 
 
-@measure("fundamental_value", unit=None)
-def fundamental_value(claim: Claim) -> Measurement:
-    """One company figure of the sourced facts, in the claim's unit.
+@measure("guided_range", unit=None)
+def guided_range(claim: Claim) -> Measurement:
+    """A range a company gave (low and high rows of the facts), in the claim's unit; the value is the low end.
 
-    Arguments ``ticker``, ``metric`` and ``fiscal_period`` select the row of ``fundamentals.csv``.
+    Arguments ``ticker``, ``metric`` (the rows ``<metric>_low`` and ``<metric>_high``) and ``fiscal_period``.
     """
-    rows = fundamentals(claim.arg("ticker"), claim.arg("metric"), claim.unit)
-    rows = rows[rows["fiscal_period"] == claim.arg("fiscal_period")]
-    if rows.empty:
-        raise NotCheckable(f"no {claim.arg('metric')} for {claim.arg('ticker')} {claim.arg('fiscal_period')}")
-    row = rows.iloc[0]
-    secondary = " (secondary source)" if row["secondary_source"] else ""
-    return Measurement(float(row["value"]), f"{row['ticker']} {row['metric']} {row['fiscal_period']} in the "
-                                            f"facts{secondary}")
+    ends = []
+    for end in ("low", "high"):
+        rows = fundamentals(claim.arg("ticker"), f"{claim.arg('metric')}_{end}", claim.unit)
+        rows = rows[rows["fiscal_period"] == claim.arg("fiscal_period")]
+        if rows.empty:
+            raise NotCheckable(f"no {claim.arg('metric')}_{end} for {claim.arg('ticker')} {claim.arg('fiscal_period')}")
+        ends.append(float(rows["value"].iloc[0]))
+    secondary = " (secondary source)" if rows["secondary_source"].iloc[0] else ""
+    return Measurement(ends[0], f"{claim.arg('ticker')} {claim.arg('metric')} {claim.arg('fiscal_period')}: "
+                                f"{ends[0]:g} to {ends[1]:g} in the facts{secondary}", day_range=(ends[0], ends[1]))
 
 
 # ---------------------------------------------------------------- AI training facts
 
 
 def _model_row(model: str) -> pd.Series:
+    """Return the row of ``ai_compute.csv`` named ``model`` (or the one row whose name starts with it)."""
     compute = load_ai_compute()
     rows = compute[compute["model"] == model]
     if rows.empty:
+        rows = compute[compute["model"].str.startswith(model)]
+    if rows.empty:
         raise NotCheckable(f"ai_compute.csv has no row {model!r}")
+    if len(rows) > 1:
+        raise DataValidationError(f"{len(rows)} rows of ai_compute.csv start with {model!r}")
     return rows.iloc[0]
+
+
+def _run_scope(row: pd.Series) -> str:
+    """Name what a cost row of ``ai_compute.csv`` is the cost of: a training run, not a model's development."""
+    return f"the {row['model']} training run"
 
 
 @measure("training_cost", unit="USD_millions")
@@ -475,9 +499,26 @@ def training_cost(claim: Claim) -> Measurement:
     if pd.notna(row["gpu_hours"]) and row["gpu_type"]:
         basis += f" ({row['gpu_hours']:,.0f} {row['gpu_type']} GPU-hours)"
     if row["estimate"]:
-        return Measurement(row["reported_cost_usd"] / 1e6, f"{basis} (an estimate)")
+        return Measurement(row["reported_cost_usd"] / 1e6, f"{basis} (an estimate)", scope=_run_scope(row))
     return Measurement(row["reported_cost_usd"] / 1e6, f"{basis}: the cost of this training run as reported, "
-                                                       "not what developing the model cost")
+                                                       "not what developing the model cost", scope=_run_scope(row))
+
+
+@measure("training_cost_floor", unit="USD_millions")
+def training_cost_floor(claim: Claim) -> Measurement:
+    """Sum of the reported costs of the training runs a model rests on: a lower bound on what developing it cost.
+
+    Argument ``models``: rows of ``ai_compute.csv`` (``a|b``; a unique prefix of a name suffices), runs that do
+    not overlap (never a total with its own stages).
+    """
+    rows = [_model_row(model) for model in claim.arg_list("models")]
+    missing = [row["model"] for row in rows if pd.isna(row["reported_cost_usd"])]
+    if missing:
+        raise NotCheckable(f"no reported cost for {', '.join(missing)}")
+    total = sum(float(row["reported_cost_usd"]) for row in rows) / 1e6
+    listed = " + ".join(f"{row['model']} {row['reported_cost_usd'] / 1e6:.3f} m USD" for row in rows)
+    return Measurement(total, f"{listed} (ai_compute.csv); research, experiments, staff and hardware come on top",
+                       bound="lower")
 
 
 @measure("training_ratio", unit="ratio")
@@ -507,6 +548,58 @@ def training_gpu_type(claim: Claim) -> Measurement:
     row = _model_row(claim.arg("model"))
     return Measurement(row["gpu_type"], f"{row['model']}: {row['gpu_count']:,.0f} x {row['gpu_type']} "
                                         "in ai_compute.csv (the H800 is the export-compliant H100 variant)")
+
+
+@measure("market_value_ratio", unit="ratio")
+def market_value_ratio(claim: Claim) -> Measurement:
+    """Market value of the first symbol over the second's at a close: shares outstanding x adjusted close.
+
+    Share counts are the latest ``shares_outstanding`` rows of the facts dated on or before the claim's date.
+    """
+    values, parts = [], []
+    for symbol in claim.symbols:
+        rows = fundamentals(symbol, "shares_outstanding", "shares")
+        rows = rows[rows["period_end"] <= claim.date]
+        if rows.empty:
+            raise NotCheckable(f"the facts hold no {symbol} shares outstanding on or before {claim.date:%Y-%m-%d}")
+        shares = float(rows["value"].iloc[-1])
+        price = calc.row_on(_prices(symbol), claim.date, f"{symbol} price")
+        values.append(shares * price)
+        parts.append(f"{symbol} {shares / 1e6:,.0f} m shares (as of {rows['period_end'].iloc[-1]:%Y-%m-%d}) x "
+                     f"{price:.2f} USD = {shares * price / 1e12:.2f} tn USD")
+    if len(values) != 2:
+        raise DataValidationError(f"claim {claim.id}: market_value_ratio compares two symbols")
+    return Measurement(values[0] / values[1], "; ".join(parts) + " (adjusted closes, which sit below printed "
+                                                                 "prices by the dividends since)")
+
+
+@measure("sector_mean_return", unit="percent")
+def sector_mean_return(claim: Claim) -> Measurement:
+    """Equal-weighted mean session return of the S&P 500 members of some GICS sectors (the cross-section files).
+
+    Argument ``sectors``: GICS sector names (``a|b``).
+    """
+    sectors = claim.arg_list("sectors")
+    directory = market_data().snapshot.directory / "universe-sp500"
+    members = pd.read_csv(directory / "constituents.csv", dtype=str)
+    members = members[members["gics_sector"].isin(sectors) & members["price_file"].notna()]
+    returns = {}
+    for symbol, price_file in zip(members["symbol"], members["price_file"], strict=True):
+        path = directory / price_file
+        if not path.is_file():
+            continue
+        prices = pd.read_csv(path, usecols=["date", "adj_close"], parse_dates=["date"]).set_index("date")["adj_close"]
+        prices = prices.dropna()
+        if claim.date in prices.index and prices.index.get_loc(claim.date) > 0:
+            position = prices.index.get_loc(claim.date)
+            returns[symbol] = float(prices.iloc[position] / prices.iloc[position - 1] - 1)
+    if not returns:
+        raise NotCheckable(f"no S&P 500 member of {', '.join(sectors)} has a return on {claim.date:%Y-%m-%d}")
+    series = pd.Series(returns)
+    fell = int((series < 0).sum())
+    return Measurement(100 * float(series.mean()), f"mean of {len(series)} S&P 500 members ({' + '.join(sectors)}, "
+                                                   f"universe-sp500 adjusted closes) on {claim.date:%Y-%m-%d}; "
+                                                   f"{fell} of them fell")
 
 
 # ---------------------------------------------------------------- event timeline

@@ -25,10 +25,19 @@ MeasuredValue = float | pd.Timestamp | str
 
 @dataclass(frozen=True)
 class Measurement:
-    """A measured value in the claim's unit and a sentence saying how it was obtained."""
+    """A measured value in the claim's unit and a sentence saying how it was obtained.
+
+    Optional: ``day_range`` (the session's low and high in the same unit, for a day's move or level),
+    ``scope`` (what the figure is the figure of, e.g. a training run), ``bound`` (``upper``/``lower``: the
+    value only bounds the quantity) and ``bound_of`` (the whole the bound is computed on).
+    """
 
     value: MeasuredValue
     basis: str
+    day_range: tuple[float, float] | None = None
+    scope: str = ""
+    bound: str = ""
+    bound_of: str = ""
 
 
 class NotCheckable(Exception):

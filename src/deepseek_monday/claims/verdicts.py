@@ -36,16 +36,44 @@ from deepseek_monday.errors import DataValidationError
 
 
 class Verdict(StrEnum):
-    """The four verdicts of the ledger, in the order the tables show them."""
+    """The verdict classes of the ledger, in the order the tables show them (rules: :data:`VERDICT_RULES`)."""
 
     CONFIRMED = "confirmed"
     ROUGHLY_RIGHT = "roughly right"
+    INTRADAY = "intraday: within the day's range"
+    CLOSE_DIFFERS = "close differs; intraday not checkable"
+    MISATTRIBUTED = "right number, wrong attribution"
     CONTRADICTED = "contradicted"
+    FORECAST = "forecast, hedged: not testable as stated"
     NOT_CHECKABLE = "not checkable"
 
 
 VERDICT_ORDER: tuple[str, ...] = tuple(v.value for v in Verdict)
+# Verdicts that rest on a measured value compared with the claim (the others say why no comparison decides).
+CHECKED: frozenset[Verdict] = frozenset({Verdict.CONFIRMED, Verdict.ROUGHLY_RIGHT, Verdict.INTRADAY,
+                                         Verdict.CLOSE_DIFFERS, Verdict.MISATTRIBUTED, Verdict.CONTRADICTED})
+VERDICT_RULES: dict[Verdict, str] = {
+    Verdict.CONFIRMED: "the measured value lies in the claimed interval widened by the confirm band "
+                       "(a day's move with no time of day: the close does; a figure taken from a stated range, "
+                       "such as guidance of 60-65 bn: any value of the range, its low end included)",
+    Verdict.ROUGHLY_RIGHT: "the measured value lies outside the confirm band but inside the rough band",
+    Verdict.INTRADAY: "a day's move or level that is not the close (or is stated for a time of day): the close "
+                      "is outside the rough band, but the claimed value lies within the session's low-high "
+                      "range widened by the confirm band; daily bars cannot say when",
+    Verdict.CLOSE_DIFFERS: "as for a move within the day's range, but the series has closes only: the close "
+                           "is outside the rough band and the intraday path is not in the data",
+    Verdict.MISATTRIBUTED: "the figure is confirmed or roughly right, but it is the figure of something else "
+                           "than the article attaches it to",
+    Verdict.CONTRADICTED: "the measured value (or, for a day's move, the whole session's range) lies outside "
+                          "the rough band, or a bound on the claimed quantity excludes the claim",
+    Verdict.FORECAST: "a hedged forecast (may, could) is not a measurement: what the data showed later is "
+                      "given as context, never as a verdict",
+    Verdict.NOT_CHECKABLE: "the data lack the instrument or fact, or hold only a bound that does not decide "
+                           "the claim (a bound on a whole does not bound a part); the reason is given",
+}
 RELATIONS = ("approx", "at_least", "above", "at_most", "below", "within", "equals")
+# How a claim states when in the session its figure holds (column ``form`` of the claims file).
+FORMS = ("", "close", "session", "intraday", "range", "forecast")
 _FLOAT_SLACK = 1e-9
 _TOLERANCE = re.compile(r"^(abs|rel)\s+([0-9.]+)\s*/\s*([0-9.]+)$")
 
@@ -184,6 +212,7 @@ class Judgement:
     verdict: Verdict
     deviation: float | None
     allowance: float = 0.0
+    qualifier: str = ""
 
 
 def judge(relation: str, claimed: float | tuple[float, float] | str, measured: float | str,
@@ -245,3 +274,116 @@ def judge_on_stand_in(relation: str, claimed: float | tuple[float, float], measu
 
 
 _RANK = {verdict: position for position, verdict in enumerate(Verdict)}
+
+
+def in_range(relation: str, claimed: float | tuple[float, float], low: float, high: float,
+             tolerance: Tolerance) -> bool:
+    """Return whether some value of the claimed interval lies in ``low..high`` widened by the confirm band."""
+    interval = claimed_interval(relation, claimed)
+    bound = interval.low if math.isfinite(interval.low) else interval.high
+    band = tolerance.band("confirm", bound) if math.isfinite(bound) else 0.0
+    return interval.low <= high + band and interval.high >= low - band
+
+
+def judge_session(relation: str, claimed: float | tuple[float, float], close: float,
+                  day_range: tuple[float, float] | None, tolerance: Tolerance, form: str) -> Judgement:
+    """Return the verdict on a claim about one session (a move or a level), given the close and the day's range.
+
+    ``form``: ``close`` (the article says it is the close): the close decides; ``session`` (a day's
+    figure, time not stated): the close decides when it confirms or roughly confirms the claim, else the
+    day's low-high range (:attr:`Verdict.INTRADAY`, or contradicted outside it), or, with closes only,
+    :attr:`Verdict.CLOSE_DIFFERS`; ``intraday`` (a time of day, e.g. noon): the range decides.
+    """
+    at_close = judge(relation, claimed, close, tolerance)
+    if form in ("", "close"):
+        return Judgement(at_close.verdict, at_close.deviation, qualifier="at the close")
+    if form == "session" and at_close.verdict in (Verdict.CONFIRMED, Verdict.ROUGHLY_RIGHT):
+        return Judgement(at_close.verdict, at_close.deviation, qualifier="at the close")
+    if day_range is None:
+        return Judgement(Verdict.CLOSE_DIFFERS, at_close.deviation, qualifier="close only; no intraday data")
+    low, high = day_range
+    if in_range(relation, claimed, low, high, tolerance):
+        return Judgement(Verdict.INTRADAY, at_close.deviation, qualifier="within the day's low-high range")
+    return Judgement(Verdict.CONTRADICTED, at_close.deviation, qualifier="outside the day's low-high range")
+
+
+BOUND_SIDES = ("upper", "lower")
+
+
+def judge_bound(relation: str, claimed: float | tuple[float, float], bound: float, side: str,
+                tolerance: Tolerance) -> Judgement:
+    """Return the verdict when the data give only a bound on the claimed quantity (upper: truth ≤ bound).
+
+    The bound decides only when every value it allows is inside the confirm band (confirmed) or outside the
+    rough band (contradicted); otherwise the claim is not checkable, with the bound as context.
+    """
+    if side not in BOUND_SIDES:
+        raise DataValidationError(f"bound side {side!r} is not one of {BOUND_SIDES}")
+    interval = claimed_interval(relation, claimed)
+    allowed = Interval(-math.inf, bound) if side == "upper" else Interval(bound, math.inf)
+    deviation_value = deviation(bound, interval)
+    widened_low = interval.low - (tolerance.band("rough", interval.low) if math.isfinite(interval.low) else 0)
+    widened_high = interval.high + (tolerance.band("rough", interval.high) if math.isfinite(interval.high) else 0)
+    if allowed.high < widened_low or allowed.low > widened_high:
+        return Judgement(Verdict.CONTRADICTED, deviation_value, qualifier=f"{side} bound excludes the claim")
+    inside_low = interval.low - (tolerance.band("confirm", interval.low) if math.isfinite(interval.low) else 0)
+    inside_high = interval.high + (tolerance.band("confirm", interval.high) if math.isfinite(interval.high) else 0)
+    if allowed.low >= inside_low and allowed.high <= inside_high and not (
+            interval.low_open and allowed.low <= interval.low and tolerance.confirm == 0):
+        return Judgement(Verdict.CONFIRMED, deviation_value, qualifier=f"{side} bound implies the claim")
+    return Judgement(Verdict.NOT_CHECKABLE, deviation_value, qualifier=f"{side} bound does not decide")
+
+
+def attribute(judgement: Judgement, attributed_to: str, scope: str) -> Judgement:
+    """Return :attr:`Verdict.MISATTRIBUTED` when a right figure belongs to something other than the article says."""
+    if (attributed_to and scope and attributed_to.strip().casefold() != scope.strip().casefold()
+            and judgement.verdict in (Verdict.CONFIRMED, Verdict.ROUGHLY_RIGHT)):
+        return Judgement(Verdict.MISATTRIBUTED, judgement.deviation, judgement.allowance,
+                         qualifier=f"the figure is that of {scope}, not of {attributed_to}")
+    return judgement
+
+
+def judge_range(relation: str, claimed: float | tuple[float, float], low: float, high: float,
+                tolerance: Tolerance) -> Judgement:
+    """Return the verdict on a figure taken from a stated range ``low..high`` (guidance, a forecast band).
+
+    Any value of the range matches (confirmed); otherwise the nearest end is judged with the tolerance.
+    """
+    if in_range(relation, claimed, low, high, tolerance):
+        return Judgement(Verdict.CONFIRMED, 0.0, qualifier="within the stated range")
+    interval = claimed_interval(relation, claimed)
+    nearest = low if interval.high < low else high
+    plain = judge(relation, claimed, nearest, tolerance)
+    return Judgement(plain.verdict, plain.deviation, qualifier="against the nearest end of the stated range")
+
+
+def _last_digit(text: str) -> float:
+    """Return one unit of the last stated digit of a number written in the claims file (``-1.9`` -> 0.1)."""
+    decimals = text.strip().partition(".")[2]
+    return 10.0 ** -len(decimals)
+
+
+def tolerance_rule(relation: str, claimed_text: str, tolerance: Tolerance) -> str:
+    """Name the rule a claim's tolerance follows, so that like claims can be seen to get like rules.
+
+    ``precision of the stated figure``: confirmed within half a unit of the last stated digit, roughly right
+    within five times that, capped at a quarter of the figure; ``direction only``: no margin on a sign;
+    ``as claimed, rough band``: vague wording (no confirm band); ``relative A %/B %``; ``exact``.
+    """
+    if tolerance.kind == "exact":
+        return "exact"
+    if tolerance.kind == "rel":
+        return f"relative {tolerance.confirm:g} %/{tolerance.rough:g} %"
+    if tolerance.confirm == 0 and tolerance.rough == 0:
+        return "direction only (no margin)"
+    if tolerance.confirm == 0:
+        return "as claimed, rough band"
+    parts = claimed_text.split("..") if relation == "within" else [claimed_text]
+    try:
+        half = max(_last_digit(part) for part in parts) / 2
+        magnitude = min(abs(float(part)) for part in parts)
+    except ValueError:
+        return f"absolute {tolerance.confirm:g}/{tolerance.rough:g}"
+    if math.isclose(tolerance.confirm, half) and math.isclose(tolerance.rough, min(5 * half, magnitude / 4)):
+        return "precision of the stated figure"
+    return f"absolute {tolerance.confirm:g}/{tolerance.rough:g}"

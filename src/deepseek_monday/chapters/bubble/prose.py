@@ -17,6 +17,7 @@ from deepseek_monday.chapters.bubble.sequoia import SequoiaQuestion, implied_run
 from deepseek_monday.chapters.bubble.subjects import ValuationSubject, fiscal_year_after
 from deepseek_monday.chapters.bubble.valuation import PriceToSales, share_count_timing
 from deepseek_monday.claims import calculations as calc
+from deepseek_monday.claims.ledger import verdict_counts
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.eventstudy import EventStudyResult
 from deepseek_monday.present.tables import format_number
@@ -348,13 +349,16 @@ def ledger_row(claims: pd.DataFrame, measure: str, measured_only: bool = True) -
     """Return the claimed and measured value, verdict and article of the first ledger claim checked with ``measure``.
 
     ``measured_only=False`` also accepts a claim the ledger could not check (its measured value is empty).
+    A value the ledger shows only as context (a bound on a whole, what followed a forecast) counts as measured.
     """
-    rows = claims[(claims["measure"] == measure) & ((claims["measured"] != "") | (not measured_only))]
+    valued = (claims["measured"] != "") | (claims["context_value"] != "")
+    rows = claims[(claims["measure"] == measure) & (valued | (not measured_only))]
     if rows.empty:
         raise NotCheckable(f"no ledger claim was measured with {measure!r}")
     row = rows.iloc[0]
     return {"id": str(row["id"]), "article": str(row["article"]), "claimed": str(row["claimed"]),
-            "measured": str(row["measured"]), "verdict": str(row["verdict"]), "basis": str(row["basis"])}
+            "measured": str(row["measured"] or row["context_value"]), "verdict": str(row["verdict"]),
+            "basis": str(row["basis"])}
 
 
 def ledger_numbers(claims: pd.DataFrame) -> dict[str, object]:
@@ -411,8 +415,5 @@ def conclusion_sentences(params: BubbleParameters, loss: DayLoss, value_rank: tu
 
 
 def claim_counts(claims: pd.DataFrame, chapter: str = "10_bubble") -> dict[str, object]:
-    """Return how many of the chapter's ledger claims got each verdict."""
-    rows = claims[claims["chapter"] == chapter]
-    counts = rows["verdict"].astype(str).value_counts()
-    return {"n_claims": len(rows), **{f"n_{verdict.replace(' ', '_')}": int(counts.get(verdict, 0))
-                                      for verdict in ("confirmed", "roughly right", "contradicted", "not checkable")}}
+    """Return how many of the chapter's ledger claims got each verdict (the ledger's one count)."""
+    return verdict_counts(claims, chapter)

@@ -27,6 +27,7 @@ from deepseek_monday.claims import Claim, load_claims
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims import ledger as claims_ledger
 from deepseek_monday.claims.registry import NotCheckable
+from deepseek_monday.claims.verdicts import Verdict
 from deepseek_monday.data.calendars import sessions
 from deepseek_monday.data.facts import convert, load_events, load_fundamentals
 from deepseek_monday.data.params import check_event_date, check_positive_int, window_sessions
@@ -548,15 +549,16 @@ def claim_values(ledger_frame: pd.DataFrame) -> dict[str, object]:
         numbers[f"claim_{key}_claimed"] = str(row["claimed"])
         numbers[f"claim_{key}_deviation"] = float(row["deviation"]) if pd.notna(row["deviation"]) else float("nan")
         numbers[f"claim_{key}_tolerance"] = str(row["tolerance"])
-    counts = rows["verdict"].astype(str).value_counts()
-    for verdict in VERDICTS:
-        numbers[f"n_claims_{verdict.replace(' ', '_')}"] = int(counts.get(verdict, 0))
-    numbers["n_claims"] = len(rows)
-    numbers["claims_sentence"] = verdict_sentence({v: int(counts.get(v, 0)) for v in VERDICTS}, len(rows))
+    counts = claims_ledger.verdict_counts(ledger_frame, "20_saas")
+    for verdict in Verdict:
+        numbers[f"n_claims_{verdict.name.lower()}"] = counts[f"n_{verdict.name.lower()}"]
+    numbers["n_claims"] = counts["n_claims"]
+    numbers["claims_sentence"] = verdict_sentence({v.value: counts[f"n_{v.name.lower()}"] for v in Verdict},
+                                                  counts["n_claims"])
     return numbers
 
 
-VERDICTS = ("confirmed", "roughly right", "contradicted", "not checkable")
+VERDICTS = tuple(verdict.value for verdict in Verdict)
 
 
 def verdict_sentence(counts: Mapping[str, int], total: int) -> str:

@@ -184,12 +184,8 @@ def theme_claims_table(ledger_frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def verdict_counts(ledger_frame: pd.DataFrame) -> dict[str, int]:
-    """Return how many of this chapter's claims got each verdict."""
-    verdicts = ledger_frame.loc[ledger_frame["chapter"] == "30_sanctions", "verdict"].astype(str)
-    counts = verdicts.value_counts()
-    return {"n_claims": len(verdicts), **{
-        f"n_{name.replace(' ', '_')}": int(counts.get(name, 0))
-        for name in ("confirmed", "roughly right", "contradicted", "not checkable")}}
+    """Return how many of this chapter's claims got each verdict (the ledger's one count)."""
+    return claims_ledger.verdict_counts(ledger_frame, "30_sanctions")
 
 
 def display_ratios(ratios: pd.DataFrame) -> pd.DataFrame:
