@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from deepseek_monday.chapters.market.analysis import DAY0, GSPC, SPY, WINDOW_LABELS, MarketInputs, SectorStudy
+from deepseek_monday.chapters.market.analysis import (
+    DAY0,
+    GSPC,
+    SPY,
+    WINDOW_LABELS,
+    MarketInputs,
+    SectorStudy,
+    model_spread,
+)
 from deepseek_monday.chapters.market.parameters import (
     CONFIDENCE,
     SECTOR_ADJUSTMENT,
@@ -146,6 +154,27 @@ def adjustment_text() -> str:
             f"{METHOD_NAMES[SUB_INDUSTRY_ADJUSTMENT]} (false discovery rate) over the sub-industries and windows")
 
 
+def index_gap_sentence(index_return: float, member_average: float) -> str:
+    """Compare the cap-weighted index with the average member, and say what the gap means."""
+    text = f"the S&P 500 index returned {pct(index_return)} and the average member {pct(member_average)}"
+    if member_average > index_return:
+        return text + (": the index, weighted by market value, did worse than the typical member, so the loss sat "
+                       "in the largest names.")
+    return text + (": the typical member did no better than the index, so the loss was not confined to the "
+                   "largest names.")
+
+
+def model_pattern_sentence(ar: pd.DataFrame) -> str:
+    """Say which model gives the most and the least negative day-0 abnormal return for most groups."""
+    spread = model_spread(ar)
+    if spread.empty:
+        return ""
+    low, high = spread["lowest_model"].mode().iloc[0], spread["highest_model"].mode().iloc[0]
+    n_low, n_high = int((spread["lowest_model"] == low).sum()), int((spread["highest_model"] == high).sum())
+    return (f"The lowest number comes from the {low} for {n_low} of the {len(spread)} groups, the highest from the "
+            f"{high} for {n_high}.")
+
+
 def findings(inputs: MarketInputs, study: SectorStudy, sectors: pd.DataFrame, moves: mw.Movers,
              benchmarks: pd.DataFrame, ar: pd.DataFrame) -> list[str]:
     """The chapter's closing sentences, every number computed."""
@@ -158,9 +187,8 @@ def findings(inputs: MarketInputs, study: SectorStudy, sectors: pd.DataFrame, mo
     b = benchmarks[DAY0]
     loser, winner = moves.losers.iloc[0], moves.winners.iloc[0]
     sentences = [
-        f"On {day}, {of_total(moves.n_fell, moves.n_with_return, 'members with a return')} fell; the S&P 500 index "
-        f"returned {pct(b[GSPC])}, but the average member {pct(b[mw.ALL_LABEL])}: the loss sat in a few large "
-        "names, not in the typical stock.",
+        f"On {day}, {of_total(moves.n_fell, moves.n_with_return, 'members with a return')} fell; "
+        + index_gap_sentence(b[GSPC], b[mw.ALL_LABEL]),
         f"Leaving out the {len(inputs.excluded)} AI-infrastructure members moves the equal-weighted benchmark from "
         f"{pct(b[mw.ALL_LABEL])} to {pct(b[mw.EX_AI_LABEL])} ({points(b[mw.EX_AI_LABEL] - b[mw.ALL_LABEL])}); the "
         f"excluded names returned {pct(b['AI infrastructure (excluded)'])} on average.",
