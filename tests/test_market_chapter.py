@@ -118,12 +118,12 @@ def test_window_returns_compound_and_need_every_day() -> None:
 
 
 def test_model_spread_and_sentences() -> None:
-    ar = pd.DataFrame({"Raw return": [-0.05], "Market model (SPY)": [-0.02], "Fama-French 3": [-0.04],
+    ar = pd.DataFrame({"Raw return": [-0.05], "Market model, SPY": [-0.02], "FF3": [-0.04],
                        "Carhart 4": [np.nan]}, index=["chips"])  # SYNTHETIC
     spread = analysis.model_spread(ar)
-    assert spread.at["chips", "lowest_model"] == "Fama-French 3" and spread.at["chips", "spread"] == pytest.approx(0.02)
+    assert spread.at["chips", "lowest_model"] == "FF3" and spread.at["chips", "spread"] == pytest.approx(0.02)
     text = prose.model_sentences(ar)
-    assert "\u22124.00 % (Fama-French 3) to \u22122.00 % (Market model (SPY))" in text
+    assert "\u22124.00 % (FF3) to \u22122.00 % (Market model, SPY)" in text
     assert "2.00 percentage points" in text and "raw return of \u22125.00 %" in text
 
 
@@ -160,7 +160,7 @@ def test_real_chapter_on_27_january(monkeypatch: pytest.MonkeyPatch) -> None:
     assert benchmarks.at["AI infrastructure (excluded)", "[0,0]"] < benchmarks.at[mw.ALL_LABEL, "[0,0]"]
     ar, p = market.model_table(inputs)
     assert list(ar.columns) == list(analysis.MODEL_COLUMNS) and np.isfinite(ar.to_numpy()).all()
-    assert (ar.loc["report: AI chips"].drop("Raw return") < 0).all()  # every model: AI chips lost on day 0
+    assert (ar.loc["AI chips (report)"].drop("Raw return") < 0).all()  # every model: AI chips lost on day 0
     assert p["Raw return"].isna().all()
     moves = market.movers(inputs)
     assert len(moves.losers) == 20 and moves.n_fell + moves.n_rose + moves.n_unchanged == 492
@@ -175,4 +175,4 @@ def test_real_chapter_after_the_factors_end(monkeypatch: pytest.MonkeyPatch) -> 
     inputs = market.load_inputs(MarketParameters.validate("2026-07-15", cross_section=cs), cross_section=cs)
     assert inputs.factors is None and "factor models are not reported" in inputs.factor_note
     ar, _ = market.model_table(inputs)
-    assert ar["Fama-French 3"].isna().all() and ar["Market model (SPY)"].notna().all()
+    assert ar["FF3"].isna().all() and ar["Market model, SPY"].notna().all()

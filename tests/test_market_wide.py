@@ -110,10 +110,10 @@ def test_main_groups_and_overlapping_portfolios(synthetic_cross_section: Path) -
     universe = pd.DataFrame({"group": ["AI chips", "cloud software"]}, index=pd.Index(["CHIP", "SOFT"]))
     groups = mw.main_groups(cs, universe=universe)
     assert groups.loc[[mw.SEMICONDUCTORS_LABEL]].tolist() == ["CHIP"]
-    assert groups.loc[["report: AI chips"]].tolist() == ["CHIP"]
+    assert groups.loc[["AI chips (report)"]].tolist() == ["CHIP"]
     assert groups.loc[[mw.SOFTWARE_LABEL]].tolist() == ["SOFT"]
-    assert groups.loc[["report: cloud software"]].tolist() == ["SOFT"]
-    assert "report: power for AI" not in groups.index  # no member in that group
+    assert groups.loc[["Cloud software (report)"]].tolist() == ["SOFT"]
+    assert "Power for AI (report)" not in groups.index  # no member in that group
     frame = mw.overlapping_portfolio_returns(cs.returns, pd.Series(["CHIP", "UTIL", "UTIL"],
                                                                    index=pd.Index(["a", "a", "b"], name="group")))
     r = cs.returns.loc[DAY]

@@ -231,10 +231,15 @@ def group_window_returns(cross_section: CrossSection, event_date: object, level:
 
 
 # The main groups of the market chapter, from GICS and the report's data/universe.csv.
-SEMICONDUCTORS_LABEL = "Semiconductors (GICS, 2 sub-industries)"
+SEMICONDUCTORS_LABEL = "Semiconductors (GICS)"
 SOFTWARE_SUB_INDUSTRIES = ("Application Software", "Systems Software")
-SOFTWARE_LABEL = "Software (GICS, 2 sub-industries)"
+SOFTWARE_LABEL = "Software (GICS)"
 REPORT_GROUPS = ("AI chips", "networking/servers", "power for AI", "hyperscalers and megacaps", "cloud software")
+
+
+def report_group_label(group: str) -> str:
+    """The label of a report group in the chapter's tables: ``"AI chips (report)"``."""
+    return f"{group[0].upper()}{group[1:]} (report)"
 
 
 def main_groups(cross_section: CrossSection, universe: pd.DataFrame | None = None) -> pd.Series:
@@ -243,7 +248,7 @@ def main_groups(cross_section: CrossSection, universe: pd.DataFrame | None = Non
     Groups (members with prices only; a member may sit in more than one group):
 
     - :data:`SEMICONDUCTORS_LABEL`: GICS sub-industries :data:`AI_INFRASTRUCTURE_SUB_INDUSTRIES`;
-    - each of :data:`REPORT_GROUPS` of ``data/universe.csv`` ("report: <group>"), restricted to
+    - each of :data:`REPORT_GROUPS` of ``data/universe.csv`` ("<Group> (report)"), restricted to
       S&P 500 members (TSM, ASML, ARM, MRVL, SAP, SNOW, MDB are not members);
     - :data:`SOFTWARE_LABEL`: GICS sub-industries :data:`SOFTWARE_SUB_INDUSTRIES`.
     """
@@ -257,7 +262,7 @@ def main_groups(cross_section: CrossSection, universe: pd.DataFrame | None = Non
         pairs.append((SEMICONDUCTORS_LABEL, symbol))
     in_universe = universe["group"].reindex(members.index)
     for group in REPORT_GROUPS:
-        pairs.extend((f"report: {group}", symbol) for symbol in members.index[in_universe == group])
+        pairs.extend((report_group_label(group), symbol) for symbol in members.index[in_universe == group])
     for symbol in members.index[members["gics_sub_industry"].isin(SOFTWARE_SUB_INDUSTRIES)]:
         pairs.append((SOFTWARE_LABEL, symbol))
     frame = pd.DataFrame(pairs, columns=["group", "symbol"])

@@ -45,13 +45,13 @@ SECTOR, SUB_INDUSTRY, GROUP, BENCHMARK = "sector", "sub-industry", "group", "ben
 SPY, GSPC = "SPY", "GSPC"
 WINDOW_LABELS = tuple(window_label(w) for w in WINDOWS)
 DAY0 = WINDOW_LABELS[0]
-FACTOR_MODELS = {"ff3": "Fama-French 3", "carhart4": "Carhart 4", "ff5": "Fama-French 5"}
+FACTOR_MODELS = {"ff3": "FF3", "carhart4": "Carhart 4", "ff5": "FF5"}
 # Day-0 models of the model table: label -> (engine model, benchmark column or None).
 MODEL_COLUMNS: dict[str, tuple[str | None, str | None]] = {
     "Raw return": (None, None),
-    "Market-adjusted (SPY)": ("market_adjusted", SPY),
-    "Market model (SPY)": ("market", SPY),
-    "Market model (S&P 500 ex AI)": ("market", mw.EX_AI_LABEL),
+    "Market-adjusted, SPY": ("market_adjusted", SPY),
+    "Market model, SPY": ("market", SPY),
+    "Market model, S&P 500 ex AI": ("market", mw.EX_AI_LABEL),
     **{label: (model, None) for model, label in FACTOR_MODELS.items()},
 }
 

@@ -45,7 +45,7 @@ def market_figure(sectors: pd.DataFrame, sub_industries: pd.DataFrame, event_dat
     car, lo, hi, raw = (f"{name} {DAY0}" for name in ("car", "lo", "hi", "raw"))
     order = sectors.dropna(subset=[car]).sort_values(car, ascending=False)
     rows = {label: i for i, label in enumerate(order.index)}
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 0.5 * len(order) + 2.4), sharey=True,
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 0.5 * len(order) + 2.8), sharey=True,
                                       gridspec_kw={"width_ratios": [1, 1.5]})
     y = np.arange(len(order))
     left.barh(y, order[car], color=BAR_COLOUR, height=0.6, alpha=0.85)
@@ -76,7 +76,7 @@ def market_figure(sectors: pd.DataFrame, sub_industries: pd.DataFrame, event_dat
         for k, label in enumerate(block.sort_values(car).index):
             above = k % 2 == 0
             right.annotate(f"{label} ({int(subs.at[label, 'n_members'])})", (subs.at[label, car], positions[label]),
-                           xytext=(4 + 36 * (k // 2), -15 - 9 * (k // 2) if above else 15 + 9 * (k // 2)),
+                           xytext=(-4, -14 - 12 * (k // 2) if above else 14 + 12 * (k // 2)),
                            textcoords="offset points", va="center", fontsize=8,
                            color=AI_COLOUR if label in AI_INFRASTRUCTURE_SUB_INDUSTRIES else "0.15",
                            arrowprops={"arrowstyle": "-", "color": "0.5", "linewidth": 0.6})
@@ -92,10 +92,10 @@ def market_figure(sectors: pd.DataFrame, sub_industries: pd.DataFrame, event_dat
                  Line2D([], [], marker="D", color="0.1", markerfacecolor="white", linestyle="none"),
                  Line2D([], [], marker="o", color=AI_COLOUR, linestyle="none"),
                  Line2D([], [], marker="o", color=OTHER_COLOUR, linestyle="none")],
-        labels=["sector abnormal return (market model on the S&P 500 ex AI)",
+        labels=[f"sector abnormal return (market model on the {EX_AI_LABEL}, equal-weighted)",
                 f"{CONFIDENCE * 100:.0f} % interval (portfolio t-test)", "sector raw return",
                 "AI-chip sub-industry", "other sub-industry"],
-        columns=3,
+        columns=2,
     )
-    title = f"Who fell on {long_date(event_date)}: equal-weighted S&P 500 portfolios against the {EX_AI_LABEL}"
+    title = f"Who fell on {long_date(event_date)}: S&P 500 sectors and sub-industries"
     return finish(fig, title, SOURCE, legend)

@@ -22,7 +22,7 @@ from deepseek_monday.chapters.market.parameters import (
 from deepseek_monday.data.cross_section import MEMBERSHIP_DATE
 from deepseek_monday.measures import market_wide as mw
 from deepseek_monday.present.style import long_date
-from deepseek_monday.present.tables import format_number, readable
+from deepseek_monday.present.tables import format_number, format_p_value, readable
 from deepseek_monday.present.wording import of_total, p_text
 
 METHOD_NAMES = {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg"}
@@ -52,8 +52,8 @@ def display_sectors(table: pd.DataFrame) -> pd.DataFrame:
                             interval(lo, hi) for lo, hi in zip(table[f"lo {DAY0}"], table[f"hi {DAY0}"], strict=True)],
                         f"p {DAY0}": table[f"p {DAY0}"], f"p {DAY0} (Holm)": table[f"p_adj {DAY0}"]})
     for label in WINDOW_LABELS[1:]:
-        out[f"CAR {label} (%)"] = table[f"car {label}"] * 100
-        out[f"p {label} (Holm)"] = table[f"p_adj {label}"]
+        out[f"CAR {label} % (p Holm)"] = [f"{format_number(c * 100)} ({format_p_value(p)})" for c, p in
+                                          zip(table[f"car {label}"], table[f"p_adj {label}"], strict=True)]
     p_columns = tuple(c for c in out.columns if c.startswith("p "))
     return readable(out, decimals=2, p_values=p_columns, index="Sector")
 
@@ -106,8 +106,8 @@ def display_excluded(excluded: pd.DataFrame) -> pd.DataFrame:
 def display_models(ar: pd.DataFrame, n_members: pd.Series) -> pd.DataFrame:
     """Day-0 abnormal returns of the main groups under each model, in %."""
     out = (ar * 100).rename_axis(None)
-    out.insert(0, "Members", n_members.reindex(ar.index).astype(int))
-    return readable(out.reset_index(names="Group"), decimals=2, index="Group")
+    out.index = [f"{group} ({int(n_members[group])})" for group in out.index]
+    return readable(out.reset_index(names="Group (members)"), decimals=2, index="Group (members)")
 
 
 def display_model_p(p: pd.DataFrame) -> pd.DataFrame:
