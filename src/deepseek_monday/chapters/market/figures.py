@@ -77,7 +77,7 @@ def market_figure(sectors: pd.DataFrame, sub_industries: pd.DataFrame, event_dat
             above = k % 2 == 0
             right.annotate(f"{label} ({int(subs.at[label, 'n_members'])})", (subs.at[label, car], positions[label]),
                            xytext=(-4, -14 - 12 * (k // 2) if above else 14 + 12 * (k // 2)),
-                           textcoords="offset points", va="center", fontsize=8,
+                           textcoords="offset points", va="center", fontsize=8, zorder=5,
                            color=AI_COLOUR if label in AI_INFRASTRUCTURE_SUB_INDUSTRIES else "0.15",
                            arrowprops={"arrowstyle": "-", "color": "0.5", "linewidth": 0.6})
     right.axvline(0, color="0.2", linewidth=0.8)
