@@ -102,3 +102,22 @@ def test_real_market_wide_on_27_january(monkeypatch: pytest.MonkeyPatch) -> None
         cs.returns.loc[DAY, cs.members.index[cs.members["gics_sector"] == "Information Technology"]].mean())
     assert np.isfinite(table[["[0,0]", "[0,+1]", "[0,+5]"]].to_numpy()).all()
     assert mw.group_window_returns(cs, "2015-03-02").shape[0] == 12  # any covered date works
+
+
+def test_main_groups_and_overlapping_portfolios(synthetic_cross_section: Path) -> None:
+    cs = load_cross_section()
+    # SYNTHETIC report groups: CHIP is also a report "AI chips" name, so it sits in two groups.
+    universe = pd.DataFrame({"group": ["AI chips", "cloud software"]}, index=pd.Index(["CHIP", "SOFT"]))
+    groups = mw.main_groups(cs, universe=universe)
+    assert groups.loc[[mw.SEMICONDUCTORS_LABEL]].tolist() == ["CHIP"]
+    assert groups.loc[["AI chips (report)"]].tolist() == ["CHIP"]
+    assert groups.loc[[mw.SOFTWARE_LABEL]].tolist() == ["SOFT"]
+    assert groups.loc[["Cloud software (report)"]].tolist() == ["SOFT"]
+    assert "Power for AI (report)" not in groups.index  # no member in that group
+    frame = mw.overlapping_portfolio_returns(cs.returns, pd.Series(["CHIP", "UTIL", "UTIL"],
+                                                                   index=pd.Index(["a", "a", "b"], name="group")))
+    r = cs.returns.loc[DAY]
+    assert frame.at[DAY, "a"] == pytest.approx((r["CHIP"] + r["UTIL"]) / 2)
+    assert frame.at[DAY, "b"] == pytest.approx(r["UTIL"])
+    with pytest.raises(ParameterError, match="no returns"):
+        mw.overlapping_portfolio_returns(cs.returns, pd.Series(["NVDA"], index=["a"]))

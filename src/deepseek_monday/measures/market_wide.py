@@ -228,3 +228,58 @@ def group_window_returns(cross_section: CrossSection, event_date: object, level:
     table["n_members"] = counts.reindex(table.index).astype(int)
     table.index.name = level
     return table
+
+
+# The main groups of the market chapter, from GICS and the report's data/universe.csv.
+SEMICONDUCTORS_LABEL = "Semiconductors (GICS)"
+SOFTWARE_SUB_INDUSTRIES = ("Application Software", "Systems Software")
+SOFTWARE_LABEL = "Software (GICS)"
+REPORT_GROUPS = ("AI chips", "networking/servers", "power for AI", "hyperscalers and megacaps", "cloud software")
+
+
+def report_group_label(group: str) -> str:
+    """The label of a report group in the chapter's tables: ``"AI chips (report)"``."""
+    return f"{group[0].upper()}{group[1:]} (report)"
+
+
+def main_groups(cross_section: CrossSection, universe: pd.DataFrame | None = None) -> pd.Series:
+    """Return the members of the main groups as (group, symbol) pairs: a Series group -> symbol.
+
+    Groups (members with prices only; a member may sit in more than one group):
+
+    - :data:`SEMICONDUCTORS_LABEL`: GICS sub-industries :data:`AI_INFRASTRUCTURE_SUB_INDUSTRIES`;
+    - each of :data:`REPORT_GROUPS` of ``data/universe.csv`` ("<Group> (report)"), restricted to
+      S&P 500 members (TSM, ASML, ARM, MRVL, SAP, SNOW, MDB are not members);
+    - :data:`SOFTWARE_LABEL`: GICS sub-industries :data:`SOFTWARE_SUB_INDUSTRIES`.
+    """
+    if universe is None:
+        from deepseek_monday.data.universe import load_universe
+
+        universe = load_universe()
+    members = cross_section.members
+    pairs: list[tuple[str, str]] = []
+    for symbol in members.index[members["gics_sub_industry"].isin(AI_INFRASTRUCTURE_SUB_INDUSTRIES)]:
+        pairs.append((SEMICONDUCTORS_LABEL, symbol))
+    in_universe = universe["group"].reindex(members.index)
+    for group in REPORT_GROUPS:
+        pairs.extend((report_group_label(group), symbol) for symbol in members.index[in_universe == group])
+    for symbol in members.index[members["gics_sub_industry"].isin(SOFTWARE_SUB_INDUSTRIES)]:
+        pairs.append((SOFTWARE_LABEL, symbol))
+    frame = pd.DataFrame(pairs, columns=["group", "symbol"])
+    return pd.Series(frame["symbol"].to_numpy(), index=pd.Index(frame["group"], name="group"), name="symbol")
+
+
+def overlapping_portfolio_returns(returns: pd.DataFrame, membership: pd.Series) -> pd.DataFrame:
+    """Equal-weighted daily returns of portfolios that may share members: dates x groups.
+
+    ``membership`` maps group -> symbol, one row per member (as :func:`main_groups`); groups
+    keep their order of first appearance.
+    """
+    unknown = sorted(set(membership) - set(returns.columns))
+    if unknown:
+        raise ParameterError(f"membership: no returns for {unknown[:10]}")
+    out = {}
+    for group in dict.fromkeys(membership.index):
+        symbols = membership.loc[[group]].tolist()
+        out[group] = portfolio_returns(returns[symbols], pd.Series(group, index=symbols))[group]
+    return pd.DataFrame(out, index=returns.index)
