@@ -95,3 +95,10 @@ def test_offered_tables_are_written_and_zipped_reproducibly(tmp_path) -> None:
         downloads.write_tables([first, second], site)
     with pytest.raises(ValueError, match="download name"):
         downloads.offer_csv(frame, "Bad Name")
+
+
+def test_typeset_drops_the_leading_zero_of_a_day() -> None:
+    from deepseek_monday.present.typography import typeset
+
+    assert typeset("peak 06 January 2025, trough 27 March 2000") == "peak 6 January 2025, trough 27 March 2000"
+    assert typeset("10.06 May") == "10.06 May" and typeset("2006 May") == "2006 May"

@@ -1,4 +1,4 @@
-"""One number style in rendered text: a true minus sign before a number and a space before "%".
+"""One number style in rendered text: a true minus sign before a number, a space before "%", "6 January 2025".
 
 :func:`typeset` fixes a plain string; :func:`typeset_html` fixes the text of an HTML fragment
 (a table rendered by pandas) and leaves tags, attributes, styles, scripts and code alone.
@@ -14,6 +14,9 @@ MINUS = "\u2212"
 SIGN = re.compile(r"(?:^|(?<=[\s(\[]))-(?=\.?\d)")
 # A percent sign glued to a number: "17%" -> "17 %".
 PERCENT = re.compile(r"(?<=\d)%")
+# A day of the month written with a leading zero before the month's name: "06 January 2025".
+LEADING_ZERO_DAY = re.compile(r"(?<![\d.,])0(\d) (January|February|March|April|May|June|July|August|September|October|"
+                              r"November|December)\b")
 # Elements whose content is not prose: their text is left as it is.
 VERBATIM = ("script", "style", "code", "pre", "kbd", "samp", "tt", "math")
 TAG = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
@@ -21,8 +24,8 @@ TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)")
 
 
 def typeset(text: str) -> str:
-    """Return ``text`` with sign hyphens as U+2212 and a space between a number and "%"."""
-    return PERCENT.sub(" %", SIGN.sub(MINUS, text))
+    """Return ``text`` with sign hyphens as U+2212, a space between a number and "%", "6 January" for "06 January"."""
+    return LEADING_ZERO_DAY.sub(r"\1 \2", PERCENT.sub(" %", SIGN.sub(MINUS, text)))
 
 
 def hyphen_signs(text: str) -> list[str]:

@@ -113,7 +113,7 @@ def group_car_paths(result: EventStudyResult, groups: list[str], event_date: pd.
         ax.text(0.5, 0.5, "No equity group of this edition has enough firms for a readable path",
                 ha="center", va="center", transform=ax.transAxes)
         return finish(fig, f"Abnormal returns around {long_date(event_date)}", SNAPSHOT_SOURCE)
-    columns = min(len(groups), 3)
+    columns = 2 if len(groups) in (2, 4) else min(len(groups), 3)
     rows = -(-len(groups) // columns)
     fig, axes = plt.subplots(rows, columns, figsize=(11, 2.9 * rows + 1.2), sharex=True, sharey=True, squeeze=False)
     for ax, group in zip(axes.flat, groups, strict=False):
@@ -127,12 +127,13 @@ def group_car_paths(result: EventStudyResult, groups: list[str], event_date: pd.
         firms = int(part["n_firms"].max()) if len(part) else 0
         ax.set_title(f"{group} ({firms} firms)", fontsize=9)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    for ax in axes.flat[len(groups):]:
-        ax.set_axis_off()
+    for position, ax in enumerate(axes.flat):
+        if position >= len(groups):
+            ax.set_axis_off()
+        elif position + columns >= len(groups):  # the lowest panel of its column: it carries the x axis
+            ax.tick_params(labelbottom=True)
+            ax.set_xlabel("Trading days relative to the event")
     for ax in axes[:, 0]:
         ax.set_ylabel("Mean CAR (%)")
         percent_axis(ax.yaxis)
-    for ax in axes[-1, :]:
-        ax.set_xlabel("Trading days relative to the event")
-    return finish(fig, f"Abnormal returns around {long_date(event_date)}, by group: market model, "
-                       f"95 % bands allowing for cross-correlation", SNAPSHOT_SOURCE)
+    return finish(fig, f"Mean abnormal returns by group around {long_date(event_date)}", SNAPSHOT_SOURCE)
