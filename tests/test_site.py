@@ -144,3 +144,103 @@ def test_screenshots_of_landing_page_and_a_chapter(site: Path, base_url: str, br
         path = SCREENSHOTS / f"{name}.png"
         assert browser.save_screenshot(str(path))
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 20_000
+
+
+def _prose_and_table_text(page: Path) -> str:
+    """Return a page's rendered text outside code, scripts, styles and mathematics."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        skipped = frozenset({"script", "style", "code", "pre", "kbd", "samp", "math", "head"})
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[bool] = []
+            self.parts: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            if tag in {"br", "img", "meta", "link", "input", "hr", "source", "wbr"}:
+                return
+            classes = (dict(attrs).get("class") or "").split()
+            self.stack.append(tag in self.skipped or "math" in classes or "highlight" in classes)
+
+        def handle_endtag(self, tag: str) -> None:
+            if self.stack and tag not in {"br", "img", "meta", "link", "input", "hr", "source", "wbr"}:
+                self.stack.pop()
+
+        def handle_data(self, data: str) -> None:
+            if not any(self.stack):
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return " ".join(parser.parts)
+
+
+def test_no_hyphen_minus_stands_before_a_number_in_prose_or_tables(site: Path) -> None:
+    from deepseek_monday.present.typography import hyphen_signs
+
+    problems = [f"{page}: {context!r}" for page in pages(site) if page.startswith("book/")
+                for context in hyphen_signs(_prose_and_table_text(site / page))]
+    assert not problems, f"{len(problems)} hyphen-minus signs:\n" + "\n".join(problems[:40])
+
+
+def test_landing_page_leads_with_an_answer_per_theme(site: Path, base_url: str, browser: object) -> None:
+    browser.get(f"{base_url}/book/intro.html")
+    paragraphs = browser.execute_script(
+        "return Array.from(document.querySelectorAll('article p')).map(p => p.innerText)")
+    for theme, chapter in (("An AI bubble?", "10_bubble"), ("Software against infrastructure.", "20_saas"),
+                           ("The sanctions irony.", "30_sanctions")):
+        found = [p for p in paragraphs if p.startswith(theme)]
+        assert len(found) == 1, f"no verdict paragraph for {theme!r}"
+        assert re.search(r"\u2212?\d[\d,]*\.\d+ %", found[0]), f"{theme!r} quotes no percentage: {found[0]}"
+        assert "cannot run" not in found[0], found[0]
+        links = browser.execute_script(
+            "return Array.from(document.querySelectorAll('article p')).filter(p => p.innerText.startsWith("
+            "arguments[0])).flatMap(p => Array.from(p.querySelectorAll('a')).map(a => a.href))", theme)
+        assert any(f"{chapter}.html" in link for link in links), f"{theme!r} does not link its chapter"
+    text = browser.execute_script("return document.querySelector('article').innerText")
+    assert "The day in numbers" in text and "PHLX Semiconductor index" in text
+    assert "Re-run it" in text and "make book" in text and "make test" in text
+    footer = browser.execute_script("return document.body.innerText")
+    assert re.search(r"Last updated on \d{1,2} [A-Z][a-z]+ \d{4}", footer), "the build date is not in the footer"
+
+
+def test_every_citation_resolves_to_the_bibliography(site: Path) -> None:
+    cited: dict[str, list[str]] = {}
+    for page in pages(site):
+        text = (site / page).read_text(encoding="utf-8")
+        assert "[?]" not in re.sub(r"<(script|style)\b.*?</\1>", "", text, flags=re.DOTALL), f"{page}: unresolved"
+        for href in re.findall(r'<a class="reference internal" href="([^"]*references\.html#id\d+)"', text):
+            cited.setdefault(page, []).append(href)
+    assert {"book/intro.html", "book/methods.html"} <= set(cited), f"citations found on {sorted(cited)}"
+    bibliography = (site / "book" / "references.html").read_text(encoding="utf-8")
+    for page, hrefs in cited.items():
+        for href in hrefs:
+            fragment = href.split("#")[1]
+            assert f'id="{fragment}"' in bibliography, f"{page}: citation {href} has no entry"
+    for key in ("Brown", "Kolari", "Corrado", "Patell", "Holm", "Benjamini", "Carhart", "French", "Erichsen"):
+        assert key in bibliography, f"{key} missing from the references"
+
+
+def test_every_csv_link_loads(site: Path, base_url: str) -> None:
+    import io
+    import urllib.request
+    import zipfile
+
+    import pandas as pd
+
+    links = {}
+    for page in pages(site):
+        for href in re.findall(r'href="([^"]+\.(?:csv|zip))"', (site / page).read_text(encoding="utf-8")):
+            links[(page, href)] = f"{base_url}/{Path(page).parent.as_posix()}/{href}"
+    assert any(href.endswith(".csv") for _, href in links) and any(h.endswith(".zip") for _, h in links)
+    assert any(page == "book/intro.html" for page, _ in links)
+    for (page, href), url in links.items():
+        with urllib.request.urlopen(url) as response:
+            content = response.read()
+        if href.endswith(".csv"):
+            assert len(pd.read_csv(io.BytesIO(content))) > 0, f"{page}: {href} is empty"
+        else:
+            with zipfile.ZipFile(io.BytesIO(content)) as bundle:
+                assert any(name.endswith(".csv") for name in bundle.namelist()), f"{page}: {href} holds no CSV"

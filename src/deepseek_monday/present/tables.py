@@ -57,3 +57,19 @@ def readable(frame: pd.DataFrame, decimals: int | Mapping[str, int] = 2, p_value
     if index is not None:
         shown = shown.set_index(index)
     return shown
+
+
+def format_percent(value: object, decimals: int = 2, signed: bool = False) -> str:
+    """Return a fraction as a percentage in the house style: ``-0.1697`` -> ``\u221216.97 %``.
+
+    A true minus, a space before %.
+    Thousands are separated (``1,234.50 %``); a missing value is :data:`MISSING`.
+    """
+    text = format_number(None if value is None else 100 * float(value), decimals, signed)  # type: ignore[arg-type]
+    return text if text == MISSING else f"{text} %"
+
+
+def format_bn(value: object, decimals: int = 0, unit: str = "bn USD", signed: bool = False) -> str:
+    """Return an amount in US dollars as billions in the house style: ``-5.994e11`` -> ``\u2212599 bn USD``."""
+    text = format_number(None if value is None else float(value) / 1e9, decimals, signed)  # type: ignore[arg-type]
+    return text if text == MISSING else f"{text} {unit}"

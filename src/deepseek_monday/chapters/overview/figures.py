@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from deepseek_monday.chapters.overview.analysis import INDEX_ROWS, NOT_RETURNS, correlation_adjusted_paths, market_name
-from deepseek_monday.eventstudy import EventStudyResult, plot_car_paths
+from deepseek_monday.eventstudy import EventStudyResult
 from deepseek_monday.present.style import (
     GROUP_PALETTE,
     SNAPSHOT_SOURCE,
@@ -39,51 +39,101 @@ def event_day_bars(table: pd.DataFrame, event_date: pd.Timestamp) -> Figure:
     return finish(fig, f"Every instrument on {long_date(event_date)}", SNAPSHOT_SOURCE)
 
 
+def _small_multiples(fig: Figure, grid, cells: list[tuple[int, int]], sharey=None) -> list:
+    """Create one axes per grid cell, sharing x and y with the first."""
+    axes: list = []
+    for row, column in cells:
+        axes.append(fig.add_subplot(grid[row, column], sharex=axes[0] if axes else None,
+                                    sharey=axes[0] if axes else sharey))
+    return axes
+
+
 def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: pd.Timestamp,
                       market: str = "XNYS") -> Figure:
-    """Two panels: headline indices (by date) and group averages (by relative day, ``market`` sessions).
+    """Headline indices (by date, left) and one small panel per group (by relative day, ``market`` sessions).
 
-    Series and groups with no data in the window are left out of the plots and legends.
+    Each group's panel draws its own line in the group's colour over the other groups in light
+    grey, on one shared scale, so no group hides another. Series and groups with no data in
+    the window are left out.
     """
     indices = indices.dropna(axis=1, how="all")
     groups = groups.dropna(axis=1, how="all")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.6))
+    columns = 3
+    rows = max(1, -(-len(groups.columns) // columns))
+    fig = plt.figure(figsize=(13, max(6.0, 1.9 * rows + 1.6)))
+    grid = fig.add_gridspec(rows, 2 + columns, width_ratios=[1.3, 1.3, 1, 1, 1])
+    left = fig.add_subplot(grid[:, :2])
     for symbol in indices.columns:
         series = indices[symbol].dropna()
         left.plot(series.index, series.to_numpy(), marker=".", label=INDEX_ROWS.get(symbol, symbol))
     left.axvline(event_date, color="0.3", linestyle="--", linewidth=0.9)
-    left.set_title("Headline indices, the chip index and chip ETFs")
+    left.axhline(0, color="0.3", linewidth=0.6)
+    left.set_title("Headline indices, the chip index and chip ETFs", fontsize=10)
     left.set_xlabel(f"Date ({event_date.year})" if indices.index.min().year == indices.index.max().year else "Date")
     left.set_ylabel("Cumulative return since window start (%)")
     left.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{mdates.num2date(value).day} "
                                                                   f"{mdates.num2date(value):%b}"))
     left.tick_params(axis="x", rotation=45)
-    # Legends sit outside the axes (below the left panel, right of the right one), never on a line.
-    left.legend(fontsize=7, ncols=2, loc="upper center", bbox_to_anchor=(0.5, -0.3), frameon=False)
-    for group in groups.columns:
-        right.plot(groups.index, groups[group].to_numpy(), label=group, color=GROUP_PALETTE[group])
-    right.axvline(0, color="0.3", linestyle="--", linewidth=0.9)
-    right.xaxis.set_major_locator(MaxNLocator(integer=True))
-    right.set_title("Groups, equal-weighted")
-    right.set_xlabel(f"Trading days relative to the event ({market_name(market)} sessions)")
-    right.set_ylabel("Cumulative return since window start (%)")
-    right.legend(title="Group", fontsize=7, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
-    for axis in (left.yaxis, right.yaxis):
-        percent_axis(axis)
+    left.legend(fontsize=7, ncols=2, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
+    percent_axis(left.yaxis)
+    cells = [(i // columns, 2 + i % columns) for i in range(len(groups.columns))]
+    panels = _small_multiples(fig, grid, cells)
+    for position, (ax, group) in enumerate(zip(panels, groups.columns, strict=True)):
+        for other in groups.columns:
+            if other != group:
+                ax.plot(groups.index, groups[other].to_numpy(), color="0.85", linewidth=0.8)
+        ax.plot(groups.index, groups[group].to_numpy(), color=GROUP_PALETTE[group], linewidth=2)
+        ax.axvline(0, color="0.3", linestyle="--", linewidth=0.8)
+        ax.axhline(0, color="0.3", linewidth=0.6)
+        ax.set_title(group, fontsize=9, color=GROUP_PALETTE[group] if group != "FX" else "0.4")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+        ax.tick_params(labelsize=7)
+        row, column = cells[position]
+        if column != 2:
+            ax.tick_params(labelleft=False)
+        if row != rows - 1 and position + columns < len(groups.columns):
+            ax.tick_params(labelbottom=False)
+    if panels:
+        percent_axis(panels[0].yaxis)
+        fig.text(0.99, 0.08, f"Groups, equal-weighted; x: trading days relative to the event "
+                 f"({market_name(market)} sessions); grey: the other groups", ha="right", fontsize=8, color="0.3")
     return finish(fig, f"Cumulative returns around {long_date(event_date)}", SNAPSHOT_SOURCE)
 
 
 def group_car_paths(result: EventStudyResult, groups: list[str], event_date: pd.Timestamp) -> Figure:
-    """Mean CAR per group from 5 days before to 10 after the event, with 95 % bands that allow
-    for the firms' cross-correlation (see :func:`overview.correlation_adjusted_paths`)."""
+    """Mean CAR per group from 5 days before to 10 after the event, one small panel per group, with 95 %
+    bands that allow for the firms' cross-correlation (see :func:`overview.correlation_adjusted_paths`).
+
+    One panel each, on one shared scale, so that each band shows plainly whether it crosses zero.
+    """
     paths = correlation_adjusted_paths(result, start=-5, end=10)
-    fig, ax = plt.subplots(figsize=(10, 5))
     if not groups:
+        fig, ax = plt.subplots(figsize=(10, 5))
         ax.set_axis_off()
         ax.text(0.5, 0.5, "No equity group of this edition has enough firms for a readable path",
                 ha="center", va="center", transform=ax.transAxes)
         return finish(fig, f"Abnormal returns around {long_date(event_date)}", SNAPSHOT_SOURCE)
-    plot_car_paths(paths[paths["group"].isin(groups)], ax=ax,
-                   title="Equity groups, market model; bands allow for cross-correlation")
-    ax.legend(title="Group", fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    return finish(fig, f"Abnormal returns around {long_date(event_date)}", SNAPSHOT_SOURCE)
+    columns = 2 if len(groups) in (2, 4) else min(len(groups), 3)
+    rows = -(-len(groups) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(11, 2.9 * rows + 1.2), sharex=True, sharey=True, squeeze=False)
+    for ax, group in zip(axes.flat, groups, strict=False):
+        part = paths[paths["group"] == group].sort_values("rel_day")
+        colour = GROUP_PALETTE.get(group, "0.2")
+        ax.fill_between(part["rel_day"], part["lower"], part["upper"], color=colour, alpha=0.2, linewidth=0,
+                        label="95 % band")
+        ax.plot(part["rel_day"], part["car"], color=colour, marker="o", markersize=3, label="mean CAR")
+        ax.axhline(0, color="0.2", linewidth=0.9)
+        ax.axvline(0, color="0.3", linestyle="--", linewidth=0.8)
+        firms = int(part["n_firms"].max()) if len(part) else 0
+        ax.set_title(f"{group} ({firms} firms)", fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    for position, ax in enumerate(axes.flat):
+        if position >= len(groups):
+            ax.set_axis_off()
+        elif position + columns >= len(groups):  # the lowest panel of its column: it carries the x axis
+            ax.tick_params(labelbottom=True)
+            ax.set_xlabel("Trading days relative to the event")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Mean CAR (%)")
+        percent_axis(ax.yaxis)
+    return finish(fig, f"Mean abnormal returns by group around {long_date(event_date)}", SNAPSHOT_SOURCE)

@@ -1,0 +1,216 @@
+"""The landing page's answers: one short paragraph per theme, the day in numbers, the data's dates.
+
+This module gathers numbers the theme chapters already compute, by calling their analysis
+functions with their default parameters for the edition's event date; it computes nothing of
+its own beyond the index return of the PHLX Semiconductor index. It sits in ``chapters/``
+(not ``present/``) because it imports the chapters, and no chapter imports it. A chapter
+that cannot run for a date (its parameters fail validation, or the data do not reach) gives a
+paragraph saying so instead of numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from deepseek_monday.data.prices import load_snapshot, price_panel
+from deepseek_monday.errors import DeepSeekMondayError
+from deepseek_monday.present.style import long_date
+from deepseek_monday.present.tables import format_bn, format_percent
+from deepseek_monday.present.wording import p_text
+
+# The day the five articles' claims concern (their own dates are 27 to 30 January 2025).
+ARTICLES_DAY = pd.Timestamp("2025-01-27")
+# The PHLX Semiconductor index itself (Yahoo ^SOX): the "chip index" of the articles.
+CHIP_INDEX = "SOX"
+
+
+def _day(date: pd.Timestamp) -> str:
+    return f"{date:%A} {long_date(date)}"
+
+
+def one_day_return(prices: pd.Series, date: pd.Timestamp) -> float:
+    """Return a close-to-close return on ``date`` against the series' previous row; NaN if ``date`` has no row."""
+    own = prices.dropna()
+    if date not in own.index:
+        return float("nan")
+    position = own.index.get_loc(date)
+    return float(own.iloc[position] / own.iloc[position - 1] - 1) if position > 0 else float("nan")
+
+
+def data_dates() -> dict[str, str]:
+    """Return the snapshot's latest date and the range of its series' end dates, as prose."""
+    manifest = load_snapshot().manifest
+    ends = pd.to_datetime(manifest["last_date"])
+    return {"data_last_date": long_date(ends.max()), "data_first_end": long_date(ends.min()),
+            "data_n_series": f"{len(manifest):,}"}
+
+
+def chip_index_sentence(event_date: pd.Timestamp) -> str:
+    """Return the PHLX Semiconductor index's move on ``event_date`` in one sentence."""
+    prices = price_panel([CHIP_INDEX])[CHIP_INDEX]
+    move = one_day_return(prices, event_date)
+    if np.isnan(move):
+        return (f"The PHLX Semiconductor index ({CHIP_INDEX}) has no close on {long_date(event_date)} in the data "
+                f"(its series ends on {long_date(prices.last_valid_index())}).")
+    falls = prices.dropna().pct_change().loc[: event_date - pd.Timedelta(days=1)]
+    worse = falls[falls <= move]
+    since = (f"its largest fall since {long_date(worse.index[-1])}" if move < 0 and len(worse)
+             else "its largest fall in the data" if move < 0 else "")
+    return (f"The PHLX Semiconductor index ({CHIP_INDEX}), the chip index the articles mean, returned "
+            f"{format_percent(move)}" + (f", {since}." if since else "."))
+
+
+def _guarded(paragraph: Callable[[pd.Timestamp], dict[str, object]], key: str,
+             event_date: pd.Timestamp) -> dict[str, object]:
+    """Run one theme's gatherer; when the chapter cannot run for the date, say so in its paragraph."""
+    try:
+        return paragraph(event_date)
+    except DeepSeekMondayError as error:
+        return {key: f"The chapter cannot run for {long_date(event_date)}: {error}"}
+
+
+def bubble_answer(event_date: pd.Timestamp) -> dict[str, object]:
+    """The bubble theme: the focus stock's fall, its loss of market value and its rank, and its valuation."""
+    from deepseek_monday.chapters import bubble
+    from deepseek_monday.chapters.bubble.data import company_name
+
+    params = bubble.BubbleParameters.validate(event_date)
+    data = bubble.load_chapter_data(params)
+    name = company_name(params.focus)
+    loss = bubble.day_loss(data.prices[params.focus], params.focus, event_date)
+    text = f"On {long_date(event_date)} {name}'s shares returned {format_percent(loss.change)}"
+    if loss.loss is None:
+        text += f"; its change of market value cannot be computed ({loss.why_no_value})."
+    else:
+        rank, count = bubble.own_value_loss_rank(data, params.focus, event_date)
+        word = "lost" if loss.loss > 0 else "gained"
+        place = ("the largest" if rank == 1 else f"rank {rank:,}") if loss.loss > 0 else "a gain"
+        text += (f": it {word} **{format_bn(abs(loss.loss), 1)}** of market value, {place} among its "
+                 f"{count:,} sessions with a share count.")
+    subject = bubble.valuation_subject(params.focus)
+    ratio = bubble.price_to_sales_or_none(data.prices[subject.ticker], subject.ticker, subject.accounts, event_date)
+    comparison = bubble.valuation_comparison(data, params, subject.ticker, subject.accounts)
+    cisco = comparison[comparison["company"] == bubble.DOTCOM_STOCK].dropna(subset=["price_to_sales"])
+    if ratio is not None and len(cisco):  # the first Cisco row: the last annual revenue reported before the peak
+        text += (f" The market valued it at **{ratio.ratio:.1f} times** its trailing revenue; Cisco at its dot-com "
+                 f"peak stood at no less than {cisco['price_to_sales'].iloc[0]:.1f} times its last reported annual "
+                 f"revenue. The fall and the valuation are "
+                 f"measured; whether they make a bubble is a judgement the data cannot make.")
+    return {"bubble_answer": text}
+
+
+def saas_answer(event_date: pd.Timestamp) -> dict[str, object]:
+    """Software against infrastructure: the baskets' event-day CAARs and where the "revival" stood at the end."""
+    from deepseek_monday.chapters import saas
+
+    params = saas.SaasParameters.validate(event_date)
+    returns = saas.load_returns(params)
+    study = saas.basket_event_study(returns, params)
+    table = saas.event_day_table(returns, study, params)
+    numbers = saas.headline_numbers(table, saas.basket_day_summary(table), study, returns, params)
+    paths = saas.after_shock_paths(saas.load_prices(params), params)
+    revival = saas.revival_numbers(paths, saas.relative_paths(paths), params)
+    infra, cloud = numbers["infra_caar_day0"], numbers["cloud_caar_day0"]
+    order = "software did better than infrastructure" if cloud > infra else "infrastructure did better than software"
+    text = (f"On {long_date(event_date)} the AI-infrastructure stocks' mean abnormal return (CAAR, market model) "
+            f"was **{format_percent(infra, signed=True)}** (Kolari\u2013Pynn\u00f6nen "
+            f"{numbers['infra_p_kp_day0']}) and "
+            f"the cloud-software stocks' **{format_percent(cloud, signed=True)}** "
+            f"({numbers['cloud_p_kp_day0']}): {order} that day. By "
+            f"{long_date(paths.index[-1])} the cloud-software stocks stood "
+            f"**{format_percent(revival['cloud_vs_infra_end'], 1, signed=True)}** relative to the infrastructure "
+            f"stocks: the "
+            f"\"SaaS revival\" {revival['revival_held']} of the chapter's two comparisons.")
+    return {"saas_answer": text}
+
+
+def sanctions_answer(event_date: pd.Timestamp) -> dict[str, object]:
+    """The sanctions irony: what the event day cost Nvidia against the export-control milestones, and China tech."""
+    from deepseek_monday.chapters import sanctions
+    from deepseek_monday.chapters.sanctions.event_study import sanctions_vs_event
+
+    params = sanctions.SanctionsParameters.validate(event_date)
+    events = sanctions.study_events(params)
+    study = sanctions.run_sanctions_study(sanctions.load_study_returns(params), params)
+    comparison = sanctions.comparison_table(study, events, params.window)
+    event = comparison.loc[sanctions.EVENT_DAY_LABEL]
+    controls = comparison.drop(index=sanctions.EVENT_DAY_LABEL)
+    costs = sanctions_vs_event(sanctions.nvidia_value_table(study, events, params.window))
+    combined = costs["all"]
+    performance = sanctions.performance_since(params)
+    china, chips = (performance.at[f"{group} basket", "return_to_common_end"]
+                    for group in (sanctions.CHINA_GROUP, sanctions.CHIPS_GROUP))
+    text = (f"Over sessions {params.window_text} around {long_date(event_date)}, Nvidia's abnormal return was "
+            f"**{format_percent(event['nvda_car'], signed=True)}** ({p_text(float(event['nvda_p']))}), about "
+            f"{format_bn(costs['event_value'], signed=True)} of market value; its {len(controls)} export-control "
+            f"milestones together add up to **{format_percent(combined.total, signed=True)}** "
+            f"({p_text(combined.p)}), about {format_bn(costs['value_all'], signed=True)} at each day's market value. "
+            f"After the R1 release China tech returned **{format_percent(china, 1, signed=True)}** against "
+            f"{format_percent(chips, 1, signed=True)} for US chip firms to "
+            f"{long_date(performance.attrs['common_end'])}. Prices can rank the costs; whether the controls caused "
+            f"DeepSeek's efficiency they cannot show.")
+    return {"sanctions_answer": text}
+
+
+def theme_answers(event_date: pd.Timestamp) -> dict[str, object]:
+    """Return the three theme paragraphs for ``event_date``, keyed by glue name (Markdown text)."""
+    numbers: dict[str, object] = {}
+    for gather, key in ((bubble_answer, "bubble_answer"), (saas_answer, "saas_answer"),
+                        (sanctions_answer, "sanctions_answer")):
+        numbers |= _guarded(gather, key, event_date)
+    return numbers
+
+
+def opening(event_date: pd.Timestamp) -> str:
+    """Return the landing page's opening: the articles' day, or this edition's own day and what the claims concern."""
+    if event_date == ARTICLES_DAY:
+        return (f"On {_day(event_date)}, a week after the Chinese laboratory DeepSeek released its open reasoning "
+                f"model R1, shares of AI-chip makers and other AI-infrastructure companies fell sharply.")
+    return (f"This edition measures {_day(event_date)}. The five press articles the report tests, and so the "
+            f"claims ledger's verdicts, concern {_day(ARTICLES_DAY)}, the day of the DeepSeek sell-off; "
+            f"the chapters below apply the same measures to this edition's day.")
+
+
+# The day in numbers: the chip index itself, the stock at the centre, the chip ETFs and the headline indices.
+DAY_SYMBOLS: tuple[str, ...] = ("SOX", "NVDA", "SMH", "SOXX", "GSPC", "NDX", "IXIC", "DJI", "GDAXI")
+
+
+def day_table(event_date: pd.Timestamp, symbols: tuple[str, ...] = DAY_SYMBOLS) -> pd.DataFrame:
+    """Return each instrument's close-to-close return on ``event_date`` (a fraction) and the close it is taken from.
+
+    Each instrument on its own exchange's sessions: the return is against the previous row of its
+    own file; an instrument without a row that day has no return (NaN), never a zero.
+    """
+    manifest = load_snapshot().manifest
+    prices = price_panel(list(symbols))
+    rows = []
+    for symbol in symbols:
+        own = prices[symbol].dropna()
+        previous = own.index[own.index < event_date]
+        rows.append({"symbol": symbol, "name": str(manifest.at[symbol, "name"]),
+                     "return": one_day_return(own, event_date),
+                     "previous_close_date": previous[-1] if len(previous) else pd.NaT})
+    return pd.DataFrame(rows).set_index("symbol")
+
+
+def display_day_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Return :func:`day_table` for readers: names, the return in percent (true minus), the base date."""
+    from deepseek_monday.present.tables import readable
+
+    shown = pd.DataFrame({"Instrument": table["name"], "Return (%)": 100 * table["return"],
+                          "From the close of": [long_date(d) if pd.notna(d) else None
+                                                for d in table["previous_close_date"]]},
+                         index=table.index.rename("Symbol"))
+    return readable(shown.reset_index(), decimals=2, index="Symbol")
+
+
+def verdict_sentence(numbers: dict[str, object]) -> str:
+    """Return the ledger's verdict counts in one sentence, for whatever verdicts the ledger has."""
+    from deepseek_monday.claims.verdicts import Verdict
+
+    parts = [f"{numbers.get(f'n_{verdict.name.lower()}', 0)} {verdict.value}" for verdict in Verdict]
+    return (f"The five articles make {numbers['n_claims']} quantitative claims. The claims ledger finds "
+            + ", ".join(parts[:-1]) + f" and {parts[-1]}.")
