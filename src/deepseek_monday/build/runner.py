@@ -38,6 +38,7 @@ from deepseek_monday.build.kernel_template import KernelTemplate
 from deepseek_monday.build.toc import toc_documents
 from deepseek_monday.chapters.bubble import BubbleParameters
 from deepseek_monday.chapters.cross_event.analysis import CrossEventParameters
+from deepseek_monday.chapters.market import MarketParameters
 from deepseek_monday.chapters.overview.analysis import OverviewParameters
 from deepseek_monday.chapters.saas.analysis import SaasParameters
 from deepseek_monday.chapters.sanctions import SanctionsParameters
@@ -65,6 +66,7 @@ class Chapter:
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("intro", LedgerParameters.validate),
     Chapter("00_overview", OverviewParameters.validate),
+    Chapter("05_market", MarketParameters.validate),
     Chapter("10_bubble", BubbleParameters.validate),
     Chapter("20_saas", SaasParameters.validate),
     Chapter("30_sanctions", SanctionsParameters.validate),
