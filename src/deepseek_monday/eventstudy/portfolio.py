@@ -59,8 +59,7 @@ def portfolio_returns(returns: pd.DataFrame, groups: Mapping[str, str],
     symbol -> weight, e.g. market capitalisation before the event): sum_i w_i R_i,t /
     sum_i w_i over the members with a return that day. NaN where no member has a return.
     """
-    members = {g: [s for s, grp in groups.items() if grp == g and s in returns.columns]
-               for g in dict.fromkeys(groups.values())}
+    members = _members(returns, groups)
     out = {}
     for group, symbols in members.items():
         values = returns[symbols].to_numpy(dtype=float)
@@ -73,6 +72,17 @@ def portfolio_returns(returns: pd.DataFrame, groups: Mapping[str, str],
         with np.errstate(invalid="ignore", divide="ignore"):
             out[group] = np.where(total > 0, np.where(present, values, 0.0) @ w / total, np.nan)
     return pd.DataFrame(out, index=returns.index)
+
+
+def _members(returns: pd.DataFrame, groups: Mapping[str, str]) -> dict[str, list[str]]:
+    """Each group's symbols that are columns of ``returns``, groups in order of appearance."""
+    members: dict[str, list[str]] = {}
+    columns = set(returns.columns)
+    for symbol, group in groups.items():
+        members.setdefault(group, [])
+        if symbol in columns:
+            members[group].append(symbol)
+    return members
 
 
 def _grid(series: pd.Series, benchmark: pd.Series | None, event_date: pd.Timestamp, lo: int,
@@ -158,37 +168,60 @@ def portfolio_test(
     rel_days = np.arange(lo, hi + 1)
     estimation_days = (rel_days >= estimation_window[0]) & (rel_days <= estimation_window[1])
     portfolios = portfolio_returns(returns, groups, weights)
-    rows = []
-    for group in portfolios.columns:
-        members = [s for s, g in groups.items() if g == group and s in returns.columns]
-        y, x = _grid(portfolios[group], _benchmark_for(benchmark, group, model), event_date, lo, hi, group)
-        mask = estimation_days & np.isfinite(y) & np.isfinite(x)
-        if mask.sum() < min_estimation_obs:
-            raise ParameterError(f"group {group!r}: only {mask.sum()} valid estimation days "
-                                 f"(< min_estimation_obs={min_estimation_obs})")
-        fit = _fit(model, y[None], x[None], mask[None])
-        ar = fit.ar[0]
-        n_firms = int(returns.loc[event_date, members].notna().sum()) if event_date in returns.index else 0
-        t_obs = []
-        for window in windows:
-            days = (rel_days >= window[0]) & (rel_days <= window[1])
-            car = float(ar[days].sum())  # NaN if a window day is missing
-            se = float(np.sqrt(_variances(fit, days, forecast_correction)[0]))
-            t = car / se if se > 0 else np.nan
-            t_obs.append(t)
-            rows.append({"group": group, "window": window_label(window), "window_start": window[0],
-                         "window_end": window[1], "n_firms": n_firms,
-                         "weighting": "equal" if weights is None else "value", "model": model,
-                         "forecast_correction": forecast_correction, "car": car, "se": se, "t": t,
-                         "p": float(p_two_sided_t(np.asarray(t), np.asarray(float(fit.df[0])))),
-                         "df": int(fit.df[0]), "n_obs": int(fit.ols.n_obs[0]), "p_wild": np.nan})
-        if n_boot:
-            p_wild = wild_bootstrap_p(y, x, mask, rel_days, windows, np.asarray(t_obs), model=model,
-                                      forecast_correction=forecast_correction, n_boot=n_boot,
-                                      seed=_group_seed(seed, str(group)))
-            for row, p in zip(rows[-len(windows):], p_wild, strict=True):
-                row["p_wild"] = float(p)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    members = _members(returns, groups)
+    names = list(portfolios.columns)
+    grids = [_grid(portfolios[g], _benchmark_for(benchmark, g, model), event_date, lo, hi, g) for g in names]
+    y = np.array([grid[0] for grid in grids]).reshape(len(names), rel_days.size)
+    x = np.array([grid[1] for grid in grids]).reshape(len(names), rel_days.size)
+    mask = estimation_days & np.isfinite(y) & np.isfinite(x)
+    short = mask.sum(axis=1) < min_estimation_obs
+    if short.any():
+        group = names[int(np.argmax(short))]
+        raise ParameterError(f"group {group!r}: only {mask[names.index(group)].sum()} valid estimation days "
+                             f"(< min_estimation_obs={min_estimation_obs})")
+    car, se, t, p, fit = car_tests(y, x, mask, rel_days, windows, model, forecast_correction)
+    on_event_date = returns.loc[event_date] if event_date in returns.index else pd.Series(dtype=float)
+    n_firms = np.array([int(on_event_date.reindex(members[g]).notna().sum()) for g in names])
+    n_groups, n_windows = len(names), len(windows)
+    table = pd.DataFrame({
+        "group": np.repeat(np.asarray(names, dtype=object), n_windows),
+        "window": np.tile([window_label(w) for w in windows], n_groups),
+        "window_start": np.tile([w[0] for w in windows], n_groups),
+        "window_end": np.tile([w[1] for w in windows], n_groups),
+        "n_firms": np.repeat(n_firms, n_windows),
+        "weighting": "equal" if weights is None else "value",
+        "model": model,
+        "forecast_correction": forecast_correction,
+        "car": car.ravel(), "se": se.ravel(), "t": t.ravel(), "p": p.ravel(),
+        "df": np.repeat(fit.df, n_windows), "n_obs": np.repeat(fit.ols.n_obs, n_windows),
+        "p_wild": np.nan,
+    }, columns=COLUMNS)
+    if n_boot:
+        table["p_wild"] = np.concatenate([
+            wild_bootstrap_p(y[i], x[i], mask[i], rel_days, windows, t[i], model=model,
+                             forecast_correction=forecast_correction, n_boot=n_boot,
+                             seed=_group_seed(seed, str(g))) for i, g in enumerate(names)])
+    return table
+
+
+def car_tests(y: np.ndarray, x: np.ndarray, mask: np.ndarray, rel_days: np.ndarray,
+              windows: tuple[Window, ...], model: str = "market",
+              forecast_correction: bool = True) -> tuple[np.ndarray, ...]:
+    """The portfolio test on arrays, all portfolios at once.
+
+    ``y``/``x`` (G, D): portfolio and benchmark returns on the relative days ``rel_days``;
+    ``mask`` (G, D): valid estimation days. Returns CAR, se, t, p, each (G, W), and the fit.
+    """
+    fit = _fit(model, y, x, mask)
+    shape = (len(y), len(windows))
+    car, se = np.empty(shape), np.empty(shape)
+    for j, window in enumerate(windows):
+        days = (rel_days >= window[0]) & (rel_days <= window[1])
+        car[:, j] = fit.ar_on(days).sum(axis=1)  # NaN if a window day is missing
+        se[:, j] = np.sqrt(_variances(fit, days, forecast_correction))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(se > 0, car / se, np.nan)
+    return car, se, t, p_two_sided_t(t, fit.df[:, None].astype(float)), fit
 
 
 def _group_seed(seed: int, group: str) -> list[int]:
