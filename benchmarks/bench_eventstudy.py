@@ -24,7 +24,7 @@ from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import load_universe
 from deepseek_monday.eventstudy import DEFAULT_EVENT_WINDOWS, run_event_study
 from deepseek_monday.eventstudy.cumulative import window_sums
-from deepseek_monday.eventstudy.engine import check_returns, resolve_pairs
+from deepseek_monday.eventstudy.engine import TESTS, check_returns, resolve_pairs
 from deepseek_monday.eventstudy.models import fit_model
 from deepseek_monday.eventstudy.parametric import single_firm_t
 from deepseek_monday.eventstudy.windows import build_panel
@@ -170,7 +170,7 @@ def main() -> None:
         print(f"{label:<58}{seconds:>9.3f}{loop / seconds:>9.0f}x")
     print(f"(engine times: best of {REPEATS}; first full run took {full_first:.3f} s; the loop "
           "ran once. The machine may be shared: timings vary between runs.)")
-    print("The full run adds 7 cross-sectional tests per group, event and window (rank tests, "
+    print(f"The full run adds {len(TESTS)} cross-sectional tests per group, event and window (rank tests, "
           "residual cross-correlations), tidy tables and, by default, 999 bootstrap resamples "
           "of every firm's CAR in every window. The per-day abnormal-return table (5,000 x 16 "
           "rows with t and p) is built when result.abnormal_returns is first read.")

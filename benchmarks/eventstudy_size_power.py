@@ -10,14 +10,25 @@ Seeded simulations (deepseek_monday.eventstudy.simulation; not market data) of c
   event_variance  residual variance tripled on day 0, no effect: Patell over-rejects, BMP holds
   correlated      residual correlation 0.05 within a cell: only Kolari-Pynnonen, rank and
                   bootstrap tests keep their size
-The tests in tests/eventstudy/test_simulated_size_power.py assert these rates.
+Then, under the null, residual cross-correlation 0, 0.05, 0.2 and 0.5 among the 20 firms of
+each cell (one shared event date), with the portfolio time-series test added.
+The tests in tests/eventstudy/test_simulated_size_power.py and test_correlated_size.py
+assert these rates.
 """
 
 from __future__ import annotations
 
 import time
 
-from deepseek_monday.eventstudy.simulation import SCENARIOS, rejection_rates, simulated_tables
+from deepseek_monday.eventstudy.simulation import (
+    CORRELATIONS,
+    SCENARIOS,
+    correlation_size_table,
+    rejection_rates,
+    simulated_tables,
+)
+
+CORRELATED_CELLS = 1000
 
 
 def main() -> None:
@@ -28,6 +39,13 @@ def main() -> None:
     table = rates.assign(rate=100 * rates["rate"]).pivot_table(
         index=["scenario", "level", "test", "n"], columns="window", values="rate", sort=False)
     print(table.round(1).to_string())
+
+    start = time.perf_counter()
+    by_rho = correlation_size_table(CORRELATIONS, n_cells=CORRELATED_CELLS)
+    print(f"\nNo event effect; residual cross-correlation rho among the 20 firms of a cell, "
+          f"{CORRELATED_CELLS:,} cells per rho ({time.perf_counter() - start:.1f} s). "
+          "Rejection rate at 5 %, in percent:\n")
+    print((100 * by_rho).round(1).to_string())
 
 
 if __name__ == "__main__":

@@ -226,8 +226,8 @@ def test_many_events_and_groups_in_one_call(small_panel):
     expected = car.groupby(["event_date", "window"])["car"].mean()
     got = caar[caar["group"] == "G0"].set_index(["event_date", "window"])["caar"]
     pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False)
-    assert result.tests["test"].nunique() == 7
-    assert len(result.tests) == 7 * len(caar)
+    assert result.tests["test"].nunique() == 9  # 7 tests + GRANK and Wilcoxon (issue #18)
+    assert len(result.tests) == 9 * len(caar)
 
 
 def test_events_as_symbol_date_pairs(small_panel):

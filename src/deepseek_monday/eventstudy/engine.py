@@ -46,6 +46,8 @@ TESTS = (
     ("kp", "Kolari-Pynnonen t", "t(N-1)", parametric.MIN_FIRMS["kp"]),
     ("corrado", "Corrado rank Z", "N(0,1)", nonparametric.MIN_FIRMS["corrado"]),
     ("sign", "generalized sign Z", "N(0,1)", nonparametric.MIN_FIRMS["sign"]),
+    ("grank", "GRANK t", "t(T-2)", nonparametric.MIN_FIRMS["grank"]),
+    ("wilcoxon", "Wilcoxon signed-rank Z", "exact (N<=50) / N(0,1)", nonparametric.MIN_FIRMS["wilcoxon"]),
     ("boot", "residual bootstrap", "bootstrap", 1),
 )
 
@@ -425,6 +427,8 @@ def caar_table(panel: EventPanel, fit: ModelFit, sums: WindowSums, cells: pd.Dat
     kp = parametric.kolari_pynnonen_t(bmp.statistic, bmp.n, r_bar[:, None])
     sign = nonparametric.generalized_sign_test(car, p_hat_cs)
     corrado = _corrado_by_cell(panel, fit, membership, n_cells, windows)
+    grank = _grank_by_cell(panel, fit, scar_values, membership, n_cells)
+    wilcoxon = nonparametric.wilcoxon_signed_rank(car)
     mean_car, sd_car, n_firms = parametric.mean_sd(car)
 
     data = {c: np.repeat(cells[c].to_numpy(), len(windows)) for c in ("group", "event_date")}
@@ -441,6 +445,8 @@ def caar_table(panel: EventPanel, fit: ModelFit, sums: WindowSums, cells: pd.Dat
         "kp": kp.statistic.ravel(), "p_kp": kp.p_value.ravel(),
         "corrado": corrado.statistic.ravel(), "p_corrado": corrado.p_value.ravel(),
         "sign": sign.statistic.ravel(), "p_sign": sign.p_value.ravel(),
+        "grank": grank.statistic.ravel(), "p_grank": grank.p_value.ravel(),
+        "wilcoxon": wilcoxon.statistic.ravel(), "p_wilcoxon": wilcoxon.p_value.ravel(),
         "boot_lo": boot.lower.ravel(), "boot_hi": boot.upper.ravel(),
         "p_boot": boot.p_value.ravel(),
     }
@@ -450,21 +456,53 @@ def caar_table(panel: EventPanel, fit: ModelFit, sums: WindowSums, cells: pd.Dat
 
 def _corrado_by_cell(panel: EventPanel, fit: ModelFit, membership: pd.DataFrame, n_cells: int,
                      windows: tuple[Window, ...]) -> parametric.StatResult:
-    """Corrado rank statistics (cells, windows) from each cell's daily mean rank deviations."""
-    ranking_days = panel.estimation_mask | (panel.event_days[None, :] & np.isfinite(fit.ar))
+    """Corrado rank statistics (cells, windows) from each cell's daily mean rank deviations.
+
+    Each window is ranked against the estimation days and its own days only, so a
+    window's statistic does not depend on which other windows the call requests. The
+    estimation days are sorted once; each window's days are merged into them
+    (:func:`nonparametric.ranks_with_extra_sorted`).
+    """
     # Event-day prediction errors are scaled to the residuals' variance before ranking
     # (Corrado & Zivney 1992): AR / sqrt(c_t) on event days, AR on estimation days.
-    scaled = fit.ar.copy()
-    scaled[:, panel.event_days] /= np.sqrt(fit.forecast_factor(panel.event_days))
-    deviations = nonparametric.rank_deviations(scaled, ranking_days)
-    present = np.isfinite(deviations)
+    est = panel.day_slice(panel.estimation_window)
+    est_ar = np.where(panel.estimation_mask[:, est], fit.ar[:, est], np.nan)
+    est_valid = np.isfinite(est_ar)
+    n_est = est_valid.sum(axis=1)
+    sorted_rows, position = nonparametric.sort_rows(est_ar)
+    est_ranks = np.where(est_valid, position + 1.0, np.nan)
+    tied = (sorted_rows[:, 1:] == sorted_rows[:, :-1]).any(axis=1)
+    if tied.any():  # average ranks where estimation residuals tie
+        est_ranks[tied] = (nonparametric.rank_deviations(est_ar[tied], est_valid[tied]) + 0.5) * (
+            1.0 + n_est[tied, None])
     matrix = membership_matrix(membership, n_cells, panel.n_pairs)
-    sums = matrix @ np.where(present, deviations, 0.0)
-    counts = matrix @ present.astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_deviation = np.where(counts > 0, sums / counts, np.nan)
-    results = [nonparametric.corrado_rank_test(mean_deviation, panel.day_mask(w)) for w in windows]
+    est_counts = matrix @ est_valid.astype(float)
+    results = []
+    for window in windows:
+        days = panel.day_mask(window)
+        scaled = fit.ar[:, days] / np.sqrt(fit.forecast_factor(days))
+        base, extra = nonparametric.ranks_with_extra_sorted(est_ar, est_ranks, sorted_rows, position, n_est,
+                                                            scaled)
+        scale = 1.0 / (1.0 + n_est + np.isfinite(scaled).sum(axis=1))  # 1 / (1 + M_i)
+        # K = rank / (1 + M_i) - 1/2, summed over each cell's firms (NaN days count zero).
+        sums = np.concatenate([matrix @ np.where(est_valid, base * scale[:, None], 0.0) - 0.5 * est_counts,
+                               matrix @ np.nan_to_num(extra * scale[:, None] - 0.5)], axis=1)
+        counts = np.concatenate([est_counts, matrix @ np.isfinite(extra).astype(float)], axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_deviation = np.where(counts > 0, sums / counts, np.nan)
+        in_window = np.arange(mean_deviation.shape[1]) >= est_ar.shape[1]
+        results.append(nonparametric.corrado_rank_test(mean_deviation, in_window))
     return parametric.StatResult(*(np.stack(parts, axis=1) for parts in zip(*results, strict=True)))
+
+
+def _grank_by_cell(panel: EventPanel, fit: ModelFit, scar: np.ndarray, membership: pd.DataFrame,
+                   n_cells: int) -> parametric.StatResult:
+    """GRANK (Kolari & Pynnonen 2011) per cell and window: estimation SARs and window SCARs."""
+    est = panel.day_slice(panel.estimation_window)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sar = np.where(panel.estimation_mask[:, est], fit.ar[:, est] / np.sqrt(fit.sigma2)[:, None], np.nan)
+    return nonparametric.grank_by_cell(sar, scar, membership["cell"].to_numpy(),
+                                       membership["pair"].to_numpy(), n_cells)
 
 
 def _notes(n_firms: np.ndarray) -> np.ndarray:

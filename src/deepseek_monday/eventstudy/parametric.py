@@ -1,4 +1,5 @@
-"""Parametric tests: single-firm t, cross-sectional t, Patell Z, BMP and Kolari-Pynnonen.
+"""Parametric tests: single-firm t, cross-sectional t, Patell Z, BMP and Kolari-Pynnonen,
+the skewness-adjusted BHAR t, a pre-event trend test and multiple-testing adjustment.
 
 Cross-sectional functions reduce along the last axis (firms), ignoring NaN, so they
 work on one cross-section (1-D) or on many at once (cells x windows x firms). All
@@ -8,10 +9,14 @@ zero dispersion); the minimum N of each test is in ``MIN_FIRMS``.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from scipy import special
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MIN_FIRMS = {"t_cs": 2, "patell": 1, "bmp": 2, "kp": 2}
 # Fewest common dates for a pairwise residual correlation.
@@ -171,3 +176,67 @@ def average_cross_correlation(residuals: np.ndarray, min_overlap: int = MIN_OVER
     off_diagonal = corr[~np.eye(corr.shape[0], dtype=bool)]
     finite = off_diagonal[np.isfinite(off_diagonal)]
     return float(finite.mean()) if finite.size else float("nan")
+
+
+def skewness_adjusted_t(bhar: np.ndarray) -> StatResult:
+    """Skewness-adjusted t of the mean BHAR (Lyon, Barber & Tsai 1999; Hall 1992).
+
+    With S = mean(BHAR) / sd(BHAR) (sd with N - 1) and the sample skewness
+    g = sum (BHAR_i - mean)^3 / (N sd^3),
+
+        t_sa = sqrt(N) (S + g S^2 / 3 + g / (6 N)),
+
+    compared with t(N - 1). Long-horizon BHARs are right-skewed, which biases the plain t;
+    the adjustment removes the first-order skewness bias. Firms are assumed independent.
+    Along the last axis, NaN ignored; needs N >= 3.
+    """
+    bhar = np.asarray(bhar, dtype=float)
+    mean, sd, n = mean_sd(bhar)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = mean / sd
+        skew = np.nansum((bhar - mean[..., None]) ** 3, axis=-1) / (n * sd**3)
+        statistic = np.sqrt(n) * (s + skew * s**2 / 3.0 + skew / (6.0 * n))
+    statistic = np.where((n >= 3) & (sd > 0), statistic, np.nan)
+    return StatResult(statistic, p_two_sided_t(statistic, n - 1), n)
+
+
+def adjust_p_values(p_values: np.ndarray | list[float], method: str = "holm") -> np.ndarray:
+    """Family-wise (Holm 1979) or false-discovery-rate (Benjamini & Hochberg 1995) adjusted p.
+
+    ``method``: "holm" (step-down Bonferroni, controls the family-wise error rate) or
+    "bh" (controls the expected share of false rejections). NaN p-values (tests not
+    reported) are left NaN and are not counted in the family. Uses
+    ``statsmodels.stats.multitest.multipletests``.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    methods = {"holm": "holm", "bh": "fdr_bh"}
+    if method not in methods:
+        raise ValueError(f"method: {method!r} is not 'holm' or 'bh'")
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    finite = np.isfinite(p)
+    if finite.any():
+        out[finite] = multipletests(p[finite], method=methods[method])[1]
+    return out
+
+
+def pre_event_trend(returns: pd.DataFrame, benchmark: pd.Series | pd.DataFrame | None,
+                    groups: Mapping[str, str], event_date: object,
+                    windows: Iterable[tuple[int, int]] = ((-5, -1), (-10, -1)),
+                    estimation_window: tuple[int, int] = (-250, -11), **options: Any) -> pd.DataFrame:
+    """Pre-event drift: the portfolio time-series test of the CAR over pre-event windows.
+
+    A significant CAR over [-5, -1] or [-10, -1] says the prices moved before the event
+    date (leakage, anticipation, or a model that misfits the weeks before), which weakens
+    the reading of the event-window CAR as the event's effect. Same arguments and output
+    as :func:`deepseek_monday.eventstudy.portfolio.portfolio_test` (the windows must end
+    before day 0 and after the estimation window).
+    """
+    from deepseek_monday.eventstudy.portfolio import portfolio_test
+
+    windows = tuple(windows)
+    if any(w[1] >= 0 for w in windows):
+        raise ValueError(f"windows: pre-event windows must end before day 0, got {windows}")
+    return portfolio_test(returns, benchmark, groups, event_date, windows=windows,
+                          estimation_window=estimation_window, **options)

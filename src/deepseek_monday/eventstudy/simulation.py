@@ -3,8 +3,10 @@
 Nothing here is market data. :func:`simulate_panel` draws a market-model world with
 known parameters; :func:`rejection_rates` runs the engine once over several such worlds
 (no effect, an injected abnormal return, event-induced variance, cross-correlated
-residuals) and returns how often each test rejects at 5 %. The tests of the package
-assert these rates; ``benchmarks/eventstudy_size_power.py`` prints them.
+residuals) and returns how often each test rejects at 5 %. :func:`correlation_size_table`
+does the same for residual cross-correlations 0 to 0.5 among firms sharing one event
+date, adding the portfolio time-series test. The tests of the package assert these
+rates; ``benchmarks/eventstudy_size_power.py`` prints them.
 """
 
 from __future__ import annotations
@@ -16,10 +18,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from deepseek_monday.eventstudy.engine import run_event_study
+from deepseek_monday.eventstudy.engine import TESTS, run_event_study
+from deepseek_monday.eventstudy.portfolio import portfolio_test
 
 # The cross-sectional tests, by the suffix of their p-value column in the CAAR table.
-CROSS_SECTIONAL_TESTS = ("t_cs", "patell", "bmp", "kp", "corrado", "sign", "boot")
+CROSS_SECTIONAL_TESTS = ("t_cs", "patell", "bmp", "kp", "corrado", "grank", "sign", "wilcoxon", "boot")
+# Residual cross-correlations of :func:`correlation_size_table`, and the tests it compares.
+CORRELATIONS = (0.0, 0.05, 0.2, 0.5)
+CORRELATION_TESTS = ("t_cs", "patell", "bmp", "kp", "corrado", "grank", "sign", "wilcoxon", "portfolio")
+TEST_LABELS = {prefix: label for prefix, label, *_ in TESTS} | {"portfolio": "portfolio time-series t"}
 SIZE_LEVEL = 0.05
 FIRMS_PER_CELL = 20
 SETTINGS: dict[str, Any] = dict(estimation_window=(-140, -11), event_windows=((0, 0), (-1, 1)),
@@ -147,3 +154,48 @@ def rejection_rates(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     for scenario, firms in tables["ar"].groupby("scenario", sort=False):
         rows.append((scenario, "[0,0]", "ar_t", "firm", len(firms), rejection_rate(firms["p"])))
     return pd.DataFrame(rows, columns=["scenario", "window", "test", "level", "n", "rate"])
+
+
+def correlated_rejection_rates(correlations: tuple[float, ...] = CORRELATIONS, n_cells: int = 500,
+                               n_firms: int = FIRMS_PER_CELL, first_seed: int = 300) -> pd.DataFrame:
+    """Rejection rate at 5 % under the null of every group test, by residual cross-correlation.
+
+    SYNTHETIC: for each correlation rho, ``n_cells`` cells of ``n_firms`` firms share one event
+    date, their market-model residuals pairwise correlated rho (no event effect). One
+    engine run covers all of them (market model, estimation [-140,-11]); the portfolio
+    time-series test runs on each cell's equal-weighted portfolio. Tidy: rho, window, test,
+    label, n (cells), rate.
+    """
+    panels = {rho: simulate_panel(n_cells, n_firms, correlation=rho, seed=seed, prefix=f"{rho}:")
+              for seed, rho in enumerate(correlations, start=first_seed)}
+    returns = pd.concat([p.returns for p in panels.values()], axis=1)
+    firms = [f for p in panels.values() for f in p.firms]
+    groups = {k: v for p in panels.values() for k, v in p.groups.items()}
+    settings = SETTINGS | {"n_boot": 0}
+    event_date = next(iter(panels.values())).event_date
+    caar = run_event_study(returns, [event_date], symbols=firms,
+                           benchmark={k: v for p in panels.values() for k, v in p.benchmark.items()},
+                           groups=groups, **settings).caar
+    market_of_group = {groups[f]: m for p in panels.values() for f, m in p.benchmark.items()}
+    benchmarks = returns[list(market_of_group.values())].set_axis(list(market_of_group), axis=1)
+    portfolio = portfolio_test(returns[firms], benchmarks, groups, event_date,
+                               windows=settings["event_windows"],
+                               estimation_window=settings["estimation_window"],
+                               min_estimation_obs=settings["min_estimation_obs"])
+    caar = caar.assign(p_portfolio=portfolio.set_index(["group", "window"])["p"]
+                       .reindex(pd.MultiIndex.from_frame(caar[["group", "window"]])).to_numpy())
+    caar["rho"] = caar["group"].str.split(":").str[0].astype(float)
+    rows = [(rho, window, test, TEST_LABELS[test], len(cells), rejection_rate(cells[f"p_{test}"]))
+            for (rho, window), cells in caar.groupby(["rho", "window"], sort=False)
+            for test in CORRELATION_TESTS]
+    return pd.DataFrame(rows, columns=["rho", "window", "test", "label", "n", "rate"])
+
+
+def correlation_size_table(correlations: tuple[float, ...] = CORRELATIONS, n_cells: int = 500,
+                           n_firms: int = FIRMS_PER_CELL, first_seed: int = 300) -> pd.DataFrame:
+    """:func:`correlated_rejection_rates` as a table: one row per window and test, one column
+    per residual correlation, rejection rates at 5 % (SYNTHETIC, no event effect)."""
+    rates = correlated_rejection_rates(correlations, n_cells, n_firms, first_seed)
+    table = rates.pivot_table(index=["window", "label"], columns="rho", values="rate", sort=False)
+    table.columns = [f"rho={rho:g}" for rho in table.columns]
+    return table
