@@ -9,6 +9,7 @@ Needs Debian's ``chromium`` and ``chromium-driver``; skipped without them unless
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -134,6 +135,23 @@ def test_every_page_loads_cleanly_offline(site: Path, base_url: str, browser: ob
                     problems.append(f"{page}: broken internal link {problem}")
     assert len(visited) >= 6
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_equations_are_typeset(site: Path, base_url: str, browser: object) -> None:
+    """Every page with TeX math loads MathJax and typesets it (none is left as raw \\( ... \\) text)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    count = ("return [document.querySelectorAll('mjx-container').length, "
+             "document.querySelectorAll('span.math, div.math').length];")
+    with_math = [page for page in pages(site) if 'class="math notranslate' in (site / page).read_text("utf-8")]
+    assert "book/methods_event_study.html" in with_math
+    for page in with_math:
+        browser.get(f"{base_url}/{page}")
+        with contextlib.suppress(TimeoutException):  # the assertion below says what was found
+            WebDriverWait(browser, 15).until(lambda driver: driver.execute_script(count)[0] > 0)
+        typeset = browser.execute_script(count)
+        assert typeset[0] > 0, f"{page}: {typeset[1]} equations, none typeset by MathJax"
 
 
 def test_screenshots_of_landing_page_and_a_chapter(site: Path, base_url: str, browser: object) -> None:

@@ -81,7 +81,9 @@ def _drop_duplicate_scripts(app: Any, pagename: str, templatename: str, context:
         if key not in seen:
             seen.add(key)
             unique.append(script)
-    context["script_files"] = unique
+    # In place: the list is the builder's own, to which extensions that run later (MathJax on a page
+    # with equations) still add their scripts; a new list here would drop them.
+    scripts[:] = unique
 
 
 def setup(app: Any) -> dict[str, Any]:
