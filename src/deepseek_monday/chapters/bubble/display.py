@@ -11,7 +11,6 @@ import pandas as pd
 
 from deepseek_monday.chapters.bubble.constants import SEQUOIA_COST_MULTIPLE
 from deepseek_monday.chapters.bubble.levels import LevelLoss
-from deepseek_monday.chapters.bubble.multiples import count_text
 from deepseek_monday.chapters.bubble.parameters import BubbleParameters
 from deepseek_monday.chapters.bubble.record import DayLoss, market_value_approximations
 from deepseek_monday.chapters.bubble.subjects import or_reason
@@ -272,15 +271,14 @@ def display_history(history: pd.DataFrame) -> pd.DataFrame:
 def display_multiples(table: pd.DataFrame) -> pd.DataFrame:
     """Return price to sales and price to earnings at printed levels for reading."""
     shown = pd.DataFrame({
-        "Company": table["company"], "When": table["when"], "Date": _dates(table["date"]),
-        "Price (USD)": table["price"], "Shares (bn, as of)": [count_text(c) for c in table["count"]],
+        "Company": table["company"], "When": [f"{w}, {d:%Y-%m-%d}" for w, d in zip(table["when"], table["date"],
+                                                                                    strict=True)],
         "Market value (USD bn)": table["market_value"] / 1e9,
         "Accounts": table["revenue_basis"], "Revenue (USD bn)": table["revenue"] / 1e9,
         f"Price to sales ({TIMES})": table["price_to_sales"], "Net income (USD bn)": table["net_income"] / 1e9,
         f"Price to earnings ({TIMES})": table["price_to_earnings"],
     })
-    decimals = {"Price (USD)": 4 if (table["price"] % 0.01 > 1e-9).any() else 2}
-    table_text = readable(shown, decimals={column: decimals.get(column, 1) for column in shown.columns})
+    table_text = readable(shown, decimals=1)
     return table_text.set_index(["Company", "When", "Accounts"])
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from deepseek_monday.chapters.bubble.data import company_name
 from deepseek_monday.chapters.bubble.levels import LevelLoss
+from deepseek_monday.chapters.bubble.valuation import latest_known_quarter
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import format_number
@@ -132,6 +133,32 @@ def valuation_numbers_at_levels(table: pd.DataFrame, old: pd.DataFrame, subject:
     return numbers
 
 
+def highest_multiple_sentence(series: pd.DataFrame, event_date: pd.Timestamp, cisco_ps: float, name: str,
+                              accounts: pd.DataFrame) -> str:
+    """Say the highest daily price-to-sales ratio before the event, its count basis, and how it compares.
+
+    Where the quarter after the revenue used enters on an assumed publication date, the sentence says so:
+    the ratio may then rest on revenue the market had already seen superseded.
+    """
+    before = series.loc[:event_date - pd.Timedelta(days=1)].dropna(subset=["price_to_sales"])
+    if before.empty:
+        return f"No daily price-to-sales ratio of {name} can be computed before the event."
+    day = before["price_to_sales"].idxmax()
+    value = float(before.at[day, "price_to_sales"])
+    against = ("above" if value > cisco_ps else "at" if round(value, 1) == round(cisco_ps, 1) else "below")
+    text = (f"Before the event {name}'s highest trailing multiple in the data was **{times(value)}** sales on "
+            f"{long_date(day)} (share count: {before.at[day, 'basis']}), {against} Cisco's {times(cisco_ps)}.")
+    quarter = latest_known_quarter(accounts, day)
+    position = accounts.index.get_loc(quarter)
+    if position + 1 < len(accounts):
+        following = accounts.iloc[position + 1]
+        if str(following["published_basis"]).startswith("assumed"):
+            text += (f" That day's revenue ends with {quarter}; {accounts.index[position + 1]} enters only after "
+                     f"{long_date(following['published'])}, a date assumed because the event timeline does not give "
+                     "it, so the ratio may rest on revenue already superseded and overstate the multiple.")
+    return text
+
+
 def concentration_sentence(companies: pd.DataFrame, summary: pd.DataFrame, event_date: pd.Timestamp) -> str:
     """Say what share of the S&P 500's value the companies with counts held (a lower bound), and its gaps."""
     event = summary[summary["date"] == event_date].iloc[0]
@@ -169,7 +196,7 @@ def verdict_paragraphs(numbers: dict[str, object]) -> str:
                        f"{n['pe_event_text']} trailing earnings on the event day ({n['ps_peak_text']} and "
                        f"{n['pe_peak_text']} at its pre-event peak), well below Cisco's {n['cisco_ps_text']} and "
                        f"{n['cisco_pe_text']} at the dot-com peak; on the earnings it reported over the next four "
-                       f"quarters the event-day price was {n['pe_next_text']} earnings.")
+                       f"quarters the event-day price was {n['pe_next_text']} earnings. {n['highest_text']}")
     if pd.isna(n["after_1y"]):
         open_.append(f"**The aftermath.** A year after {n['name']}'s peak is not yet in the data.")
     elif n["after_1y"] >= n["cisco_after_1y"] + 0.25:
@@ -215,7 +242,7 @@ def finite(value: float) -> float:
 
 def verdict_inputs(loss: LevelLoss, history: pd.DataFrame, table: pd.DataFrame, overlay: pd.DataFrame,
                    summary: pd.DataFrame, sequoia: pd.DataFrame, cisco_years: pd.DataFrame,
-                   event_date: pd.Timestamp, horizon: int) -> dict[str, object]:
+                   event_date: pd.Timestamp, horizon: int, highest_text: str = "") -> dict[str, object]:
     """Collect the measured numbers :func:`verdict_paragraphs` reasons with (floats and their finished text)."""
     ticker = loss.ticker
     event = table[(table["company"] == ticker) & (table["when"] == "event day")]
@@ -227,7 +254,7 @@ def verdict_inputs(loss: LevelLoss, history: pd.DataFrame, table: pd.DataFrame, 
     peak_year = str(table[table["company"] == "CSCO"].iloc[1]["revenue_basis"]).split()[0]
     after_year = f"FY{int(peak_year[2:]) + 1}"
     return {
-        "name": company_name(ticker), "fall": loss.change, "fall_text": pct(loss.change),
+        "name": company_name(ticker), "highest_text": highest_text, "fall": loss.change, "fall_text": pct(loss.change),
         "loss_text": bn(loss.loss), "loss_multiple": loss_multiple(history, loss.date),
         "ps_event": finite(event["price_to_sales"].iloc[0]), "pe_event": finite(event["price_to_earnings"].iloc[0]),
         "ps_event_text": times(event["price_to_sales"].iloc[0]),

@@ -43,7 +43,7 @@ def quarterly_multiples(level: pd.Series, counts: pd.DataFrame, ticker: str, acc
     trailing = accounts.iloc[max(0, position - 3): position + 1]
     forward = accounts.iloc[position + 1: position + 5]
     for label, block, note in (("trailing", trailing, "four quarters published before the day"),
-                               ("next four quarters, as later reported", forward,
+                               ("next four, reported later", forward,
                                 "hindsight: results reported after the day, not a forecast")):
         complete = len(block) == 4
         revenue = float(block["revenue"].sum()) if complete and block["revenue"].notna().all() else np.nan
@@ -66,8 +66,8 @@ def annual_multiples(level: pd.Series, counts: pd.DataFrame, ticker: str, date: 
     value, price, count = market_value_on(level, counts, ticker, date)
     containing, before = fiscal_year_containing(ticker, date)
     rows = []
-    for year, label, note in ((before, "last fiscal year reported before the day", "trailing (annual)"),
-                              (containing, "fiscal year containing the day",
+    for year, label, note in ((before, "last year reported before", "trailing (annual)"),
+                              (containing, "year containing the day",
                                "partly hindsight: the year ended after the day")):
         revenue = annual_value(ticker, "revenue", year)
         try:
