@@ -165,7 +165,7 @@ def verdict_numbers(**changes: object) -> dict[str, object]:
         "cisco_ps": 45.0, "cisco_pe": 275.0, "cisco_ps_text": "45.0 times", "cisco_pe_text": "275.0 times",
         "after_1y": 1.2, "after_1y_text": "120 %", "cisco_after_1y": 0.4, "cisco_after_1y_text": "40 %",
         "cisco_drawdown_text": "86 %", "horizon": 3, "share_text": "36.3 %", "sequoia_text": "600 bn USD",
-        "cisco_income_text": "2.7 bn USD", "cisco_loss_text": "1.0 bn USD"}
+        "cisco_income_text": "2.7 bn USD", "cisco_loss_text": "1.0 bn USD", "highest_text": ""}
     numbers.update(changes)
     return numbers
 
@@ -310,3 +310,17 @@ def test_concentration_is_a_lower_bound_with_its_basis(chapter) -> None:
     assert set(day.loc[day["basis"] == "printed level", "ticker"]) == {"NVDA"}
     text = bubble.display_concentration(companies, summary).to_string()
     assert "nan" not in text.lower() and "CSCO" not in text
+
+
+def test_highest_multiple_says_when_the_next_quarter_enters_on_an_assumed_date() -> None:
+    # SYNTHETIC: two quarters, the second taken as published on an assumed date; a daily ratio series.
+    accounts = pd.DataFrame({"revenue": [1.0, 1.0], "published": pd.to_datetime(["2024-01-02", "2024-01-20"]),
+                             "published_basis": ["event timeline", "assumed: quarter end + 31 days"]},
+                            index=["FY2024Q1", "FY2024Q2"])
+    series = pd.DataFrame({"price_to_sales": [10.0, 50.0, 20.0], "basis": "cover count"},
+                          index=pd.to_datetime(["2024-01-08", "2024-01-10", "2024-01-22"]))
+    text = findings.highest_multiple_sentence(series, pd.Timestamp("2024-02-01"), 45.0, "Syn", accounts)
+    assert "**50.0 times** sales on 10 January 2024" in text and "above Cisco's 45.0 times" in text
+    assert "FY2024Q2 enters only after 20 January 2024, a date assumed" in text
+    plain = findings.highest_multiple_sentence(series, pd.Timestamp("2024-01-09"), 45.0, "Syn", accounts)
+    assert "10.0 times" in plain and "below Cisco's" in plain
