@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from deepseek_monday.chapters.bubble.constants import SEQUOIA_COST_MULTIPLE
+from deepseek_monday.chapters.bubble.levels import LevelLoss
 from deepseek_monday.chapters.bubble.parameters import BubbleParameters
 from deepseek_monday.chapters.bubble.record import DayLoss, market_value_approximations
 from deepseek_monday.chapters.bubble.subjects import or_reason
@@ -196,3 +197,111 @@ def display_sequoia(table: pd.DataFrame) -> pd.DataFrame:
     decimals = {"Data-centre revenue (USD bn)": 2}
     return readable(shown, decimals={column: decimals.get(column, 1) for column in shown.columns},
                     index="Fiscal quarter")
+
+
+# ---------------------------------------------------------------- printed levels (levels.py, market.py, multiples.py)
+
+
+def display_level_record(loss: LevelLoss, own_rank: tuple[int, int], ranking: pd.DataFrame, focus: str,
+                         value_rank: tuple[int, int] | None) -> pd.DataFrame:
+    """Return the record table at printed levels: closes, return, ranks, share count, loss."""
+    rows = {
+        "Previous printed close (USD)": format_number(loss.previous_close),
+        "Printed close (USD)": format_number(loss.close),
+        "One-day return (%)": format_number(100 * loss.change, 2, signed=True),
+        "Rank among own daily returns (1 = largest fall)": f"{own_rank[0]:,} of {own_rank[1]:,}",
+        "Rank among the universe's US stocks that day": (
+            f"{int(ranking.at[focus, 'rank'])} of {len(ranking)}" if focus in ranking.index else MISSING),
+        "Share count used": loss.count.describe(),
+        "Market value the session before (USD bn)": format_number(loss.previous_value / 1e9, 1),
+        "Loss of market value (USD bn)": format_number(loss.loss / 1e9, 1),
+        "Rank among own one-day losses covered": (f"{value_rank[0]:,} of {value_rank[1]:,}" if value_rank
+                                                  else MISSING),
+    }
+    return pd.DataFrame({"Value": list(rows.values())}, index=pd.Index(list(rows), name="Measure"))
+
+
+def display_anchors(anchors: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Return each company's printed closes against its adjusted closes: the factor that rescales the series."""
+    parts = []
+    for ticker, table in anchors.items():
+        parts.append(pd.DataFrame({
+            "Company": ticker, "Session": _dates(table["session"]).to_numpy(),
+            "Printed close (USD)": table["printed"].to_numpy(), "Adjusted close (USD)": table["adjusted"].to_numpy(),
+            "Printed / adjusted": table["factor"].to_numpy(),
+            "Kind of fact": table["metric"].map({"close_price_printed": "printed close",
+                                                 "close_price_split_adjusted": "printed close restated for splits"})
+            .to_numpy()}))
+    shown = pd.concat(parts, ignore_index=True)
+    decimals = {"Printed close (USD)": 4, "Adjusted close (USD)": 4, "Printed / adjusted": 4}
+    return readable(shown, decimals=decimals).set_index(["Company", "Session"])
+
+
+def display_company_losses(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Return each company's largest one-day loss at printed levels, ranked (one row per company)."""
+    shown = pd.DataFrame({
+        "Rank": ranked["rank"].astype(int), "Company": ranked["ticker"], "Date": _dates(ranked["date"]),
+        "Previous close (USD)": ranked["previous_close"], "Close (USD)": ranked["close"],
+        "Return (%)": 100 * ranked["return"], "Shares (bn)": ranked["shares"] / 1e9,
+        "Count as of": _dates(ranked["as_of"]), "Loss (USD bn)": ranked["loss"] / 1e9,
+        "Sessions covered": [f"{a:%Y-%m-%d} to {b:%Y-%m-%d}" for a, b in zip(ranked["from"], ranked["to"],
+                                                                              strict=True)],
+    })
+    return readable(shown, decimals={"Return (%)": 2, "Shares (bn)": 3, "Loss (USD bn)": 1,
+                                     "Previous close (USD)": 2, "Close (USD)": 2}, index="Rank")
+
+
+def display_left_out(left_out: pd.DataFrame) -> pd.DataFrame:
+    """Return the companies with share counts that cannot be ranked, and why."""
+    shown = pd.DataFrame({"Company": left_out["ticker"], "Why not ranked": left_out["reason"]})
+    return readable(shown, index="Company")
+
+
+def display_history(history: pd.DataFrame) -> pd.DataFrame:
+    """Return one company's largest one-day losses at printed levels, ranked."""
+    shown = pd.DataFrame({
+        "Rank": history["rank"].astype(int), "Date": _dates(history["date"]),
+        "Previous close (USD)": history["previous_close"], "Close (USD)": history["close"],
+        "Return (%)": 100 * history["return"], "Loss (USD bn)": history["loss"] / 1e9,
+    })
+    return readable(shown, decimals={"Return (%)": 2, "Loss (USD bn)": 1, "Previous close (USD)": 2,
+                                     "Close (USD)": 2}, index="Rank")
+
+
+def display_multiples(table: pd.DataFrame) -> pd.DataFrame:
+    """Return price to sales and price to earnings at printed levels for reading."""
+    shown = pd.DataFrame({
+        "Company": table["company"], "When": [f"{w}, {d:%Y-%m-%d}" for w, d in zip(table["when"], table["date"],
+                                                                                    strict=True)],
+        "Market value (USD bn)": table["market_value"] / 1e9,
+        "Accounts": table["revenue_basis"], "Revenue (USD bn)": table["revenue"] / 1e9,
+        f"Price to sales ({TIMES})": table["price_to_sales"], "Net income (USD bn)": table["net_income"] / 1e9,
+        f"Price to earnings ({TIMES})": table["price_to_earnings"],
+    })
+    table_text = readable(shown, decimals=1)
+    return table_text.set_index(["Company", "When", "Accounts"])
+
+
+def display_concentration(companies: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """Return the concentration table: each company's value per date, then the sum, the S&P 500 total and the share."""
+    values = companies.pivot(index="ticker", columns="date", values="value").dropna(how="all")
+    order = values.iloc[:, -1].sort_values(ascending=False).index
+    values = values.reindex(order)
+    first = companies.drop_duplicates("ticker").set_index("ticker").reindex(order)
+    dates = list(values.columns)
+    rows = []
+    for ticker in order:
+        rows.append({"Company": ticker, "Price used": first.at[ticker, "basis"],
+                     "Shares (bn)": format_number(first.at[ticker, "shares"] / 1e9, 3),
+                     "Count as of": f"{first.at[ticker, 'as_of']:%Y-%m-%d}" if pd.notna(first.at[ticker, "as_of"])
+                     else MISSING,
+                     **{f"{d:%Y-%m-%d} (USD bn)": format_number(values.at[ticker, d] / 1e9, 0) for d in dates}})
+    by_date = summary.set_index("date")
+    for label, basis, column, scale, decimals in (
+            ("Sum of these companies", "", "value", 1e-9, 0),
+            ("S&P 500 total", "facts' total of the first date, carried by the index", "total", 1e-9, 0),
+            ("Share of the total (%)", "lower bound", "share", 100, 1)):
+        rows.append({"Company": label, "Price used": basis, "Shares (bn)": "", "Count as of": "",
+                     **{f"{d:%Y-%m-%d} (USD bn)": format_number(by_date.at[d, column] * scale, decimals)
+                        for d in dates}})
+    return pd.DataFrame(rows).set_index("Company")

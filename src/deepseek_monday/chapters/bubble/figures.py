@@ -16,6 +16,7 @@ from deepseek_monday.chapters.bubble import (
     SequoiaQuestion,
 )
 from deepseek_monday.present.style import SNAPSHOT_SOURCE, FigureLegend, finish, percent_axis
+from deepseek_monday.present.tables import format_number
 
 FACTS_SOURCE = "company figures from the project's sourced facts (fundamentals.csv; many rows from secondary sources)"
 SNAPSHOT_AND_FACTS = f"{SNAPSHOT_SOURCE}; {FACTS_SOURCE}"
@@ -139,22 +140,42 @@ def overlay_panels(paths: pd.DataFrame, series: list[OverlaySeries], years: int)
                                SNAPSHOT_SOURCE, 2)
 
 
-def market_value_panels(values: pd.DataFrame, present: list[str], dotcom: list[str]) -> Figure:
-    """Two panels with a shared axis: market values where share counts exist, AI era and dot-com era."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8), sharey=True,
-                                      gridspec_kw={"width_ratios": [5, 4]})
-    for ax, tickers, title in ((left, present, "AI era"), (right, dotcom, "Dot-com era")):
-        for position, ticker in enumerate(tickers):
-            own = values[ticker].dropna()
-            ax.plot(own.index, own.to_numpy(), color=_COLOURS[position], label=ticker)
-        ax.set_title(title)
+def market_value_panels(values: dict[str, pd.Series], titles: dict[str, str]) -> Figure:
+    """One panel per company on a shared logarithmic axis: market value at printed levels where a count applies."""
+    fig, axes = plt.subplots(1, len(values), figsize=(12, 4.8), sharey=True, squeeze=False)
+    for position, (ax, (ticker, series)) in enumerate(zip(axes[0], values.items(), strict=True)):
+        own = series.dropna()
+        ax.plot(own.index, own.to_numpy(), color=_COLOURS[position])
+        peak = own.idxmax()
+        ax.scatter([peak], [own.loc[peak]], color=HIGHLIGHT, zorder=3, s=18)
+        ax.annotate(f"highest: {own.loc[peak] / 1e9:,.0f} bn ({peak:%d %b %Y})", (peak, own.loc[peak]),
+                    textcoords="offset points", xytext=(6, 6), fontsize=8)
+        ax.set_title(titles.get(ticker, ticker))
         ax.set_xlabel("Date")
-        ax.tick_params(axis="x", rotation=45)
-        ax.legend(loc="upper left", frameon=False, fontsize=8)
-    left.yaxis.set_major_formatter(_BILLIONS)
-    left.set_ylabel("Market value (USD bn)")
-    return finish(fig, "Market value where the facts hold share counts",
-                  f"{SNAPSHOT_SOURCE}; share counts from the project's sourced facts")
+        ax.tick_params(axis="x", rotation=30)
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(_BILLIONS)
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda value, _: ""))
+    axes[0][0].set_ylabel("Market value (USD bn, logarithmic scale)")
+    return finish(fig, "Market value at printed prices, where the facts hold a share count",
+                  f"{SNAPSHOT_SOURCE}, rescaled to printed closes and multiplied by cover share counts, both from "
+                  "the project's sourced facts")
+
+
+def own_history_bars(history: pd.DataFrame, ticker: str, event_date: pd.Timestamp) -> Figure:
+    """Horizontal bars of one company's largest one-day losses at printed levels; the event day highlighted."""
+    data = history.iloc[::-1]
+    labels = [f"{row.date:%d %b %Y} ({format_number(100 * row['return'], 1, signed=True)} %)"
+              for _, row in data.iterrows()]
+    colours = [HIGHLIGHT if row.date == event_date else MUTED for _, row in data.iterrows()]
+    fig, ax = plt.subplots(figsize=(9, max(3.5, 0.38 * len(data) + 1.2)))
+    ax.barh(labels, data["loss"].to_numpy(), color=colours)
+    ax.xaxis.set_major_formatter(_BILLIONS)
+    ax.set_xlabel("Market value lost in one session (USD bn)")
+    ax.set_ylabel("Session (one-day return)")
+    ax.grid(axis="y", visible=False)
+    return finish(fig, f"{ticker}: its own largest one-day losses of market value, at printed prices",
+                  f"{SNAPSHOT_SOURCE}, rescaled to printed closes; share count from the project's sourced facts")
 
 
 def volatility_lines(frame: pd.DataFrame, focus: str, benchmark: str, event_date: pd.Timestamp,

@@ -117,7 +117,7 @@ def event_study_numbers(result: EventStudyResult) -> dict[str, object]:
     """Return the focus's abnormal return on the event day and over [0, +10], with p-values."""
     car = result.car.set_index("window")
     start, end = result.settings["estimation_window"]
-    return {"estimation_window": f"{start} to {end}",
+    return {"estimation_window": f"{format_number(start, 0)} to {format_number(end, 0)}",
             "car_day0": float(car.at["[0,0]", "car"]), "p_day0": p_value_text(float(car.at["[0,0]", "p"])),
             "car_0_10": float(car.at["[0,+10]", "car"]), "p_0_10": p_value_text(float(car.at["[0,+10]", "p"]))}
 
