@@ -12,9 +12,10 @@ from conftest import requires_real_data
 
 from deepseek_monday.chapters import bubble
 from deepseek_monday.chapters.bubble import figures as bubble_figures
-from deepseek_monday.chapters.bubble import findings, levels, market, multiples
+from deepseek_monday.chapters.bubble import findings, market, multiples
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.data.paths import facts_dir
+from deepseek_monday.measures import levels
 from deepseek_monday.present.tables import MINUS
 
 MONDAY = pd.Timestamp("2025-01-27")

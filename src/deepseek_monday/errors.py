@@ -13,3 +13,7 @@ class DataValidationError(DeepSeekMondayError):
 
 class ParameterError(DeepSeekMondayError, ValueError):
     """A notebook or command-line parameter is invalid."""
+
+
+class NotCheckable(Exception):
+    """The data cannot give this measurement (a claim, a market value, a ratio); the message says why."""

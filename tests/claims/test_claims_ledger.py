@@ -14,6 +14,7 @@ from deepseek_monday.claims.chapters import CHAPTER_TITLES, chapter_reference, c
 from deepseek_monday.claims.verdicts import CHECKED, VERDICT_ORDER, Verdict, tolerance_rule
 from deepseek_monday.data.paths import market_data_dir
 from deepseek_monday.errors import ParameterError
+from deepseek_monday.measures.levels import value_loss
 
 
 @pytest.fixture(scope="module")
@@ -263,11 +264,12 @@ def test_every_verdict_class_has_a_rule_on_the_page() -> None:
     assert (table["rule"].str.len() > 20).all()
 
 
-def test_the_market_value_cross_check_uses_the_implied_share_count(ledger: pd.DataFrame) -> None:
-    """The cross-check is (market value / quoted price) x (previous - close), as in the bubble chapter."""
-    basis = ledger_module.first_measured_by(ledger, "market_value_loss")["basis"]
-    assert "share count implied by the facts' market value" in basis
-    assert "times the fall" not in basis
+def test_the_market_value_loss_is_the_books_one_computation(ledger: pd.DataFrame) -> None:
+    """The ledger quotes measures.levels.value_loss: printed-close levels times the filing cover count."""
+    row = ledger_module.first_measured_by(ledger, "market_value_loss")
+    assert "printed-close levels" in row["basis"] and "filing cover count" in row["basis"]
+    loss = value_loss("NVDA", pd.Timestamp(row["dates"]))
+    assert float(row["measured_value"]) == pytest.approx(loss.loss / 1e9, rel=1e-12)
 
 
 def test_markdown_table_escapes_pipes() -> None:

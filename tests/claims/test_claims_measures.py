@@ -144,15 +144,19 @@ def test_volatility_ratio() -> None:
 # ---------------------------------------------------------------- company facts
 
 
-def test_market_value_loss_uses_the_fy2025_diluted_count(raw_fundamentals: pd.DataFrame) -> None:
-    shares = raw_fundamentals.query("ticker == 'NVDA' and metric == 'diluted_shares_weighted' "
-                                    "and fiscal_period == 'FY2025'")["value"].iloc[0] * 1e6
-    nvda = raw_price("NVDA")
-    expected = shares * (nvda.loc["2025-01-24"] - nvda.loc[MONDAY]) / 1e9
+def test_market_value_loss_is_printed_closes_times_the_cover_count(raw_fundamentals: pd.DataFrame) -> None:
+    """The facts README's own check: 24.49 bn shares x (142.62 - 118.42) USD, from the raw facts rows."""
+    nvda = raw_fundamentals.query("ticker == 'NVDA'")
+    printed = nvda[nvda["metric"] == "close_price_printed"].set_index("period_end")["value"].astype(float)
+    counts = nvda[nvda["metric"] == "shares_outstanding"].copy()
+    counts["period_end"] = pd.to_datetime(counts["period_end"])
+    count = counts[counts["period_end"] <= MONDAY].sort_values("period_end")["value"].astype(float).iloc[-1]
+    unit = 1e6 if counts["unit"].iloc[0] == "shares_millions" else 1.0
+    expected = count * unit * (printed.loc["2025-01-24"] - printed.loc["2025-01-27"]) / 1e9
     measurement = get_measure("market_value_loss")(make_claim("market_value_loss", "USD_billions",
                                                               symbols="NVDA", dates=MONDAY))
-    assert measurement.value == pytest.approx(expected)
-    assert "FY2025" in measurement.basis and "cross-check" in measurement.basis
+    assert measurement.value == pytest.approx(expected, rel=1e-6)
+    assert "printed-close levels" in measurement.basis
 
 
 def test_latest_reported_quarter_follows_the_event_timeline() -> None:

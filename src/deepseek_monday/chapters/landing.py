@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from deepseek_monday.data.prices import load_snapshot, price_panel
-from deepseek_monday.errors import DeepSeekMondayError
+from deepseek_monday.errors import DeepSeekMondayError, NotCheckable
+from deepseek_monday.measures.levels import value_loss
 from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import format_bn, format_percent
 from deepseek_monday.present.wording import p_text
@@ -68,37 +69,51 @@ def _guarded(paragraph: Callable[[pd.Timestamp], dict[str, object]], key: str,
     """Run one theme's gatherer; when the chapter cannot run for the date, say so in its paragraph."""
     try:
         return paragraph(event_date)
-    except DeepSeekMondayError as error:
+    except (DeepSeekMondayError, NotCheckable) as error:
         return {key: f"The chapter cannot run for {long_date(event_date)}: {error}"}
 
 
 def bubble_answer(event_date: pd.Timestamp) -> dict[str, object]:
-    """The bubble theme: the focus stock's fall, its loss of market value and its rank, and its valuation."""
+    """The bubble theme: the focus stock's fall and loss of market value at printed closes, and its valuation.
+
+    Every level is the bubble chapter's: printed-close levels and filing cover counts
+    (:func:`deepseek_monday.measures.levels.value_loss`), never dividend-adjusted prices.
+    """
     from deepseek_monday.chapters import bubble
     from deepseek_monday.chapters.bubble.data import company_name
 
     params = bubble.BubbleParameters.validate(event_date)
     data = bubble.load_chapter_data(params)
-    name = company_name(params.focus)
-    loss = bubble.day_loss(data.prices[params.focus], params.focus, event_date)
-    text = f"On {long_date(event_date)} {name}'s shares returned {format_percent(loss.change)}"
-    if loss.loss is None:
-        text += f"; its change of market value cannot be computed ({loss.why_no_value})."
+    focus, name = params.focus, company_name(params.focus)
+    prices = data.prices[focus]
+    move = float(prices.dropna().pct_change().get(event_date, np.nan))
+    text = f"On {long_date(event_date)} {name}'s shares returned {format_percent(move)}"
+    try:
+        loss = value_loss(focus, event_date, prices)
+        rank, count = bubble.own_loss_rank(bubble.price_level(prices, focus), bubble.outstanding_counts(focus),
+                                           focus, event_date)
+    except NotCheckable as why:
+        text += f"; its change of market value cannot be computed ({why})."
     else:
-        rank, count = bubble.own_value_loss_rank(data, params.focus, event_date)
         word = "lost" if loss.loss > 0 else "gained"
         place = ("the largest" if rank == 1 else f"rank {rank:,}") if loss.loss > 0 else "a gain"
-        text += (f": it {word} **{format_bn(abs(loss.loss), 1)}** of market value, {place} among its "
-                 f"{count:,} sessions with a share count.")
-    subject = bubble.valuation_subject(params.focus)
-    ratio = bubble.price_to_sales_or_none(data.prices[subject.ticker], subject.ticker, subject.accounts, event_date)
-    comparison = bubble.valuation_comparison(data, params, subject.ticker, subject.accounts)
-    cisco = comparison[comparison["company"] == bubble.DOTCOM_STOCK].dropna(subset=["price_to_sales"])
-    if ratio is not None and len(cisco):  # the first Cisco row: the last annual revenue reported before the peak
-        text += (f" The market valued it at **{ratio.ratio:.1f} times** its trailing revenue; Cisco at its dot-com "
-                 f"peak stood at no less than {cisco['price_to_sales'].iloc[0]:.1f} times its last reported annual "
-                 f"revenue. The fall and the valuation are "
-                 f"measured; whether they make a bubble is a judgement the data cannot make.")
+        text += (f": at printed closes it {word} **{format_bn(abs(loss.loss), 1)}** of market value, {place} "
+                 f"of its {count:,} sessions with a filing share count.")
+    try:
+        subject = bubble.valuation_subject(focus)
+        level = bubble.price_level(data.prices[subject.ticker], subject.ticker)
+        own = bubble.quarterly_multiples(level, bubble.outstanding_counts(subject.ticker), subject.ticker,
+                                         subject.accounts, event_date, "event day")[0]["price_to_sales"]
+        cisco_prices = data.prices[bubble.DOTCOM_STOCK]
+        cisco = bubble.annual_multiples(bubble.price_level(cisco_prices, bubble.DOTCOM_STOCK),
+                                        bubble.outstanding_counts(bubble.DOTCOM_STOCK), bubble.DOTCOM_STOCK,
+                                        bubble.dotcom_peak_date(cisco_prices, params), "dot-com peak")[0]
+    except NotCheckable as why:
+        text += f" Its valuation against Cisco's in 2000 cannot be set out for this date ({why})."
+    else:
+        text += (f" The market valued {company_name(subject.ticker)} at **{own:.1f} times** its trailing revenue; "
+                 f"Cisco at its dot-com peak stood at {cisco['price_to_sales']:.1f} times the revenue of its last "
+                 "fiscal year (both at printed closes). The chapter weighs these against five marks of a bubble.")
     return {"bubble_answer": text}
 
 

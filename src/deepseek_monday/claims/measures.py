@@ -36,7 +36,8 @@ from deepseek_monday.data.prices import Snapshot, load_snapshot, price_panel
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.spikes import without_flagged
 from deepseek_monday.data.universe import load_universe
-from deepseek_monday.errors import DataValidationError, ParameterError
+from deepseek_monday.errors import DataValidationError
+from deepseek_monday.measures.levels import value_loss
 from deepseek_monday.present.tables import MINUS, format_number
 
 # ---------------------------------------------------------------- market data access
@@ -318,41 +319,16 @@ def nvidia_shares(date: pd.Timestamp) -> tuple[float, str]:
 
 @measure("market_value_loss", unit="USD_billions")
 def market_value_loss(claim: Claim) -> Measurement:
-    """Fall in Nvidia's market value on a session: shares times the fall of the adjusted close."""
-    date = claim.date
-    prices = _prices("NVDA")
-    close = calc.row_on(prices, date, "NVDA price")
-    position = prices.index.get_loc(date)
-    previous = float(prices.iloc[position - 1])
-    shares, shares_text = nvidia_shares(date)
-    loss = calc.market_value_loss(shares, previous, close) / 1e9
-    return Measurement(loss, f"{shares_text} x ({previous:.2f} {MINUS} {close:.2f} USD, adjusted closes of "
-                             f"{prices.index[position - 1]:%Y-%m-%d} and {date:%Y-%m-%d})"
-                             f"{_implied_count_cross_check(date, previous, close)}")
+    """Fall in Nvidia's market value on a session, at printed closes: the book's one computation of it.
 
-
-def _implied_count_cross_check(date: pd.Timestamp, previous: float, close: float) -> str:
-    """Say what the loss would be with the share count implied by the facts' latest year-end market value.
-
-    The same arithmetic as the bubble chapter's: (market value / quoted price) x (previous - close).
+    :func:`deepseek_monday.measures.levels.value_loss`: the filing cover count that applies that day
+    times the fall of the printed-close level (never the dividend-adjusted close).
     """
-    try:
-        caps = fundamentals("NVDA", "market_cap", "USD")
-        quoted = fundamentals("NVDA", "close_price_split_adjusted", "USD")
-    except ParameterError:
-        return ""
-    caps = caps[caps["period_end"] < date]
-    if caps.empty:
-        return ""
-    cap = caps.iloc[-1]
-    price = quoted.loc[quoted["fiscal_period"] == cap["fiscal_period"], "value"]
-    if price.empty:
-        return ""
-    shares = calc.implied_share_count(float(cap["value"]), float(price.iloc[0]))
-    loss = calc.market_value_loss(shares, previous, close) / 1e9
-    return (f"; cross-check: with the share count implied by the facts' market value at the end of "
-            f"{cap['fiscal_period']} ({cap['value'] / 1e9:,.0f} bn USD at a quoted {price.iloc[0]:.2f} USD, "
-            f"{shares / 1e6:,.0f} m shares) the loss would be {loss:,.1f} bn USD")
+    loss = value_loss("NVDA", claim.date, _prices("NVDA"))
+    shares = f"{loss.count.shares / 1e6:,.0f} m shares (filing cover count as of {loss.count.as_of:%Y-%m-%d})"
+    return Measurement(loss.loss / 1e9, f"{shares} x ({loss.previous_close:.2f} {MINUS} {loss.close:.2f} USD, "
+                                        f"printed-close levels of {loss.previous_date:%Y-%m-%d} and "
+                                        f"{loss.date:%Y-%m-%d})")
 
 
 @measure("price_to_sales", unit="ratio")

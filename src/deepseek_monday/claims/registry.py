@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from deepseek_monday.errors import DataValidationError
+from deepseek_monday.errors import NotCheckable as NotCheckable  # re-exported: measures raise it from here
 
 if TYPE_CHECKING:
     from deepseek_monday.claims.catalogue import Claim
@@ -38,10 +39,6 @@ class Measurement:
     scope: str = ""
     bound: str = ""
     bound_of: str = ""
-
-
-class NotCheckable(Exception):
-    """The data cannot decide the claim; the message says why."""
 
 
 MeasureFunction = Callable[["Claim"], Measurement]

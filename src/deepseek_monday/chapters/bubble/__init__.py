@@ -57,19 +57,6 @@ from deepseek_monday.chapters.bubble.findings import (
     verdict_inputs,
     verdict_paragraphs,
 )
-from deepseek_monday.chapters.bubble.levels import (
-    COUNT_MAX_GAP_DAYS,
-    anchor_table,
-    count_on,
-    level_loss,
-    level_losses,
-    market_value_on,
-    market_value_series,
-    outstanding_counts,
-    price_level,
-    printed_closes,
-    rescale_to_printed,
-)
 from deepseek_monday.chapters.bubble.market import (
     PRICE_SYMBOLS,
     company_record_losses,
@@ -158,6 +145,19 @@ from deepseek_monday.chapters.bubble.valuation import (
     reporting_lag,
     share_count_timing,
     valuation_comparison,
+)
+from deepseek_monday.measures.levels import (
+    COUNT_MAX_GAP_DAYS,
+    anchor_table,
+    count_on,
+    level_loss,
+    level_losses,
+    market_value_on,
+    market_value_series,
+    outstanding_counts,
+    price_level,
+    printed_closes,
+    rescale_to_printed,
 )
 
 __all__ = [

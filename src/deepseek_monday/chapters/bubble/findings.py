@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from deepseek_monday.chapters.bubble.data import company_name
-from deepseek_monday.chapters.bubble.levels import LevelLoss
 from deepseek_monday.chapters.bubble.valuation import latest_known_quarter
 from deepseek_monday.claims.registry import NotCheckable
+from deepseek_monday.measures.levels import LevelLoss
 from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import format_number
 

@@ -15,15 +15,15 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from deepseek_monday.chapters.bubble.levels import (
+from deepseek_monday.claims.registry import NotCheckable
+from deepseek_monday.data.facts import fundamentals, load_fundamentals
+from deepseek_monday.errors import ParameterError
+from deepseek_monday.measures.levels import (
     count_on,
     level_losses,
     outstanding_counts,
     price_level,
 )
-from deepseek_monday.claims.registry import NotCheckable
-from deepseek_monday.data.facts import fundamentals, load_fundamentals
-from deepseek_monday.errors import ParameterError
 
 # The facts' ticker -> the snapshot's price symbol (Berkshire's listed class is B; Alphabet's
 # three classes are all priced at the class A close, which the C shares trail by well under 1 %).

@@ -12,7 +12,9 @@ from deepseek_monday.data.params import check_event_date, check_positive_int, wi
 from deepseek_monday.data.prices import load_snapshot, price_panel
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import GROUPS, check_symbols, load_universe
+from deepseek_monday.errors import NotCheckable
 from deepseek_monday.eventstudy import EventStudyResult, car_paths, kolari_pynnonen_widening, run_event_study
+from deepseek_monday.measures.levels import value_loss
 from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import MINUS, MISSING, format_number, readable
 
@@ -506,19 +508,19 @@ def key_findings(event_date: pd.Timestamp) -> dict[str, str]:
 
     The numbers are this chapter's and the bubble chapter's: one-session returns from
     :func:`daily_returns`, the headline indices from :func:`index_moves`, and Nvidia's
-    market-value change from :func:`deepseek_monday.chapters.bubble.day_loss` (the claims ledger's
-    calculation). A number the data cannot give is said to be missing, never estimated.
+    market-value change at printed closes from :func:`deepseek_monday.measures.levels.value_loss`
+    (the one computation the bubble chapter and the claims ledger quote too). A number the data
+    cannot give is said to be missing, never estimated.
     """
-    from deepseek_monday.chapters.bubble import day_loss  # the bubble chapter imports this module
-
     returns = daily_returns()
     on_day = returns.loc[event_date] if event_date in returns.index else pd.Series(np.nan, returns.columns)
     nvidia = float(on_day.get("NVDA", np.nan))
     sentence = f"Nvidia's shares returned {_percent(nvidia)}"
     if not np.isnan(nvidia):
-        loss = day_loss(price_panel(["NVDA"])["NVDA"], "NVDA", event_date)
-        if loss.loss is None:
-            sentence += f"; its change in market value cannot be computed ({loss.why_no_value})"
+        try:
+            loss = value_loss("NVDA", event_date)
+        except NotCheckable as why:
+            sentence += f"; its change in market value cannot be computed ({why})"
         else:
             verb = "took" if loss.loss > 0 else "added"
             sentence += (f", which {verb} about {abs(loss.loss) / 1e9:,.0f} billion US dollars "

@@ -12,7 +12,7 @@ one anchor to the next.
 Share counts are the period counts of the filings' covers (``shares_outstanding``, classes
 added), not the annual weighted diluted counts. A count applies within :data:`COUNT_MAX_GAP_DAYS`
 of its as-of date. Helpers that read the facts (``printed_closes``, ``outstanding_counts``)
-belong in ``data/`` in the long run; they sit here until the data layer offers them.
+read the facts; :func:`value_loss` is the one market-value loss every page quotes.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.data.facts import load_fundamentals
+from deepseek_monday.data.prices import price_panel
+from deepseek_monday.errors import NotCheckable
 
 PRINTED_METRICS = ("close_price_printed", "close_price_split_adjusted")
 COUNT_METRICS = ("shares_outstanding", "shares_outstanding_class_a", "shares_outstanding_class_b",
@@ -212,6 +213,17 @@ def level_loss(level: pd.Series, counts: pd.DataFrame, ticker: str, date: pd.Tim
     count = count_on(counts, date, ticker)
     return LevelLoss(ticker, date, own.index[position - 1], previous, close, close / previous - 1, count,
                      count.shares * (previous - close), count.shares * previous)
+
+
+def value_loss(ticker: str, date: pd.Timestamp, adjusted: pd.Series | None = None) -> LevelLoss:
+    """Return the market value ``ticker`` lost on ``date``: the book's one computation of it.
+
+    Printed-close levels (:func:`price_level`) times the filing cover count that applies that day
+    (:func:`count_on`), one count for both closes. ``adjusted`` defaults to the snapshot's series.
+    The bubble chapter, the landing page, the overview and the claims ledger all quote this.
+    """
+    series = price_panel([ticker])[ticker] if adjusted is None else adjusted
+    return level_loss(price_level(series, ticker), outstanding_counts(ticker), ticker, date)
 
 
 def level_losses(level: pd.Series, counts: pd.DataFrame, ticker: str) -> pd.DataFrame:
