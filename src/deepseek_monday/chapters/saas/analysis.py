@@ -30,12 +30,13 @@ from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.data.calendars import sessions
 from deepseek_monday.data.facts import convert, load_events, load_fundamentals
 from deepseek_monday.data.params import check_event_date, check_positive_int, window_sessions
-from deepseek_monday.data.prices import load_snapshot, price_panel
+from deepseek_monday.data.paths import facts_dir
+from deepseek_monday.data.prices import load_snapshot, price_panel, read_csv_text
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import check_symbols, load_universe
 from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.eventstudy import car_paths, run_event_study, window_label
-from deepseek_monday.present.tables import MINUS, MISSING, readable
+from deepseek_monday.present.tables import MINUS, MISSING, format_number, readable
 from deepseek_monday.present.wording import of_total, p_text
 
 MARKET = "XNYS"  # every basket member is a US listing priced on NYSE sessions
@@ -1134,3 +1135,245 @@ def claim_window_numbers(windows: pd.DataFrame, drawdowns: pd.DataFrame) -> dict
 def load_prices(params: SaasParameters) -> pd.DataFrame:
     """Return the price panel of the basket members and of the claims' instruments."""
     return price_panel(list(dict.fromkeys([*params.symbols, *REFERENCE_ETFS, *CLAIM_WINDOW_SYMBOLS])))
+
+
+# ---------------------------------------------------------------- dated 2025 plans against the 2025 outcome
+
+GUIDANCE_FILE = "capex_guidance.csv"
+GUIDANCE_COLUMNS = ["ticker", "announced_date", "announced_via", "period_label", "period_type", "period_start",
+                    "period_end", "value_low", "value_high", "unit", "scope", "source"]
+
+
+@dataclass(frozen=True)
+class PlanBasis:
+    """What a company's first 2025 plan measures, and which ``fundamentals.csv`` metric measures the same.
+
+    ``metric`` None: no actual of the plan's definition exists, so the plan is shown beside the
+    ``shown`` actuals (each named by its own definition) but never compared with them.
+    """
+
+    definition: str
+    metric: str | None
+    shown: tuple[str, ...] = ()
+    company_figure: bool = True
+
+
+# From the scope column of capex_guidance.csv and the facts README ("Capex metrics are not interchangeable").
+PLAN_BASES: dict[str, PlanBasis] = {
+    "MSFT": PlanBasis("AI-enabled data centres, fiscal 2025 (July 2024 to June 2025); whether cash purchases or "
+                      "incl. finance leases is not stated", None, ("capex", "capex_incl_finance_leases")),
+    "META": PlanBasis("Meta's own measure: purchases of property and equipment plus principal payments on finance "
+                      "leases", "capex_incl_finance_lease_principal"),
+    "GOOGL": PlanBasis("purchases of property and equipment (Alphabet's capex)", "capex"),
+    "AMZN": PlanBasis("not a company figure: 4 x the Q4 2024 capex Amazon called representative (26.3 bn USD, "
+                      "consistent with its net-of-proceeds-and-incentives basis) and the press's \"over 100 bn\"",
+                      None, ("capex",), company_figure=False),
+}
+SHORT_DEFINITIONS = {
+    "capex": "cash purchases of property and equipment",
+    "capex_incl_finance_leases": "incl. finance leases (Microsoft's headline)",
+    "capex_incl_finance_lease_principal": "incl. finance-lease principal (Meta's measure)",
+}
+
+
+def load_capex_guidance(facts: str | None = None) -> pd.DataFrame:
+    """Return the dated 2025 capex plans of ``capex_guidance.csv`` (values in USD bn, dates parsed).
+
+    A shared helper of this chapter (the facts loaders in ``data/`` do not read this file yet).
+    """
+    path = facts_dir(facts) / GUIDANCE_FILE
+    if not path.is_file():
+        raise DataValidationError(f"{path}: facts file not found")
+    frame = read_csv_text(path)
+    if list(frame.columns) != GUIDANCE_COLUMNS:
+        raise DataValidationError(f"{path}: columns {list(frame.columns)}, expected {GUIDANCE_COLUMNS}")
+    for column in ("announced_date", "period_start", "period_end"):
+        frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
+    for column in ("value_low", "value_high"):
+        frame[column] = convert(pd.to_numeric(frame[column]), frame["unit"], "USD_billions")
+    if (frame["value_low"] > frame["value_high"]).any():
+        raise DataValidationError(f"{path}: a plan's low end lies above its high end")
+    frame["unit"] = "USD_billions"
+    return frame
+
+
+def _actual(capex: pd.DataFrame, ticker: str, metric: str, period_end: pd.Timestamp) -> pd.Series | None:
+    """Return the annual row of ``metric`` for ``ticker`` whose period ends on ``period_end`` (None if absent)."""
+    rows = capex[(capex["ticker"] == ticker) & (capex["metric"] == metric) & capex["annual"]
+                 & (capex["period_end"] == period_end) & ~capex["fiscal_lookalike"]]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _year_before(period_end: pd.Timestamp) -> pd.Timestamp:
+    return period_end - pd.DateOffset(years=1)
+
+
+def plan_outcomes(capex: pd.DataFrame, guidance: pd.DataFrame, event_date: pd.Timestamp) -> pd.DataFrame:
+    """Return each company's first 2025 plan beside the actual of the same definition, before and after it.
+
+    Per company: when the plan was announced (before or after ``event_date``), its period and
+    range; the actual of the year before and of the plan's own period, both of the plan's own
+    definition (:data:`PLAN_BASES`); the plan against the year before and the outcome against the
+    plan's upper end. Where no actual has the plan's definition these are NaN and the actuals of
+    other definitions are listed in ``other_actuals``, never compared.
+    """
+    rows = []
+    for _, plan in guidance.sort_values("announced_date").iterrows():
+        ticker = plan["ticker"]
+        basis = PLAN_BASES.get(ticker, PlanBasis("not defined in this report", None))
+        row = {"company": ticker, "announced": plan["announced_date"],
+               "timing": "before" if plan["announced_date"] < event_date else "after",
+               "period": period_label(plan["period_label"]), "period_end": plan["period_end"],
+               "plan_low": plan["value_low"], "plan_high": plan["value_high"], "definition": basis.definition,
+               "company_figure": basis.company_figure,
+               "metric": basis.metric or "", "prior": np.nan, "actual": np.nan, "actual_source": ""}
+        if basis.metric:
+            prior = _actual(capex, ticker, basis.metric, _year_before(plan["period_end"]))
+            actual = _actual(capex, ticker, basis.metric, plan["period_end"])
+            row["prior"] = prior["value"] if prior is not None else np.nan
+            if actual is not None:
+                row["actual"], row["actual_source"] = actual["value"], actual["source"]
+        others = [(metric, _actual(capex, ticker, metric, plan["period_end"])) for metric in basis.shown]
+        row["other_actuals"] = "; ".join(f"{SHORT_DEFINITIONS.get(m, m)} {found['value']:.1f}"
+                                         for m, found in others if found is not None)
+        rows.append(row)
+    table = pd.DataFrame(rows).set_index("company")
+    table["plan_vs_prior"] = table["plan_high"] / table["prior"] - 1
+    table["actual_vs_plan"] = table["actual"] / table["plan_high"] - 1
+    return table
+
+
+def plan_range_text(low: float, high: float) -> str:
+    """Write a plan as "75" or "60\u201365" (an en dash between the ends of a range)."""
+    if np.isclose(low, high):
+        return format_number(low, 0)
+    return f"{format_number(low, 0)}\u2013{format_number(high, 0)}"
+
+
+def display_plan_outcomes(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the plans and outcomes for readers: USD bn, a dash where nothing of the plan's definition exists."""
+    shown = pd.DataFrame({
+        "Announced": [f"{d.day} {d:%B %Y}" for d in table["announced"]],
+        "Before or after the event day": table["timing"].to_numpy(),
+        "Period": table["period"].to_numpy(),
+        "Plan (USD bn)": list(map(plan_range_text, table["plan_low"], table["plan_high"])),
+        "What the plan measures": table["definition"].to_numpy(),
+        "Year before, same measure (USD bn)": table["prior"].to_numpy(),
+        "Plan's upper end against the year before (%)": 100 * table["plan_vs_prior"].to_numpy(),
+        "Outcome, same measure (USD bn)": table["actual"].to_numpy(),
+        "Outcome against the plan's upper end (%)": 100 * table["actual_vs_plan"].to_numpy(),
+        "Outcome by other measures, not compared (USD bn)": table["other_actuals"].replace("", MISSING).to_numpy(),
+    }, index=pd.Index([f"{COMPANY_NAMES.get(t, t)} ({t})" for t in table.index], name="Company"))
+    return readable(shown, decimals=1)
+
+
+CALENDAR_METRIC = "capex"  # the one measure every company's calendar years are compared by
+
+
+def calendar_capex(capex: pd.DataFrame, years: tuple[int, ...] = (2024, 2025)) -> pd.DataFrame:
+    """Return cash purchases of property and equipment (``capex``) per company and calendar year, with growth.
+
+    One definition only. Microsoft's calendar years are the facts' derived sums of four fiscal
+    quarters (``derived`` is True); a company without a ``capex`` row for a year shows NaN.
+    """
+    rows = []
+    for ticker in ("MSFT", "GOOGL", "AMZN", "META"):
+        row: dict[str, object] = {"company": ticker}
+        for year in years:
+            found = capex[(capex["ticker"] == ticker) & (capex["metric"] == CALENDAR_METRIC)
+                          & (capex["fiscal_period"] == f"CY{year}")]
+            row[year] = float(found["value"].iloc[0]) if len(found) else np.nan
+            row[f"derived_{year}"] = bool(len(found) and found["source"].iloc[0].startswith("derived"))
+        rows.append(row)
+    table = pd.DataFrame(rows).set_index("company")
+    table["growth"] = table[years[-1]] / table[years[0]] - 1
+    return table
+
+
+def display_calendar_capex(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the calendar-year table for readers, derived figures marked."""
+    years = [c for c in table.columns if isinstance(c, int)]
+    shown = pd.DataFrame(index=pd.Index([f"{COMPANY_NAMES.get(t, t)} ({t})" for t in table.index], name="Company"))
+    for year in years:
+        shown[f"{year} (USD bn)"] = table[year].to_numpy()
+    shown[f"Change {years[0]} to {years[-1]} (%)"] = 100 * table["growth"].to_numpy()
+    shown["Note"] = ["calendar years are sums of Microsoft's fiscal quarters (derived)" if any(
+        table.loc[t, f"derived_{y}"] for y in years) else ("no cash-purchases row for 2025 in the facts"
+                                                            if table.loc[t, [*years]].isna().any() else "")
+                     for t in table.index]
+    return readable(shown, decimals=1)
+
+
+def plan_outcome_numbers(outcomes: pd.DataFrame, calendar: pd.DataFrame) -> dict[str, object]:
+    """Return the plan-and-outcome figures the prose quotes, preformatted (true minus, a space before %)."""
+    def pct(value: float, decimals: int = 0) -> str:
+        return f"{format_number(100 * value, decimals, signed=True)} %"
+
+    def bn(value: float) -> str:
+        return f"{format_number(value, 1)} bn USD"
+
+    def plan(company: str) -> str:
+        return f"{plan_range_text(outcomes.at[company, 'plan_low'], outcomes.at[company, 'plan_high'])} bn USD"
+
+    numbers: dict[str, object] = {}
+    for company in outcomes.index:
+        key = company.lower()
+        date = outcomes.at[company, "announced"]
+        numbers |= {f"{key}_plan": plan(company), f"{key}_announced": f"{date.day} {date:%B %Y}",
+                    f"{key}_timing": str(outcomes.at[company, "timing"]),
+                    f"{key}_prior": bn(outcomes.at[company, "prior"]),
+                    f"{key}_actual": bn(outcomes.at[company, "actual"]),
+                    f"{key}_plan_vs_prior": pct(outcomes.at[company, "plan_vs_prior"]),
+                    f"{key}_actual_vs_plan": pct(outcomes.at[company, "actual_vs_plan"]),
+                    f"{key}_other_actuals": outcomes.at[company, "other_actuals"] or "none"}
+    compared = outcomes.dropna(subset=["actual"])
+    after = outcomes[outcomes["timing"] == "after"]
+    numbers["n_plans"] = len(outcomes)
+    numbers["n_plans_after"] = len(after)
+    numbers["n_plans_compared"] = len(compared)
+    numbers["plans_compared_names"] = join_words([COMPANY_NAMES.get(t, t) for t in compared.index])
+    numbers["plans_not_compared_names"] = join_words([COMPANY_NAMES.get(t, t) for t in outcomes.index
+                                                      if t not in compared.index]) or "none"
+    numbers["n_outcomes_above_plan"] = int((compared["actual"] > compared["plan_high"]).sum())
+    numbers["outcomes_above_phrase"] = ("both" if len(compared) == 2 == numbers["n_outcomes_above_plan"] else
+                                        of_total(numbers["n_outcomes_above_plan"], len(compared), "companies",
+                                                 "company"))
+    for company in calendar.index:
+        key = company.lower()
+        numbers[f"{key}_cash_2024"] = bn(calendar.at[company, 2024])
+        numbers[f"{key}_cash_2025"] = bn(calendar.at[company, 2025])
+        numbers[f"{key}_cash_growth"] = pct(calendar.at[company, "growth"])
+    grown = calendar.dropna(subset=["growth"])
+    numbers["cash_growth_range"] = f"{pct(grown['growth'].min())} to {pct(grown['growth'].max())}"
+    numbers["cash_companies"] = join_words([COMPANY_NAMES.get(t, t) for t in grown.index])
+    numbers["cash_missing"] = join_words([COMPANY_NAMES.get(t, t) for t in calendar.index
+                                          if t not in grown.index]) or "none"
+    return numbers
+
+
+def plan_outcome_points(outcomes: pd.DataFrame, capex: pd.DataFrame) -> pd.DataFrame:
+    """Return what the plan-and-outcome figure draws, one row per mark: company, label, low, high, kind.
+
+    Kinds: ``prior`` (the year before, the plan's measure), ``plan`` (its range), ``actual``
+    (the outcome, the plan's measure) and ``other`` (an outcome of another measure, shown and
+    labelled, never compared). Rows per company in reading order.
+    """
+    rows = []
+    for company, row in outcomes.iterrows():
+        period = row["period"]
+        before = _year_before(row["period_end"])
+        year_before = period_label(f"{'FY' if period.startswith('fiscal') else 'CY'}{before.year}")
+        if pd.notna(row["prior"]):
+            rows.append((company, f"{year_before}, actual", row["prior"], row["prior"], "prior"))
+        when = f"{row['announced'].day} {row['announced']:%b %Y}, {row['timing']} the event"
+        label = f"plan of {when}" if row["company_figure"] else f"press reading of {when}: (not a company figure)"
+        rows.append((company, label,
+                     row["plan_low"], row["plan_high"], "plan"))
+        if pd.notna(row["actual"]):
+            rows.append((company, f"{period}, actual", row["actual"], row["actual"], "actual"))
+        for metric in PLAN_BASES.get(company, PlanBasis("", None)).shown:
+            found = _actual(capex, company, metric, row["period_end"])
+            if found is not None:
+                rows.append((company, f"{period}, actual: {SHORT_DEFINITIONS.get(metric, metric)}", found["value"],
+                             found["value"], "other"))
+    return pd.DataFrame(rows, columns=["company", "label", "low", "high", "kind"])
