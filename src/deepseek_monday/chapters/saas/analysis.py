@@ -1335,9 +1335,8 @@ def plan_outcome_numbers(outcomes: pd.DataFrame, calendar: pd.DataFrame) -> dict
     numbers["plans_not_compared_names"] = join_words([COMPANY_NAMES.get(t, t) for t in outcomes.index
                                                       if t not in compared.index]) or "none"
     numbers["n_outcomes_above_plan"] = int((compared["actual"] > compared["plan_high"]).sum())
-    numbers["outcomes_above_phrase"] = ("both" if len(compared) == 2 == numbers["n_outcomes_above_plan"] else
-                                        of_total(numbers["n_outcomes_above_plan"], len(compared), "companies",
-                                                 "company"))
+    numbers["outcomes_above_phrase"] = _count_words(numbers["n_outcomes_above_plan"], len(compared), "companies",
+                                                    "company")
     for company in calendar.index:
         key = company.lower()
         numbers[f"{key}_cash_2024"] = bn(calendar.at[company, 2024])
@@ -1377,3 +1376,46 @@ def plan_outcome_points(outcomes: pd.DataFrame, capex: pd.DataFrame) -> pd.DataF
                 rows.append((company, f"{period}, actual: {SHORT_DEFINITIONS.get(metric, metric)}", found["value"],
                              found["value"], "other"))
     return pd.DataFrame(rows, columns=["company", "label", "low", "high", "kind"])
+
+
+def unmatched_plan_sentence(outcomes: pd.DataFrame, company: str) -> str:
+    """Say where a plan without an outcome of its own measure lies against the outcomes of other measures."""
+    text = outcomes.at[company, "other_actuals"]
+    values = [float(part.rsplit(" ", 1)[1]) for part in text.split("; ")] if text else []
+    if not values:
+        return "The facts hold no outcome for that period to set beside it."
+    low, high = outcomes.at[company, "plan_low"], outcomes.at[company, "plan_high"]
+    if len(values) == 1:
+        return f"The outcome in the facts, {text} bn USD, is of another measure, so the two are not compared."
+    if high < min(values):
+        where = "below all of them"
+    elif low > max(values):
+        where = "above all of them"
+    else:
+        where = "between them"
+    return f"Its outcomes by other measures were {text.replace('; ', ' and ')} bn USD; the plan lies {where}."
+
+
+def _count_words(count: int, total: int, noun: str, singular: str) -> str:
+    """Like :func:`of_total`, with "both" for two of two."""
+    return f"both {noun}" if count == total == 2 else of_total(count, total, noun, singular)
+
+
+def rethink_sentence(outcomes: pd.DataFrame) -> str:
+    """Say what the dated plans and their outcomes show about a rethink after the event day, from the numbers only."""
+    after = outcomes[(outcomes["timing"] == "after") & outcomes["plan_vs_prior"].notna()]
+    compared = outcomes.dropna(subset=["actual"])
+    below_prior = int((after["plan_vs_prior"] < 0).sum())
+    below_plan = int((compared["actual"] < compared["plan_low"]).sum())
+    if after.empty and compared.empty:
+        return "No plan and outcome of one measure are in the facts, so a rethink cannot be measured."
+    parts = []
+    if not after.empty:
+        parts.append(f"{_count_words(len(after) - below_prior, len(after), 'plans', 'plan')} announced after the event "
+                     "day that can be set against the year before lay above that year's spending")
+    if not compared.empty:
+        parts.append(f"{_count_words(len(compared) - below_plan, len(compared), 'outcomes', 'outcome')} that can be "
+                     "set against their plan reached at least its lower end")
+    verdict = ("the figures show no cut after the event day" if below_prior == 0 and below_plan == 0
+               else "the figures show some spending below plan or below the year before")
+    return f"{sentence_case('; '.join(parts))}: {verdict}."
