@@ -320,7 +320,8 @@ def test_compute_ratios_match_the_facts_and_the_ledger() -> None:
     assert ratios.at["llama_over_v3_active_params", "value"] == pytest.approx(405 / 37)
     assert ratios.at["fleet_over_v3_gpus", "value"] == pytest.approx(50_000 / 2048)
     # Per token and per FLOP, V3's pre-training stage stands against Llama's run (the tokens are pre-training's).
-    assert ratios.at["llama_over_v3_hours_per_token", "value"] == pytest.approx((30.8e6 / 15.6e12) / (2.664e6 / 14.8e12))
+    assert ratios.at["llama_over_v3_hours_per_token", "value"] == pytest.approx(
+        (30.8e6 / 15.6e12) / (2.664e6 / 14.8e12))
     assert ratios.at["v3_over_llama_hours_per_flop", "value"] == pytest.approx(
         ratios.at["llama_over_v3_flops", "value"] / (30.8e6 / 2.664e6))
     assert ratios.at["r1_over_v3_gpu_hours", "value"] == pytest.approx(147_336 / 2.788e6)  # total against total
@@ -357,7 +358,7 @@ def test_check_stage_sums_keeps_totals_apart_from_their_stages_synthetic() -> No
 def test_cost_breakdown_refuses_stages_that_do_not_add_up() -> None:
     compute = load_ai_compute().copy()
     compute.loc[compute["model"] == sanctions.V3_STAGES[1], "gpu_hours"] *= 2  # SYNTHETIC corruption
-    with pytest.raises(DataValidationError, match="stage GPU-hours of .DeepSeek-V3 .full training.. sum to"):
+    with pytest.raises(DataValidationError, match=r"stage GPU-hours of .DeepSeek-V3 \(full training\). sum to"):
         sanctions.cost_breakdown(compute)
 
 
