@@ -434,7 +434,8 @@ def test_reader_tables_have_meaningful_rows_and_no_code_names(chapter: dict) -> 
     assert shown.index.names == ["Company", "Period"]
     assert not shown["What the figure measures"].str.contains("_").any()
     plans = saas.display_plan_outcomes(saas.plan_outcomes(capex, saas.load_capex_guidance(), params.event_date))
-    assert not plans.isin(["nan", "NaN", "<NA>"]).any().any() and plans.index.name == "Company"
+    assert not plans.isin(["nan", "NaN", "<NA>"]).any().any() and plans.index.name == "Measure"
+    assert plans.at["Outcome, same measure (USD bn)", "Meta (META)"] == "72.2"
 
 
 # ---------------------------------------------------------------- dated plans against the outcome of the same measure
@@ -474,7 +475,8 @@ def test_plan_outcomes_compare_only_the_same_measure_synthetic() -> None:
     assert table.at["GOOGL", "plan_vs_prior"] == pytest.approx(75 / 50 - 1)
     assert table.at["GOOGL", "actual_vs_plan"] == pytest.approx(60 / 75 - 1)
     assert np.isnan(table.at["MSFT", "actual"])  # the plan's measure is not stated: no comparison
-    assert "64.0" in table.at["MSFT", "other_actuals"] and "88.0" in table.at["MSFT", "other_actuals"]
+    assert table.at["MSFT", "other_values"] == (64.0, 88.0)
+    assert table.at["MSFT", "other_actuals"].startswith("64.0 bn USD (cash purchases")
     assert saas.unmatched_plan_sentence(table, "MSFT").endswith("the plan lies between them.")
     sentence = saas.rethink_sentence(table)
     assert sentence.startswith("The one plan announced after the event day")

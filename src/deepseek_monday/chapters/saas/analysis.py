@@ -1156,18 +1156,22 @@ class PlanBasis:
     metric: str | None
     shown: tuple[str, ...] = ()
     company_figure: bool = True
+    short: str = ""
 
 
 # From the scope column of capex_guidance.csv and the facts README ("Capex metrics are not interchangeable").
 PLAN_BASES: dict[str, PlanBasis] = {
     "MSFT": PlanBasis("AI-enabled data centres, fiscal 2025 (July 2024 to June 2025); whether cash purchases or "
-                      "incl. finance leases is not stated", None, ("capex", "capex_incl_finance_leases")),
+                      "incl. finance leases is not stated", None, ("capex", "capex_incl_finance_leases"),
+                      short="not stated (AI data centres, fiscal year)"),
     "META": PlanBasis("Meta's own measure: purchases of property and equipment plus principal payments on finance "
-                      "leases", "capex_incl_finance_lease_principal"),
-    "GOOGL": PlanBasis("purchases of property and equipment (Alphabet's capex)", "capex"),
+                      "leases", "capex_incl_finance_lease_principal",
+                      short="Meta's measure (incl. finance-lease principal)"),
+    "GOOGL": PlanBasis("purchases of property and equipment (Alphabet's capex)", "capex",
+                       short="cash purchases of property and equipment"),
     "AMZN": PlanBasis("not a company figure: 4 x the Q4 2024 capex Amazon called representative (26.3 bn USD, "
                       "consistent with its net-of-proceeds-and-incentives basis) and the press's \"over 100 bn\"",
-                      None, ("capex",), company_figure=False),
+                      None, ("capex",), company_figure=False, short="press reading, not a company figure"),
 }
 SHORT_DEFINITIONS = {
     "capex": "cash purchases of property and equipment",
@@ -1225,6 +1229,7 @@ def plan_outcomes(capex: pd.DataFrame, guidance: pd.DataFrame, event_date: pd.Ti
                "timing": "before" if plan["announced_date"] < event_date else "after",
                "period": period_label(plan["period_label"]), "period_end": plan["period_end"],
                "plan_low": plan["value_low"], "plan_high": plan["value_high"], "definition": basis.definition,
+               "short_definition": basis.short or basis.definition,
                "company_figure": basis.company_figure,
                "metric": basis.metric or "", "prior": np.nan, "actual": np.nan, "actual_source": ""}
         if basis.metric:
@@ -1234,8 +1239,10 @@ def plan_outcomes(capex: pd.DataFrame, guidance: pd.DataFrame, event_date: pd.Ti
             if actual is not None:
                 row["actual"], row["actual_source"] = actual["value"], actual["source"]
         others = [(metric, _actual(capex, ticker, metric, plan["period_end"])) for metric in basis.shown]
-        row["other_actuals"] = "; ".join(f"{SHORT_DEFINITIONS.get(m, m)} {found['value']:.1f}"
-                                         for m, found in others if found is not None)
+        found_others = [(m, found) for m, found in others if found is not None]
+        row["other_values"] = tuple(float(found["value"]) for _, found in found_others)
+        row["other_actuals"] = " and ".join(f"{format_number(found['value'], 1)} bn USD ({SHORT_DEFINITIONS.get(m, m)})"
+                                            for m, found in found_others)
         rows.append(row)
     table = pd.DataFrame(rows).set_index("company")
     table["plan_vs_prior"] = table["plan_high"] / table["prior"] - 1
@@ -1251,20 +1258,25 @@ def plan_range_text(low: float, high: float) -> str:
 
 
 def display_plan_outcomes(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the plans and outcomes for readers: USD bn, a dash where nothing of the plan's definition exists."""
-    shown = pd.DataFrame({
-        "Announced": [f"{d.day} {d:%B %Y}" for d in table["announced"]],
-        "Before or after the event day": table["timing"].to_numpy(),
-        "Period": table["period"].to_numpy(),
+    """Return the plans and outcomes for readers, one column per company (USD bn; a dash: nothing to compare)."""
+    def number(value: float, signed: bool = False) -> str:
+        return format_number(value, 1, signed=signed)
+
+    rows = {
+        "Announced": [f"{d.day} {d:%B %Y}, {t} the event day" for d, t in zip(table["announced"], table["timing"],
+                                                                               strict=True)],
+        "Period": table["period"].tolist(),
+        "What the plan measures": table["short_definition"].tolist(),
         "Plan (USD bn)": list(map(plan_range_text, table["plan_low"], table["plan_high"])),
-        "What the plan measures": table["definition"].to_numpy(),
-        "Year before, same measure (USD bn)": table["prior"].to_numpy(),
-        "Plan's upper end against the year before (%)": 100 * table["plan_vs_prior"].to_numpy(),
-        "Outcome, same measure (USD bn)": table["actual"].to_numpy(),
-        "Outcome against the plan's upper end (%)": 100 * table["actual_vs_plan"].to_numpy(),
-        "Outcome by other measures, not compared (USD bn)": table["other_actuals"].replace("", MISSING).to_numpy(),
-    }, index=pd.Index([f"{COMPANY_NAMES.get(t, t)} ({t})" for t in table.index], name="Company"))
-    return readable(shown, decimals=1)
+        "Year before, same measure (USD bn)": [number(v) for v in table["prior"]],
+        "Plan's upper end against the year before (%)": [number(100 * v, signed=True) for v in table["plan_vs_prior"]],
+        "Outcome, same measure (USD bn)": [number(v) for v in table["actual"]],
+        "Outcome against the plan's upper end (%)": [number(100 * v, signed=True) for v in table["actual_vs_plan"]],
+        "Outcome by other measures, not compared": [text or MISSING for text in table["other_actuals"]],
+    }
+    shown = pd.DataFrame(rows, index=[f"{COMPANY_NAMES.get(t, t)} ({t})" for t in table.index]).T
+    shown.index.name = "Measure"
+    return shown
 
 
 CALENDAR_METRIC = "capex"  # the one measure every company's calendar years are compared by
@@ -1380,20 +1392,19 @@ def plan_outcome_points(outcomes: pd.DataFrame, capex: pd.DataFrame) -> pd.DataF
 
 def unmatched_plan_sentence(outcomes: pd.DataFrame, company: str) -> str:
     """Say where a plan without an outcome of its own measure lies against the outcomes of other measures."""
-    text = outcomes.at[company, "other_actuals"]
-    values = [float(part.rsplit(" ", 1)[1]) for part in text.split("; ")] if text else []
+    text, values = outcomes.at[company, "other_actuals"], list(outcomes.at[company, "other_values"])
     if not values:
         return "The facts hold no outcome for that period to set beside it."
     low, high = outcomes.at[company, "plan_low"], outcomes.at[company, "plan_high"]
     if len(values) == 1:
-        return f"The outcome in the facts, {text} bn USD, is of another measure, so the two are not compared."
+        return f"The outcome in the facts, {text}, is of another measure, so the two are not compared."
     if high < min(values):
         where = "below all of them"
     elif low > max(values):
         where = "above all of them"
     else:
         where = "between them"
-    return f"Its outcomes by other measures were {text.replace('; ', ' and ')} bn USD; the plan lies {where}."
+    return f"Its outcomes for that period, by other measures, were {text}; the plan lies {where}."
 
 
 def _count_words(count: int, total: int, noun: str, singular: str) -> str:

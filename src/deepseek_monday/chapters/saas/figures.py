@@ -342,7 +342,7 @@ def capex_figure(points: pd.DataFrame, outcomes: pd.DataFrame, params: SaasParam
     """
     companies = list(outcomes.sort_values("announced").index)
     heights = [max(2, int((points["company"] == c).sum())) for c in companies]
-    fig, axes = plt.subplots(len(companies), 1, figsize=(11, 0.42 * sum(heights) + 0.9 * len(companies) + 0.8),
+    fig, axes = plt.subplots(len(companies), 1, figsize=(9, 0.45 * sum(heights) + 0.9 * len(companies) + 0.9),
                              sharex=True, squeeze=False, gridspec_kw={"height_ratios": heights})
     top = float(points["high"].max()) * 1.18
     for ax, company in zip(axes.flat, companies, strict=False):
@@ -367,15 +367,15 @@ def capex_figure(points: pd.DataFrame, outcomes: pd.DataFrame, params: SaasParam
                            color=ACTUAL_COLOUR if mark["kind"] == "actual" else OTHER_COLOUR, zorder=3)
                 text = _bn(low)
             ax.annotate(text, xy=(high, position), xytext=(7, 0), textcoords="offset points", va="center",
-                        fontsize=9, color=OTHER_COLOUR if mark["kind"] == "other" else ACTUAL_COLOUR)
+                        fontsize=10, color=OTHER_COLOUR if mark["kind"] == "other" else ACTUAL_COLOUR)
             ax.axhline(position, color="0.9", linewidth=0.6, zorder=0)
-        ax.set_yticks(range(len(part)), [label.replace(": ", ":\n") for label in part["label"]], fontsize=8.5)
+        ax.set_yticks(range(len(part)), [label.replace(": ", ":\n") for label in part["label"]], fontsize=9.5)
         ax.set_ylim(len(part) - 0.5, -0.5)
         ax.set_xlim(0, top)
         comparable = "plan and outcome of one measure" if pd.notna(outcome["actual"]) else (
             "not compared: grey squares are other measures")
         name = COMPANY_NAMES.get(company, company)
-        ax.set_title(f"{name}, {outcome['period']} ({comparable})", fontsize=10, loc="left")
+        ax.set_title(f"{name}, {outcome['period']} ({comparable})", fontsize=10.5, loc="left")
         ax.grid(axis="y", visible=False)
     axes.flat[-1].set_xlabel("Capital expenditure (USD bn per year)")
     return finish(fig, f"First 2025 capex plans and what was spent (event day {params.event_date:%d %b %Y})",

@@ -33,7 +33,13 @@ from deepseek_monday.data.prices import price_panel
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import load_universe
 from deepseek_monday.errors import DataValidationError
-from deepseek_monday.eventstudy import EventStudyResult, kolari_pynnonen_widening, run_event_study, window_label
+from deepseek_monday.eventstudy import (
+    DEFAULT_MIN_ESTIMATION_OBS,
+    EventStudyResult,
+    kolari_pynnonen_widening,
+    run_event_study,
+    window_label,
+)
 from deepseek_monday.present.tables import format_number, readable
 from deepseek_monday.present.wording import of_total
 
@@ -423,9 +429,14 @@ def estimation_table(result: EventStudyResult, events: pd.DataFrame) -> pd.DataF
 
 def study_numbers(result: EventStudyResult, params: SanctionsParameters, hurt_more: pd.DataFrame) -> dict[str, object]:
     """Return the event study's settings and counts the prose quotes (glue names)."""
+    estimation_days = ESTIMATION_WINDOW[1] - ESTIMATION_WINDOW[0] + 1
     return {
         "estimation_window": f"[{ESTIMATION_WINDOW[0]}, {ESTIMATION_WINDOW[1]}]",
+        "estimation_days": estimation_days,
+        "engine_min_obs": DEFAULT_MIN_ESTIMATION_OBS,
         "min_estimation_obs": MIN_ESTIMATION_OBS,
+        # a beta's standard error grows with 1/sqrt(n): at the minimum, this factor times the full window's
+        "beta_se_factor": format_number(math.sqrt(estimation_days / MIN_ESTIMATION_OBS), 2),
         "n_excluded": len(result.exclusions),
         "n_excluded_masking": excluded_for_estimation(result),
         "n_reported_windows": len(params.windows),
