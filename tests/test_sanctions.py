@@ -628,3 +628,12 @@ def test_display_tables_have_no_false_precision(chapter: dict) -> None:
     for table in (ratios, hurt_more, models, sanctions.display_comparison(
             sanctions.comparison_table(study, events, params.window))):
         assert "NaN" not in table.to_string() and "nan" not in table.to_string()
+
+
+def test_event_against_controls_says_what_the_tests_support() -> None:
+    # SYNTHETIC results: the event day measured, the milestones' sum not; both measured.
+    one = sanctions.event_against_controls(-0.1335, 0.0001, -0.1776, 0.051)
+    assert one.startswith("The tests support one comparison only") and "\u221217.76 %" in one
+    both = sanctions.event_against_controls(-0.10, 0.001, -0.20, 0.01)
+    assert both.endswith("the milestones together cost more.")
+    assert sanctions.event_against_controls(-0.01, 0.5, -0.02, 0.6).startswith("Neither")

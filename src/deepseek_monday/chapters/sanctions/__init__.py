@@ -99,6 +99,7 @@ from deepseek_monday.chapters.sanctions.price_levels import (
     timeline_returns,
 )
 from deepseek_monday.chapters.sanctions.prose import (
+    event_against_controls,
     headline_numbers,
     headline_table,
     milestones_mentioning,
@@ -152,6 +153,7 @@ __all__ = [
     "dollar_sensitivity",
     "dropped_note",
     "estimation_table",
+    "event_against_controls",
     "event_day_car_sentence",
     "excluded_for_estimation",
     "first_session_on_or_after",

@@ -61,12 +61,12 @@ def approximate_training_flops(active_parameters: float, tokens: float) -> float
 
 # What each row of the compute table covers: a total is compared only with a total, a stage is part of its total.
 SCOPES = {
-    V3_FULL: "one training run, total (the three stages below are its parts)",
-    **{stage: "stage of the V3 run (part of its total)" for stage in V3_STAGES},
-    R1_TOTAL: "R1's RL post-training on top of V3, total (the three stages below are its parts)",
-    **{stage: "stage of R1's post-training (part of its total)" for stage in R1_STAGES},
-    LLAMA: "one training run, total (Meta's model card)",
-    GPT4: "cost estimate of unknown scope (an industry estimate, not a reported figure)",
+    V3_FULL: "run, total",
+    **{stage: "part of the V3 total" for stage in V3_STAGES},
+    R1_TOTAL: "R1 post-training, total",
+    **{stage: "part of the R1 total" for stage in R1_STAGES},
+    LLAMA: "run, total",
+    GPT4: "estimate, scope unknown",
 }
 
 
@@ -99,7 +99,7 @@ def compute_models_table(compute: pd.DataFrame) -> pd.DataFrame:
 def display_compute_models(table: pd.DataFrame) -> pd.DataFrame:
     """Return the training-runs table in readable units; a dash where the facts hold no figure."""
     shown = pd.DataFrame({
-        "What the row covers": table["scope"],
+        "Covers": table["scope"],
         "GPU": table["gpu_type"].replace("", np.nan), "GPUs": table["gpu_count"].astype("Int64"),
         "GPU-hours (m)": table["gpu_hours"] / 1e6, "Tokens (tn)": table["training_tokens"] / 1e12,
         "Active parameters (bn)": table["params_active"] / 1e9,

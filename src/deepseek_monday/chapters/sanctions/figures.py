@@ -25,7 +25,7 @@ from deepseek_monday.chapters.sanctions import (
     SanctionsParameters,
     timeline_base,
 )
-from deepseek_monday.chapters.sanctions.compute_efficiency import APPROX, SUPERSCRIPT_24, TIMES
+from deepseek_monday.chapters.sanctions.compute_efficiency import APPROX, DOT, SUPERSCRIPT_24, TIMES
 from deepseek_monday.present.style import GROUP_PALETTE, MARGIN, SNAPSHOT_SOURCE, add_source, finish, percent_axis
 from deepseek_monday.present.tables import format_number
 
@@ -37,7 +37,7 @@ EVENT_COLOUR = "0.1"
 LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (3, 1, 1, 1, 1, 1)))
 EVENTS_SOURCE = "milestones from the project's events.csv"
 COMPUTE_SOURCE = ("the project's ai_compute.csv: DeepSeek-V3 technical report (arXiv:2412.19437), Llama 3.1 405B "
-                  "model-card summaries (secondary), GPT-4 industry estimate (secondary)")
+                  "model-card summaries (secondary)")
 
 
 def shades(colour: str, n: int) -> list:
@@ -292,7 +292,7 @@ def compute_figure(models: pd.DataFrame) -> Figure:
     """
     panels = (("gpu_count", "GPUs in the training run", "GPUs (count)", 1.0, "{:,.0f}"),
               ("gpu_hours", "GPU-hours of the run", "GPU-hours (millions)", 1e6, "{:,.2f} m"),
-              ("approx_flops", f"{APPROX} training compute (6 {TIMES} active parameters {TIMES} tokens)",
+              ("approx_flops", f"{APPROX} training compute (6{DOT}N{DOT}D)",
                f"FLOP ({TIMES}10{SUPERSCRIPT_24}, rule of thumb)", 1e24, "{:,.1f}"))
     models_shown = (V3_FULL, LLAMA)
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))

@@ -147,6 +147,8 @@ def headline_numbers(params: SanctionsParameters, comparison: pd.DataFrame, valu
     numbers |= count_phrases(params, controls, values)
     numbers["holm_significant"] = significant_after_holm(values)
     numbers["sum_verdict"] = sum_verdict(all_controls.p)
+    numbers["event_against_controls"] = event_against_controls(float(event["nvda_car"]), float(event["nvda_p"]),
+                                                               all_controls.total, all_controls.p)
     numbers["h800_milestones"] = milestones_mentioning(params.controls, "H800")
     numbers["interval_note"] = interval_note(comparison)
     numbers["market_value_error"] = market_value_error_sentence()
@@ -236,3 +238,21 @@ def headline_table(numbers: dict[str, object]) -> pd.DataFrame:
     table.loc["Nvidia, lowest milestone, day 0", "Test"] += " (Holm-adjusted)"
     table.loc["Milestones significant for Nvidia after Holm"] = [numbers["nvda_holm_phrase"], ""]
     return table
+
+
+def event_against_controls(event_car: float, event_p: float, sum_car: float, sum_p: float,
+                           significance: float = SIGNIFICANCE) -> str:
+    """Say what the tests support when the event day is set against all milestones together (same window)."""
+    event_measured = event_p < significance
+    sum_measured = sum_p < significance
+    event, total = percent_text(event_car), percent_text(sum_car)
+    if not event_measured and not sum_measured:
+        return "Neither the event day's abnormal return nor the milestones' total can be told from zero."
+    if event_measured and not sum_measured:
+        return (f"The tests support one comparison only: the event day's {event} is measured, the milestones' "
+                f"total of {total} is not, so they cannot show that the controls together cost Nvidia as much as "
+                "the event day.")
+    if sum_measured and not event_measured:
+        return f"The milestones' total of {total} is measured, the event day's {event} is not."
+    larger = "the milestones together" if sum_car < event_car else "the event day"
+    return f"Both the event day's {event} and the milestones' total of {total} are measured; {larger} cost more."
