@@ -521,3 +521,14 @@ def test_capex_figure_has_one_panel_per_company() -> None:
     assert any(text.get_text().startswith("Source:") for text in fig.texts)
     titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles[0].startswith("Microsoft, fiscal 2025") and "not compared" in titles[0]
+
+
+@pytest.mark.parametrize(("source", "label"), [  # SYNTHETIC source texts in the style of fundamentals.csv
+    ("https://www.example.com/page (secondary)", "example.com"),
+    ("github:owner/repo reports/x.md (secondary)", "GitHub owner/repo"),
+    ("derived: sum of the quarters 1 + 2", "derived in the facts (sum of quarters)"),
+    ('Brad Smith, Microsoft blog "Title"', "Brad Smith"),
+    ('Amazon FY2025 10-K accn 1 "Purchases of property"', "Amazon FY2025 10-K accn 1"),
+])
+def test_source_label_names_the_source_briefly(source: str, label: str) -> None:
+    assert saas.source_label(source) == label

@@ -844,6 +844,10 @@ def period_label(period: str) -> str:
 def source_label(source: str) -> str:
     """Return a source of the facts as its site (or GitHub repository), without the page address."""
     first = source.split()[0] if source.split() else source
+    if first.startswith("derived"):
+        return "derived in the facts (sum of quarters)"
+    if "." not in first and not first.startswith("github:"):  # a named source, not a web address
+        return re.split(r"[,(;\"]", source)[0].strip()
     if first.startswith("github:"):
         return f"GitHub {first.removeprefix('github:')}"
     site = re.sub(r"^https?://", "", first).split("/")[0]

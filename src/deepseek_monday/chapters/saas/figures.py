@@ -373,7 +373,7 @@ def capex_figure(points: pd.DataFrame, outcomes: pd.DataFrame, params: SaasParam
         ax.set_ylim(len(part) - 0.5, -0.5)
         ax.set_xlim(0, top)
         comparable = "plan and outcome of one measure" if pd.notna(outcome["actual"]) else (
-            "not compared: grey squares are other measures")
+            "not compared; grey: other measures")
         name = COMPANY_NAMES.get(company, company)
         ax.set_title(f"{name}, {outcome['period']} ({comparable})", fontsize=10.5, loc="left")
         ax.grid(axis="y", visible=False)
