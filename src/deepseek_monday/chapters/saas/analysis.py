@@ -960,29 +960,6 @@ def capex_numbers(capex: pd.DataFrame) -> dict[str, object]:
     return numbers
 
 
-def plan_timing(event_date: pd.Timestamp) -> dict[str, object]:
-    """Return when the timeline's results dates mentioning capex fall, as dates and relative to the event day."""
-    announced = capex_plan_announcements()
-    first, last = announced["date"].min(), announced["date"].max()
-    days = sorted({(first - event_date).days, (last - event_date).days})
-    if days[0] > 0:
-        relative = f"{join_words([str(d) for d in days]).replace(' and ', ' to ')} days after the event day"
-    elif days[-1] < 0:
-        relative = f"{join_words([str(-d) for d in reversed(days)]).replace(' and ', ' to ')} days before the event day"
-    else:
-        relative = "around the event day"
-    return {"capex_plan_dates": f"{first:%d %B %Y} to {last:%d %B %Y}", "capex_plan_timing": relative}
-
-
-def capex_plan_announcements() -> pd.DataFrame:
-    """Return the timeline's earnings events that mention a capex plan (when the first 2025 plans were given)."""
-    events = load_events()
-    found = events[(events["category"] == "earnings") & events["event"].str.contains("capex", case=False)]
-    if found.empty:
-        raise DataValidationError("events.csv: no earnings event mentions capex")
-    return found[["date", "event"]].reset_index(drop=True)
-
-
 def _plan_ends(part: pd.DataFrame, prefix: str) -> tuple[float, float]:
     """Return a plan's (low, high) ends: a single figure is both; an end the facts lack is NaN."""
     low = high = np.nan

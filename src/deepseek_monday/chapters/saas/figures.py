@@ -314,19 +314,10 @@ def after_shock_figure(paths: pd.DataFrame, relative: pd.DataFrame, events: pd.D
                        "(dotted lines: numbered events)", SNAPSHOT_SOURCE)
 
 
-COMPANY_ORDER = ("MSFT", "GOOGL", "AMZN", "META")
 PALETTE = sns.color_palette("colorblind", 10).as_hex()  # seaborn's colour-blind-safe palette
-PREFERRED_COMPANY_COLOURS = (2, 9, 1, 5, 6, 7, 3, 0, 4)  # palette positions, best first
 PLAN_COLOUR = PALETTE[0]
 ACTUAL_COLOUR = "0.15"
 OTHER_COLOUR = "0.55"
-
-
-def company_colours() -> dict[str, str]:
-    """Return a colour per company from the house palette, skipping those the chapter's baskets use."""
-    taken = {colour.lower() for colour in BASKET_PALETTE.values()}
-    free = [PALETTE[i] for i in PREFERRED_COMPANY_COLOURS if PALETTE[i].lower() not in taken]
-    return dict(zip(COMPANY_ORDER, free, strict=False))
 
 
 def _bn(value: float) -> str:
