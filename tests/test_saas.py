@@ -433,4 +433,102 @@ def test_reader_tables_have_meaningful_rows_and_no_code_names(chapter: dict) -> 
     shown = saas.display_capex(capex)
     assert shown.index.names == ["Company", "Period"]
     assert not shown["What the figure measures"].str.contains("_").any()
-    assert not saas_figures._capex_points(capex)["metric"].eq("capex_approx").any()  # rounded duplicates dropped
+    plans = saas.display_plan_outcomes(saas.plan_outcomes(capex, saas.load_capex_guidance(), params.event_date))
+    assert not plans.isin(["nan", "NaN", "<NA>"]).any().any() and plans.index.name == "Measure"
+    assert plans.at["Outcome, same measure (USD bn)", "Meta (META)"] == "72.2"
+
+
+# ---------------------------------------------------------------- dated plans against the outcome of the same measure
+
+
+def _synthetic_plan_facts() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """SYNTHETIC capex rows and dated plans for three of the real tickers (their plan bases apply)."""
+    rows = [  # (ticker, period, period end, metric, USD bn, source)
+        ("META", "CY2024", "2024-12-31", "capex_incl_finance_lease_principal", 40.0, "s"),
+        ("META", "CY2025", "2025-12-31", "capex_incl_finance_lease_principal", 70.0, "s"),
+        ("META", "CY2025", "2025-12-31", "capex", 66.0, "s"),  # another measure: never compared with Meta's plan
+        ("GOOGL", "CY2024", "2024-12-31", "capex", 50.0, "s"),
+        ("GOOGL", "CY2025", "2025-12-31", "capex", 60.0, "s"),
+        ("MSFT", "FY2025", "2025-06-30", "capex", 64.0, "s"),
+        ("MSFT", "FY2025", "2025-06-30", "capex_incl_finance_leases", 88.0, "s"),
+        ("MSFT", "CY2024", "2024-12-31", "capex", 55.0, "derived: sum of quarters"),
+        ("MSFT", "CY2025", "2025-12-31", "capex", 83.0, "derived: sum of quarters"),
+    ]
+    capex = pd.DataFrame(rows, columns=["ticker", "fiscal_period", "period_end", "metric", "value", "source"])
+    capex["period_end"] = pd.to_datetime(capex["period_end"])
+    capex["annual"], capex["fiscal_lookalike"] = True, False
+    guidance = pd.DataFrame({
+        "ticker": ["MSFT", "META", "GOOGL"], "announced_date": pd.to_datetime(["2025-01-03", "2025-01-24",
+                                                                             "2025-02-04"]),
+        "period_label": ["FY2025", "CY2025", "CY2025"],
+        "period_end": pd.to_datetime(["2025-06-30", "2025-12-31", "2025-12-31"]),
+        "value_low": [80.0, 60.0, 75.0], "value_high": [80.0, 65.0, 75.0]})
+    return capex, guidance
+
+
+def test_plan_outcomes_compare_only_the_same_measure_synthetic() -> None:
+    capex, guidance = _synthetic_plan_facts()
+    table = saas.plan_outcomes(capex, guidance, pd.Timestamp("2025-01-27"))
+    assert table["timing"].tolist() == ["before", "before", "after"]
+    assert table.at["META", "actual"] == 70.0 and table.at["META", "prior"] == 40.0  # Meta's own measure
+    assert table.at["META", "actual_vs_plan"] == pytest.approx(70 / 65 - 1)  # against the top of the range
+    assert table.at["GOOGL", "plan_vs_prior"] == pytest.approx(75 / 50 - 1)
+    assert table.at["GOOGL", "actual_vs_plan"] == pytest.approx(60 / 75 - 1)
+    assert np.isnan(table.at["MSFT", "actual"])  # the plan's measure is not stated: no comparison
+    assert table.at["MSFT", "other_values"] == (64.0, 88.0)
+    assert table.at["MSFT", "other_actuals"].startswith("64.0 bn USD (cash purchases")
+    assert saas.unmatched_plan_sentence(table, "MSFT").endswith("the plan lies between them.")
+    sentence = saas.rethink_sentence(table)
+    assert sentence.startswith("The one plan announced after the event day")
+    assert "1 of the 2 outcomes" in sentence and "some spending below plan" in sentence  # Alphabet 60 < 75
+
+
+def test_calendar_capex_uses_one_measure_and_marks_derived_years_synthetic() -> None:
+    capex, _ = _synthetic_plan_facts()
+    table = saas.calendar_capex(capex)
+    assert table.at["MSFT", "growth"] == pytest.approx(83 / 55 - 1) and table.at["MSFT", "derived_2025"]
+    assert np.isnan(table.at["META", 2024]) and table.at["META", 2025] == 66.0  # only the `capex` rows count
+    assert np.isnan(table.at["AMZN", "growth"])
+    shown = saas.display_calendar_capex(table)
+    assert "sums of Microsoft's fiscal quarters" in shown.at["Microsoft (MSFT)", "Note"]
+
+
+@requires_real_data
+def test_dated_plans_against_the_2025_outcome() -> None:
+    guidance = saas.load_capex_guidance()
+    assert guidance["ticker"].tolist() == ["MSFT", "META", "GOOGL", "AMZN"]
+    capex = saas.hyperscaler_capex()
+    table = saas.plan_outcomes(capex, guidance, pd.Timestamp("2025-01-27"))
+    assert table["timing"].to_dict() == {"MSFT": "before", "META": "before", "GOOGL": "after", "AMZN": "after"}
+    assert table.at["META", "metric"] == "capex_incl_finance_lease_principal"
+    assert table.at["META", "actual"] == pytest.approx(72.22) and table.at["GOOGL", "actual"] == pytest.approx(91.447)
+    assert table[["actual"]].loc[["MSFT", "AMZN"]].isna().all().all()  # no outcome of the plan's own measure
+    calendar = saas.calendar_capex(capex)
+    assert calendar.at["MSFT", 2025] == pytest.approx(83.094) and calendar.at["MSFT", "derived_2025"]
+    numbers = saas.plan_outcome_numbers(table, calendar)
+    assert numbers["googl_plan_vs_prior"] == "+43 %" and numbers["n_plans_after"] == 2
+    assert numbers["cash_growth_range"] == "+50 % to +74 %" and numbers["cash_missing"] == "Meta"
+
+
+@requires_real_data
+def test_capex_figure_has_one_panel_per_company() -> None:
+    capex = saas.hyperscaler_capex()
+    table = saas.plan_outcomes(capex, saas.load_capex_guidance(), pd.Timestamp("2025-01-27"))
+    params = saas.SaasParameters.validate("2025-01-27", 10, 10, None, False)
+    fig = saas_figures.capex_figure(saas.plan_outcome_points(table, capex), table, params)
+    assert len(fig.axes) == len(table) and fig.get_suptitle()
+    assert all(ax.get_title(loc="left") for ax in fig.axes) and fig.axes[-1].get_xlabel()
+    assert any(text.get_text().startswith("Source:") for text in fig.texts)
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles[0].startswith("Microsoft, fiscal 2025") and "not compared" in titles[0]
+
+
+@pytest.mark.parametrize(("source", "label"), [  # SYNTHETIC source texts in the style of fundamentals.csv
+    ("https://www.example.com/page (secondary)", "example.com"),
+    ("github:owner/repo reports/x.md (secondary)", "GitHub owner/repo"),
+    ("derived: sum of the quarters 1 + 2", "derived in the facts (sum of quarters)"),
+    ('Brad Smith, Microsoft blog "Title"', "Brad Smith"),
+    ('Amazon FY2025 10-K accn 1 "Purchases of property"', "Amazon FY2025 10-K accn 1"),
+])
+def test_source_label_names_the_source_briefly(source: str, label: str) -> None:
+    assert saas.source_label(source) == label

@@ -56,13 +56,50 @@ def test_day0_is_the_first_nyse_session_on_or_after_the_date(date: str, expected
         ("Effective date of October 2023 advanced computing chips interim final rule", "effective/compliance date"),
         ("Scheduled compliance date of AI Diffusion rule", "effective/compliance date"),
         ("BIS foundry due diligence IFR effective (compliance 2025-01-31)", "effective/compliance date"),
+        ('BIS final rule "Revision" released: H200 to case-by-case review; effective 2026-01-15', "announcement"),
+        ("Nvidia 8-K discloses a licence requirement, imposed by letter and effective immediately, for A100",
+         "announcement"),
     ],
 )
 def test_milestone_kind_reads_the_text_outside_parentheses(text: str, kind: str) -> None:
     assert sanctions.milestone_kind(text) == kind
 
 
+@pytest.mark.parametrize(
+    ("text", "date", "disclosed", "after_close", "day0"),
+    [  # SYNTHETIC row texts in the style of events.csv; day 0 on the real NYSE calendar
+        ("Nvidia 8-K (filed after the close 2022-08-31) discloses a licence requirement", "2022-08-31",
+         "2022-08-31", True, "2022-09-01"),
+        ("Trump (Truth Social, evening 2025-12-08) says H200 may ship", "2025-12-08", "2025-12-08", True,
+         "2025-12-09"),
+        ("Rule announced after the close on a Friday", "2025-01-24", "2025-01-24", True, "2025-01-27"),
+        ("USG informs Nvidia that the rules apply immediately (Nvidia 8-K filed 2023-10-24)", "2023-10-23",
+         "2023-10-24", False, "2023-10-24"),
+        ("Nvidia 8-K filed 2023-10-17, same day", "2023-10-17", "2023-10-17", False, "2023-10-17"),
+        ("BIS announces a rule", "2025-01-25", "2025-01-25", False, "2025-01-27"),
+    ],
+)
+def test_day0_follows_the_disclosure_time_in_the_row_text(text: str, date: str, disclosed: str, after_close: bool,
+                                                          day0: str) -> None:
+    found = sanctions.disclosure(text, pd.Timestamp(date))
+    assert found.date == pd.Timestamp(disclosed) and found.after_close is after_close
+    assert sanctions.disclosure_day0(text, pd.Timestamp(date)) == pd.Timestamp(day0)
+
+
 # ---------------------------------------------------------------- the event list (real facts and calendar)
+
+
+@requires_real_data
+def test_default_event_list_shifts_late_disclosures_and_leaves_out_non_events() -> None:
+    table = sanctions.control_event_list(None, window_end=5).set_index("date")
+    for date, day0 in (("2022-08-31", "2022-09-01"), ("2023-10-23", "2023-10-24"), ("2025-04-15", "2025-04-16"),
+                       ("2025-12-08", "2025-12-09"), ("2026-01-13", "2026-01-13"), ("2025-05-13", "2025-05-13")):
+        assert table.at[pd.Timestamp(date), "day0"] == pd.Timestamp(day0)
+    assert "disclosed after the close" in table.at[pd.Timestamp("2022-08-31"), "shift"]
+    assert table.at[pd.Timestamp("2026-01-13"), "kind"] == "announcement"
+    assert pd.Timestamp("2025-05-15") not in table.index  # the rescinded compliance date is a non-event
+    assert sanctions.nonevent_rows()["date"].tolist() == [pd.Timestamp("2025-05-15")]
+    assert "15 May 2025" in sanctions.nonevent_note() and "left out" in sanctions.nonevent_note()
 
 
 @requires_real_data
@@ -169,20 +206,47 @@ def test_combined_car_without_events_fails() -> None:
         sanctions.combined_car(pd.Series([np.nan]), pd.Series([np.nan]))
 
 
-@pytest.mark.parametrize(
-    ("event", "controls", "expected"),
-    [(-0.10, -0.05, "event day"), (-0.02, -0.20, "milestones"), (0.01, 0.03, "neither"), (0.01, -0.01, "milestones")],
-)
-def test_larger_loss(event: float, controls: float, expected: str) -> None:
-    assert sanctions.larger_loss(event, controls) == expected
+def test_adjusted_p_values_holm_and_benjamini_hochberg() -> None:
+    # SYNTHETIC p-values; by hand: Holm 0.01 x 3, max(0.03 x 2, ...) = 0.06, 0.06; BH 0.03, 0.04, 0.04.
+    p_values = pd.Series([0.01, 0.04, 0.03, np.nan], index=["1", "2", "3", "4"])
+    holm = sanctions.adjusted_p_values(p_values, "holm")
+    assert holm.iloc[:3].tolist() == pytest.approx([0.03, 0.06, 0.06]) and np.isnan(holm["4"])
+    assert sanctions.adjusted_p_values(p_values, "fdr_bh").iloc[:3].tolist() == pytest.approx([0.03, 0.04, 0.04])
+    with pytest.raises(DataValidationError, match="unknown multiple-testing method"):
+        sanctions.adjusted_p_values(p_values, "bonferoni")
 
 
-def test_cost_comparison_sentence_says_when_percent_and_dollars_differ() -> None:
-    same = sanctions.cost_comparison_sentence(-0.1, -0.05, -100.0, -50.0)
-    assert same == ("Over this window the event day cost Nvidia more than all the milestones together, "
-                    "in percent and in dollars.")
-    mixed = sanctions.cost_comparison_sentence(-0.1, -0.2, -100.0, -50.0)
-    assert "in percent all the milestones together cost" in mixed and "in dollars" in mixed
+def synthetic_values() -> pd.DataFrame:
+    """SYNTHETIC Nvidia value table: three milestones and the event day."""
+    table = pd.DataFrame({
+        "kind": ["announcement", "effective/compliance date", "announcement", "event day"],
+        "car": [-0.08, 0.01, -0.02, -0.13], "car_se": [0.02, 0.02, 0.02, 0.03], "p": [0.001, 0.6, 0.3, 0.0001],
+        "market_value": [400e9, 1000e9, 4000e9, 3500e9]}, index=["1", "2", "3", "E"])
+    for method in ("holm", "fdr_bh"):
+        table[f"p_{method}"] = sanctions.adjusted_p_values(table.loc[["1", "2", "3"], "p"], method)
+    table["abnormal_value"] = table["car"] * table["market_value"]
+    return table
+
+
+def test_dollar_sensitivity_sums_sets_of_milestones() -> None:
+    table = sanctions.dollar_sensitivity(synthetic_values())
+    assert table.loc["all milestones", "sum_car"] == pytest.approx(-0.09)
+    assert table.loc["all milestones", "sum_value"] == pytest.approx(-32e9 + 10e9 - 80e9)
+    assert table.loc["announcements only", "members"] == "1, 3"
+    assert table.loc["significant after Holm", "members"] == "1"  # 0.001 x 3 < 0.05; 0.3 x 2 is not
+    assert table.loc["event day", "sum_value"] == pytest.approx(-0.13 * 3500e9)
+    shown = sanctions.display_dollar_sensitivity(table)
+    assert "\u221232.0" in shown.to_string()  # true minus sign
+
+
+def test_significance_phrases() -> None:
+    values = synthetic_values()
+    assert sanctions.significant_after_holm(values) == "milestone 1 (\u22128.00 %, Holm-adjusted p = 0.003)"
+    values["p_holm"] = 0.5
+    assert sanctions.significant_after_holm(values) == "none of them"
+    assert sanctions.sum_verdict(0.051) == "not distinguishable from zero at the 5 % level"
+    assert sanctions.sum_verdict(0.01) == "distinguishable from zero at the 5 % level"
+    assert sanctions.percent_text(-0.1335) == "\u221213.35 %" and sanctions.percent_text(0.0645) == "+6.45 %"
 
 
 def test_rebase_basket_and_returns_over() -> None:
@@ -255,9 +319,18 @@ def test_compute_ratios_match_the_facts_and_the_ledger() -> None:
     assert ratios.at["gpt4_over_v3_cost", "value"] == pytest.approx(100e6 / 5.576e6)
     assert ratios.at["llama_over_v3_active_params", "value"] == pytest.approx(405 / 37)
     assert ratios.at["fleet_over_v3_gpus", "value"] == pytest.approx(50_000 / 2048)
-    # The FLOPs ratio divided by the GPU-hours ratio is the GPU-hours-per-FLOP ratio.
+    # Per token and per FLOP, V3's pre-training stage stands against Llama's run (the tokens are pre-training's).
+    assert ratios.at["llama_over_v3_hours_per_token", "value"] == pytest.approx(
+        (30.8e6 / 15.6e12) / (2.664e6 / 14.8e12))
     assert ratios.at["v3_over_llama_hours_per_flop", "value"] == pytest.approx(
-        ratios.at["llama_over_v3_flops", "value"] / ratios.at["llama_over_v3_gpu_hours", "value"])
+        ratios.at["llama_over_v3_flops", "value"] / (30.8e6 / 2.664e6))
+    assert ratios.at["r1_over_v3_gpu_hours", "value"] == pytest.approx(147_336 / 2.788e6)  # total against total
+    assert ratios.at["gpt4_over_v3_cost", "like_for_like"].startswith("no:")
+    assert ratios.at["fleet_over_v3_gpus", "like_for_like"].startswith("no:")
+    models = sanctions.compute_models_table(compute)
+    assert set(sanctions.R1_STAGES) <= set(models.index) and models["scope"].notna().all()
+    assert models.loc[list(sanctions.R1_STAGES), "gpu_hours"].sum() == pytest.approx(
+        models.at[sanctions.compute_efficiency.R1_TOTAL, "gpu_hours"])
 
 
 @requires_real_data
@@ -271,10 +344,21 @@ def test_cost_breakdown_of_the_v3_run() -> None:
 
 
 @requires_real_data
+def test_check_stage_sums_keeps_totals_apart_from_their_stages_synthetic() -> None:
+    rows = [(sanctions.V3_FULL, 100.0), *[(stage, 100.0 / 3) for stage in sanctions.V3_STAGES],
+            (sanctions.compute_efficiency.R1_TOTAL, 10.0), *[(stage, 2.0) for stage in sanctions.R1_STAGES]]
+    compute = pd.DataFrame(rows, columns=["model", "gpu_hours"])  # SYNTHETIC: R1's stages sum to 6, not 10
+    with pytest.raises(DataValidationError, match="sum to 6, not 10"):
+        sanctions.check_stage_sums(compute)
+    compute.loc[compute["model"].isin(sanctions.R1_STAGES), "gpu_hours"] = 10.0 / 3
+    assert sanctions.check_stage_sums(compute) == {sanctions.V3_FULL: 100.0,
+                                                   sanctions.compute_efficiency.R1_TOTAL: 10.0}
+
+
 def test_cost_breakdown_refuses_stages_that_do_not_add_up() -> None:
     compute = load_ai_compute().copy()
     compute.loc[compute["model"] == sanctions.V3_STAGES[1], "gpu_hours"] *= 2  # SYNTHETIC corruption
-    with pytest.raises(DataValidationError, match="stage GPU-hours sum"):
+    with pytest.raises(DataValidationError, match=r"stage GPU-hours of .DeepSeek-V3 \(full training\). sum to"):
         sanctions.cost_breakdown(compute)
 
 
@@ -295,7 +379,7 @@ def test_comparison_table_takes_the_engines_cars(chapter: dict) -> None:
     table = sanctions.comparison_table(study, events, params.window)
     assert table.index.tolist() == [*params.controls.index, sanctions.EVENT_DAY_LABEL]
     car = study.car[(study.car["symbol"] == "NVDA") & (study.car["event_date"] == params.event_date)
-                    & (study.car["window"] == "[0,+1]")]["car"].item()
+                    & (study.car["window"] == "[0,0]")]["car"].item()
     assert table.at[sanctions.EVENT_DAY_LABEL, "nvda_car"] == car
     ar = study.abnormal_returns
     day0_ar = ar[(ar["symbol"] == "NVDA") & (ar["event_date"] == params.event_date) & (ar["rel_day"] == 0)]["ar"]
@@ -332,7 +416,11 @@ def test_nvidia_value_is_car_times_market_value(chapter: dict) -> None:
     assert row["market_value"] == pytest.approx(24_804e6 * close)  # FY2025 diluted shares, as the ledger
     assert row["abnormal_value"] == pytest.approx(row["car"] * row["market_value"])
     hurt_more = sanctions.hurt_more_by_window(study, events, params.windows)
-    assert hurt_more.at["[0,+1]", "sum_value"] == pytest.approx(values.drop(index="E")["abnormal_value"].sum())
+    assert hurt_more.at["[0,0]", "sum_value"] == pytest.approx(values.drop(index="E")["abnormal_value"].sum())
+    sensitivity = sanctions.dollar_sensitivity(values)
+    assert sensitivity.at["all milestones", "sum_value"] == pytest.approx(hurt_more.at["[0,0]", "sum_value"])
+    assert (values.drop(index="E")["p_holm"] >= values.drop(index="E")["p"]).all()  # adjusting only raises p
+    assert np.isnan(values.at["E", "p_holm"])  # the event day is not part of the family
     counts = sanctions.window_robustness(hurt_more)
     assert all(0 <= n <= len(params.windows) for n in counts.values())
 
@@ -392,7 +480,10 @@ def test_headline_numbers_agree_with_the_tables(chapter: dict) -> None:
         sanctions.cost_breakdown(compute))
     assert numbers["nvda_car_event"] == comparison.at["E", "nvda_car"]
     assert numbers["nvda_car_controls_sum"] == pytest.approx(comparison.drop(index="E")["nvda_car"].sum())
-    assert numbers["nvda_value_controls_bn"] == pytest.approx(hurt_more.at["[0,+1]", "sum_value"] / 1e9)
+    assert numbers["nvda_value_controls_bn"] == pytest.approx(hurt_more.at["[0,0]", "sum_value"] / 1e9)
+    assert numbers["nvda_car_event_text"] == sanctions.percent_text(numbers["nvda_car_event"])
+    assert "-" not in numbers["nvda_car_event_text"]  # a true minus sign, not a hyphen
+    assert numbers["window"] == "[0,0]"  # the headline is day 0
     assert numbers["since_china_tech_common"] == performance.at["China tech basket", "return_to_common_end"]
     assert numbers["v3_gpus_as_fraction"] == "1/8"
     assert numbers["n_controls"] == len(params.controls)
@@ -466,16 +557,13 @@ def test_p_text() -> None:
 
 
 def test_window_robustness_sentence_counts_windows() -> None:
-    # SYNTHETIC windows: the event day beats every milestone in both; the sum in percent and dollars in one.
-    hurt_more = pd.DataFrame({"event_car": [-0.10, -0.05], "worst_car": [-0.06, -0.04], "sum_car": [-0.08, -0.20],
-                              "event_value": [-100.0, -50.0], "sum_value": [-80.0, -200.0]},
+    # SYNTHETIC windows: the event day beats every milestone in both, the milestones' sum in one.
+    hurt_more = pd.DataFrame({"event_car": [-0.10, -0.05], "worst_car": [-0.06, -0.04], "sum_car": [-0.08, -0.20]},
                              index=["[0,0]", "[0,+1]"])
     sentence = sanctions.window_robustness_sentence(hurt_more)
     assert "every single milestone in all 2 windows" in sentence
-    assert "sum in 1 of the 2 windows, both in percent and in dollars" in sentence
-    hurt_more.loc["[0,+1]", "sum_value"] = -10.0  # now the dollars differ from the percent
-    assert "in percent in 1 of the 2 windows and in dollars in all 2 windows" in (
-        sanctions.window_robustness_sentence(hurt_more))
+    assert "below the sum over all milestones in 1 of the 2 windows" in sentence
+    assert sanctions.window_robustness(hurt_more) == {"n_windows_event_worst": 2, "n_windows_event_more_percent": 1}
 
 
 # ---------------------------------------------------------------- the same abnormal return in two chapters
@@ -541,3 +629,12 @@ def test_display_tables_have_no_false_precision(chapter: dict) -> None:
     for table in (ratios, hurt_more, models, sanctions.display_comparison(
             sanctions.comparison_table(study, events, params.window))):
         assert "NaN" not in table.to_string() and "nan" not in table.to_string()
+
+
+def test_event_against_controls_says_what_the_tests_support() -> None:
+    # SYNTHETIC results: the event day measured, the milestones' sum not; both measured.
+    one = sanctions.event_against_controls(-0.1335, 0.0001, -0.1776, 0.051)
+    assert one.startswith("The tests support one comparison only") and "\u221217.76 %" in one
+    both = sanctions.event_against_controls(-0.10, 0.001, -0.20, 0.01)
+    assert both.endswith("the milestones together cost more.")
+    assert sanctions.event_against_controls(-0.01, 0.5, -0.02, 0.6).startswith("Neither")

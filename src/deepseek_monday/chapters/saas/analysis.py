@@ -31,12 +31,13 @@ from deepseek_monday.claims.verdicts import Verdict
 from deepseek_monday.data.calendars import sessions
 from deepseek_monday.data.facts import convert, load_events, load_fundamentals
 from deepseek_monday.data.params import check_event_date, check_positive_int, window_sessions
-from deepseek_monday.data.prices import load_snapshot, price_panel
+from deepseek_monday.data.paths import facts_dir
+from deepseek_monday.data.prices import load_snapshot, price_panel, read_csv_text
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import check_symbols, load_universe
 from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.eventstudy import car_paths, run_event_study, window_label
-from deepseek_monday.present.tables import MINUS, MISSING, readable
+from deepseek_monday.present.tables import MINUS, MISSING, format_number, readable
 from deepseek_monday.present.wording import of_total, p_text
 
 MARKET = "XNYS"  # every basket member is a US listing priced on NYSE sessions
@@ -845,6 +846,10 @@ def period_label(period: str) -> str:
 def source_label(source: str) -> str:
     """Return a source of the facts as its site (or GitHub repository), without the page address."""
     first = source.split()[0] if source.split() else source
+    if first.startswith("derived"):
+        return "derived in the facts (sum of quarters)"
+    if "." not in first and not first.startswith("github:"):  # a named source, not a web address
+        return re.split(r"[,(;\"]", source)[0].strip()
     if first.startswith("github:"):
         return f"GitHub {first.removeprefix('github:')}"
     site = re.sub(r"^https?://", "", first).split("/")[0]
@@ -955,29 +960,6 @@ def capex_numbers(capex: pd.DataFrame) -> dict[str, object]:
     numbers["n_plans_compared"] = len(revisions)
     numbers["plans_raised_phrase"] = of_total(numbers["n_plans_raised"], len(revisions), "companies", "company")
     return numbers
-
-
-def plan_timing(event_date: pd.Timestamp) -> dict[str, object]:
-    """Return when the timeline's results dates mentioning capex fall, as dates and relative to the event day."""
-    announced = capex_plan_announcements()
-    first, last = announced["date"].min(), announced["date"].max()
-    days = sorted({(first - event_date).days, (last - event_date).days})
-    if days[0] > 0:
-        relative = f"{join_words([str(d) for d in days]).replace(' and ', ' to ')} days after the event day"
-    elif days[-1] < 0:
-        relative = f"{join_words([str(-d) for d in reversed(days)]).replace(' and ', ' to ')} days before the event day"
-    else:
-        relative = "around the event day"
-    return {"capex_plan_dates": f"{first:%d %B %Y} to {last:%d %B %Y}", "capex_plan_timing": relative}
-
-
-def capex_plan_announcements() -> pd.DataFrame:
-    """Return the timeline's earnings events that mention a capex plan (when the first 2025 plans were given)."""
-    events = load_events()
-    found = events[(events["category"] == "earnings") & events["event"].str.contains("capex", case=False)]
-    if found.empty:
-        raise DataValidationError("events.csv: no earnings event mentions capex")
-    return found[["date", "event"]].reset_index(drop=True)
 
 
 def _plan_ends(part: pd.DataFrame, prefix: str) -> tuple[float, float]:
@@ -1136,3 +1118,298 @@ def claim_window_numbers(windows: pd.DataFrame, drawdowns: pd.DataFrame) -> dict
 def load_prices(params: SaasParameters) -> pd.DataFrame:
     """Return the price panel of the basket members and of the claims' instruments."""
     return price_panel(list(dict.fromkeys([*params.symbols, *REFERENCE_ETFS, *CLAIM_WINDOW_SYMBOLS])))
+
+
+# ---------------------------------------------------------------- dated 2025 plans against the 2025 outcome
+
+GUIDANCE_FILE = "capex_guidance.csv"
+GUIDANCE_COLUMNS = ["ticker", "announced_date", "announced_via", "period_label", "period_type", "period_start",
+                    "period_end", "value_low", "value_high", "unit", "scope", "source"]
+
+
+@dataclass(frozen=True)
+class PlanBasis:
+    """What a company's first 2025 plan measures, and which ``fundamentals.csv`` metric measures the same.
+
+    ``metric`` None: no actual of the plan's definition exists, so the plan is shown beside the
+    ``shown`` actuals (each named by its own definition) but never compared with them.
+    """
+
+    definition: str
+    metric: str | None
+    shown: tuple[str, ...] = ()
+    company_figure: bool = True
+    short: str = ""
+
+
+# From the scope column of capex_guidance.csv and the facts README ("Capex metrics are not interchangeable").
+PLAN_BASES: dict[str, PlanBasis] = {
+    "MSFT": PlanBasis("AI-enabled data centres, fiscal 2025 (July 2024 to June 2025); whether cash purchases or "
+                      "incl. finance leases is not stated", None, ("capex", "capex_incl_finance_leases"),
+                      short="not stated (AI data centres, fiscal year)"),
+    "META": PlanBasis("Meta's own measure: purchases of property and equipment plus principal payments on finance "
+                      "leases", "capex_incl_finance_lease_principal",
+                      short="Meta's measure (incl. finance-lease principal)"),
+    "GOOGL": PlanBasis("purchases of property and equipment (Alphabet's capex)", "capex",
+                       short="cash purchases of property and equipment"),
+    "AMZN": PlanBasis("not a company figure: 4 x the Q4 2024 capex Amazon called representative (26.3 bn USD, "
+                      "consistent with its net-of-proceeds-and-incentives basis) and the press's \"over 100 bn\"",
+                      None, ("capex",), company_figure=False, short="press reading, not a company figure"),
+}
+SHORT_DEFINITIONS = {
+    "capex": "cash purchases of property and equipment",
+    "capex_incl_finance_leases": "incl. finance leases (Microsoft's headline)",
+    "capex_incl_finance_lease_principal": "incl. finance-lease principal (Meta's measure)",
+}
+
+
+def load_capex_guidance(facts: str | None = None) -> pd.DataFrame:
+    """Return the dated 2025 capex plans of ``capex_guidance.csv`` (values in USD bn, dates parsed).
+
+    A shared helper of this chapter (the facts loaders in ``data/`` do not read this file yet).
+    """
+    path = facts_dir(facts) / GUIDANCE_FILE
+    if not path.is_file():
+        raise DataValidationError(f"{path}: facts file not found")
+    frame = read_csv_text(path)
+    if list(frame.columns) != GUIDANCE_COLUMNS:
+        raise DataValidationError(f"{path}: columns {list(frame.columns)}, expected {GUIDANCE_COLUMNS}")
+    for column in ("announced_date", "period_start", "period_end"):
+        frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
+    for column in ("value_low", "value_high"):
+        frame[column] = convert(pd.to_numeric(frame[column]), frame["unit"], "USD_billions")
+    if (frame["value_low"] > frame["value_high"]).any():
+        raise DataValidationError(f"{path}: a plan's low end lies above its high end")
+    frame["unit"] = "USD_billions"
+    return frame
+
+
+def _actual(capex: pd.DataFrame, ticker: str, metric: str, period_end: pd.Timestamp) -> pd.Series | None:
+    """Return the annual row of ``metric`` for ``ticker`` whose period ends on ``period_end`` (None if absent)."""
+    rows = capex[(capex["ticker"] == ticker) & (capex["metric"] == metric) & capex["annual"]
+                 & (capex["period_end"] == period_end) & ~capex["fiscal_lookalike"]]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _year_before(period_end: pd.Timestamp) -> pd.Timestamp:
+    return period_end - pd.DateOffset(years=1)
+
+
+def plan_outcomes(capex: pd.DataFrame, guidance: pd.DataFrame, event_date: pd.Timestamp) -> pd.DataFrame:
+    """Return each company's first 2025 plan beside the actual of the same definition, before and after it.
+
+    Per company: when the plan was announced (before or after ``event_date``), its period and
+    range; the actual of the year before and of the plan's own period, both of the plan's own
+    definition (:data:`PLAN_BASES`); the plan against the year before and the outcome against the
+    plan's upper end. Where no actual has the plan's definition these are NaN and the actuals of
+    other definitions are listed in ``other_actuals``, never compared.
+    """
+    rows = []
+    for _, plan in guidance.sort_values("announced_date").iterrows():
+        ticker = plan["ticker"]
+        basis = PLAN_BASES.get(ticker, PlanBasis("not defined in this report", None))
+        row = {"company": ticker, "announced": plan["announced_date"],
+               "timing": "before" if plan["announced_date"] < event_date else "after",
+               "period": period_label(plan["period_label"]), "period_end": plan["period_end"],
+               "plan_low": plan["value_low"], "plan_high": plan["value_high"], "definition": basis.definition,
+               "short_definition": basis.short or basis.definition,
+               "company_figure": basis.company_figure,
+               "metric": basis.metric or "", "prior": np.nan, "actual": np.nan, "actual_source": ""}
+        if basis.metric:
+            prior = _actual(capex, ticker, basis.metric, _year_before(plan["period_end"]))
+            actual = _actual(capex, ticker, basis.metric, plan["period_end"])
+            row["prior"] = prior["value"] if prior is not None else np.nan
+            if actual is not None:
+                row["actual"], row["actual_source"] = actual["value"], actual["source"]
+        others = [(metric, _actual(capex, ticker, metric, plan["period_end"])) for metric in basis.shown]
+        found_others = [(m, found) for m, found in others if found is not None]
+        row["other_values"] = tuple(float(found["value"]) for _, found in found_others)
+        row["other_actuals"] = " and ".join(f"{format_number(found['value'], 1)} bn USD ({SHORT_DEFINITIONS.get(m, m)})"
+                                            for m, found in found_others)
+        rows.append(row)
+    table = pd.DataFrame(rows).set_index("company")
+    table["plan_vs_prior"] = table["plan_high"] / table["prior"] - 1
+    table["actual_vs_plan"] = table["actual"] / table["plan_high"] - 1
+    return table
+
+
+def plan_range_text(low: float, high: float) -> str:
+    """Write a plan as "75" or "60\u201365" (an en dash between the ends of a range)."""
+    if np.isclose(low, high):
+        return format_number(low, 0)
+    return f"{format_number(low, 0)}\u2013{format_number(high, 0)}"
+
+
+def display_plan_outcomes(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the plans and outcomes for readers, one column per company (USD bn; a dash: nothing to compare)."""
+    def number(value: float, signed: bool = False) -> str:
+        return format_number(value, 1, signed=signed)
+
+    rows = {
+        "Announced": [f"{d.day} {d:%B %Y}, {t} the event day" for d, t in zip(table["announced"], table["timing"],
+                                                                               strict=True)],
+        "Period": table["period"].tolist(),
+        "What the plan measures": table["short_definition"].tolist(),
+        "Plan (USD bn)": list(map(plan_range_text, table["plan_low"], table["plan_high"])),
+        "Year before, same measure (USD bn)": [number(v) for v in table["prior"]],
+        "Plan's upper end against the year before (%)": [number(100 * v, signed=True) for v in table["plan_vs_prior"]],
+        "Outcome, same measure (USD bn)": [number(v) for v in table["actual"]],
+        "Outcome against the plan's upper end (%)": [number(100 * v, signed=True) for v in table["actual_vs_plan"]],
+        "Outcome by other measures, not compared": [text or MISSING for text in table["other_actuals"]],
+    }
+    shown = pd.DataFrame(rows, index=[f"{COMPANY_NAMES.get(t, t)} ({t})" for t in table.index]).T
+    shown.index.name = "Measure"
+    return shown
+
+
+CALENDAR_METRIC = "capex"  # the one measure every company's calendar years are compared by
+
+
+def calendar_capex(capex: pd.DataFrame, years: tuple[int, ...] = (2024, 2025)) -> pd.DataFrame:
+    """Return cash purchases of property and equipment (``capex``) per company and calendar year, with growth.
+
+    One definition only. Microsoft's calendar years are the facts' derived sums of four fiscal
+    quarters (``derived`` is True); a company without a ``capex`` row for a year shows NaN.
+    """
+    rows = []
+    for ticker in ("MSFT", "GOOGL", "AMZN", "META"):
+        row: dict[str, object] = {"company": ticker}
+        for year in years:
+            found = capex[(capex["ticker"] == ticker) & (capex["metric"] == CALENDAR_METRIC)
+                          & (capex["fiscal_period"] == f"CY{year}")]
+            row[year] = float(found["value"].iloc[0]) if len(found) else np.nan
+            row[f"derived_{year}"] = bool(len(found) and found["source"].iloc[0].startswith("derived"))
+        rows.append(row)
+    table = pd.DataFrame(rows).set_index("company")
+    table["growth"] = table[years[-1]] / table[years[0]] - 1
+    return table
+
+
+def display_calendar_capex(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the calendar-year table for readers, derived figures marked."""
+    years = [c for c in table.columns if isinstance(c, int)]
+    shown = pd.DataFrame(index=pd.Index([f"{COMPANY_NAMES.get(t, t)} ({t})" for t in table.index], name="Company"))
+    for year in years:
+        shown[f"{year} (USD bn)"] = table[year].to_numpy()
+    shown[f"Change {years[0]} to {years[-1]} (%)"] = 100 * table["growth"].to_numpy()
+    shown["Note"] = ["calendar years are sums of Microsoft's fiscal quarters (derived)" if any(
+        table.loc[t, f"derived_{y}"] for y in years) else ("no cash-purchases row for 2025 in the facts"
+                                                            if table.loc[t, [*years]].isna().any() else "")
+                     for t in table.index]
+    return readable(shown, decimals=1)
+
+
+def plan_outcome_numbers(outcomes: pd.DataFrame, calendar: pd.DataFrame) -> dict[str, object]:
+    """Return the plan-and-outcome figures the prose quotes, preformatted (true minus, a space before %)."""
+    def pct(value: float, decimals: int = 0) -> str:
+        return f"{format_number(100 * value, decimals, signed=True)} %"
+
+    def bn(value: float) -> str:
+        return f"{format_number(value, 1)} bn USD"
+
+    def plan(company: str) -> str:
+        return f"{plan_range_text(outcomes.at[company, 'plan_low'], outcomes.at[company, 'plan_high'])} bn USD"
+
+    numbers: dict[str, object] = {}
+    for company in outcomes.index:
+        key = company.lower()
+        date = outcomes.at[company, "announced"]
+        numbers |= {f"{key}_plan": plan(company), f"{key}_announced": f"{date.day} {date:%B %Y}",
+                    f"{key}_timing": str(outcomes.at[company, "timing"]),
+                    f"{key}_prior": bn(outcomes.at[company, "prior"]),
+                    f"{key}_actual": bn(outcomes.at[company, "actual"]),
+                    f"{key}_plan_vs_prior": pct(outcomes.at[company, "plan_vs_prior"]),
+                    f"{key}_actual_vs_plan": pct(outcomes.at[company, "actual_vs_plan"]),
+                    f"{key}_other_actuals": outcomes.at[company, "other_actuals"] or "none"}
+    compared = outcomes.dropna(subset=["actual"])
+    after = outcomes[outcomes["timing"] == "after"]
+    numbers["n_plans"] = len(outcomes)
+    numbers["n_plans_after"] = len(after)
+    numbers["n_plans_compared"] = len(compared)
+    numbers["plans_compared_names"] = join_words([COMPANY_NAMES.get(t, t) for t in compared.index])
+    numbers["plans_not_compared_names"] = join_words([COMPANY_NAMES.get(t, t) for t in outcomes.index
+                                                      if t not in compared.index]) or "none"
+    numbers["n_outcomes_above_plan"] = int((compared["actual"] > compared["plan_high"]).sum())
+    numbers["outcomes_above_phrase"] = _count_words(numbers["n_outcomes_above_plan"], len(compared), "companies",
+                                                    "company")
+    for company in calendar.index:
+        key = company.lower()
+        numbers[f"{key}_cash_2024"] = bn(calendar.at[company, 2024])
+        numbers[f"{key}_cash_2025"] = bn(calendar.at[company, 2025])
+        numbers[f"{key}_cash_growth"] = pct(calendar.at[company, "growth"])
+    grown = calendar.dropna(subset=["growth"])
+    numbers["cash_growth_range"] = f"{pct(grown['growth'].min())} to {pct(grown['growth'].max())}"
+    numbers["cash_companies"] = join_words([COMPANY_NAMES.get(t, t) for t in grown.index])
+    numbers["cash_missing"] = join_words([COMPANY_NAMES.get(t, t) for t in calendar.index
+                                          if t not in grown.index]) or "none"
+    return numbers
+
+
+def plan_outcome_points(outcomes: pd.DataFrame, capex: pd.DataFrame) -> pd.DataFrame:
+    """Return what the plan-and-outcome figure draws, one row per mark: company, label, low, high, kind.
+
+    Kinds: ``prior`` (the year before, the plan's measure), ``plan`` (its range), ``actual``
+    (the outcome, the plan's measure) and ``other`` (an outcome of another measure, shown and
+    labelled, never compared). Rows per company in reading order.
+    """
+    rows = []
+    for company, row in outcomes.iterrows():
+        period = row["period"]
+        before = _year_before(row["period_end"])
+        year_before = period_label(f"{'FY' if period.startswith('fiscal') else 'CY'}{before.year}")
+        if pd.notna(row["prior"]):
+            rows.append((company, f"{year_before}, actual", row["prior"], row["prior"], "prior"))
+        when = f"{row['announced'].day} {row['announced']:%b %Y}, {row['timing']} the event"
+        label = f"plan of {when}" if row["company_figure"] else f"press reading of {when}: (not a company figure)"
+        rows.append((company, label,
+                     row["plan_low"], row["plan_high"], "plan"))
+        if pd.notna(row["actual"]):
+            rows.append((company, f"{period}, actual", row["actual"], row["actual"], "actual"))
+        for metric in PLAN_BASES.get(company, PlanBasis("", None)).shown:
+            found = _actual(capex, company, metric, row["period_end"])
+            if found is not None:
+                rows.append((company, f"{period}, actual: {SHORT_DEFINITIONS.get(metric, metric)}", found["value"],
+                             found["value"], "other"))
+    return pd.DataFrame(rows, columns=["company", "label", "low", "high", "kind"])
+
+
+def unmatched_plan_sentence(outcomes: pd.DataFrame, company: str) -> str:
+    """Say where a plan without an outcome of its own measure lies against the outcomes of other measures."""
+    text, values = outcomes.at[company, "other_actuals"], list(outcomes.at[company, "other_values"])
+    if not values:
+        return "The facts hold no outcome for that period to set beside it."
+    low, high = outcomes.at[company, "plan_low"], outcomes.at[company, "plan_high"]
+    if len(values) == 1:
+        return f"The outcome in the facts, {text}, is of another measure, so the two are not compared."
+    if high < min(values):
+        where = "below all of them"
+    elif low > max(values):
+        where = "above all of them"
+    else:
+        where = "between them"
+    return f"Its outcomes for that period, by other measures, were {text}; the plan lies {where}."
+
+
+def _count_words(count: int, total: int, noun: str, singular: str) -> str:
+    """Like :func:`of_total`, with "both" for two of two."""
+    return f"both {noun}" if count == total == 2 else of_total(count, total, noun, singular)
+
+
+def rethink_sentence(outcomes: pd.DataFrame) -> str:
+    """Say what the dated plans and their outcomes show about a rethink after the event day, from the numbers only."""
+    after = outcomes[(outcomes["timing"] == "after") & outcomes["plan_vs_prior"].notna()]
+    compared = outcomes.dropna(subset=["actual"])
+    below_prior = int((after["plan_vs_prior"] < 0).sum())
+    below_plan = int((compared["actual"] < compared["plan_low"]).sum())
+    if after.empty and compared.empty:
+        return "No plan and outcome of one measure are in the facts, so a rethink cannot be measured."
+    parts = []
+    if not after.empty:
+        parts.append(f"{_count_words(len(after) - below_prior, len(after), 'plans', 'plan')} announced after the event "
+                     "day that can be set against the year before lay above that year's spending")
+    if not compared.empty:
+        parts.append(f"{_count_words(len(compared) - below_plan, len(compared), 'outcomes', 'outcome')} that can be "
+                     "set against their plan reached at least its lower end")
+    verdict = ("the figures show no cut after the event day" if below_prior == 0 and below_plan == 0
+               else "the figures show some spending below plan or below the year before")
+    return f"{sentence_case('; '.join(parts))}: {verdict}."

@@ -21,7 +21,6 @@ from deepseek_monday.chapters.saas.analysis import (
     COMPANY_NAMES,
     NASDAQ_100,
     NASDAQ_100_FUND,
-    REPORTED_CAPEX,
     SaasParameters,
     basket_stocks,
     distance_from_high,
@@ -34,6 +33,8 @@ from deepseek_monday.present.style import GROUP_PALETTE, SNAPSHOT_SOURCE, finish
 BASKET_PALETTE: dict[str, str] = {basket: GROUP_PALETTE[groups[0]] for basket, groups in BASKET_SOURCE_GROUPS.items()}
 FACTS_SOURCE = ("hyperscaler capex from the project's sourced facts (fundamentals.csv; secondary sources and SEC "
                 "XBRL-derived figures); basket values: " + SNAPSHOT_SOURCE)
+CAPEX_SOURCE = ("dated plans: the project's sourced facts (capex_guidance.csv, secondary sources); outcomes: "
+                "fundamentals.csv (company filings as transcribed, some secondary)")
 ETF_HATCH = "////"
 
 
@@ -313,76 +314,78 @@ def after_shock_figure(paths: pd.DataFrame, relative: pd.DataFrame, events: pd.D
                        "(dotted lines: numbered events)", SNAPSHOT_SOURCE)
 
 
-CAPEX_MARKERS = {"capex": ("o", "PP&E purchases (cash-flow line)"),
-                 "capex_approx": ("^", "PP&E purchases, rounded"),
-                 "guidance_first": ("D", "first 2025 plan (bar: range)"),
-                 "guidance_ai_datacenter": ("v", "plan for AI data centres only\n(fiscal year)"),
-                 "guidance_october": ("P", "October 2025 plan (bar: range)")}
-COMPANY_ORDER = ("MSFT", "GOOGL", "AMZN", "META")
 PALETTE = sns.color_palette("colorblind", 10).as_hex()  # seaborn's colour-blind-safe palette
-PREFERRED_COMPANY_COLOURS = (2, 9, 1, 5, 6, 7, 3, 0, 4)  # palette positions, best first
+PLAN_COLOUR = PALETTE[0]
+ACTUAL_COLOUR = "0.15"
+OTHER_COLOUR = "0.55"
 
 
-def company_colours() -> dict[str, str]:
-    """Return a colour per company from the house palette, skipping those the chapter's baskets use."""
-    taken = {colour.lower() for colour in BASKET_PALETTE.values()}
-    free = [PALETTE[i] for i in PREFERRED_COMPANY_COLOURS if PALETTE[i].lower() not in taken]
-    return dict(zip(COMPANY_ORDER, free, strict=False))
+def _bn(value: float) -> str:
+    return f"{value:,.1f}".rstrip("0").rstrip(".")
 
 
-def _capex_points(capex: pd.DataFrame) -> pd.DataFrame:
-    """Return the annual figures and plans the figure draws, one kind of marker per ``metric``.
+def capex_figure(points: pd.DataFrame, outcomes: pd.DataFrame, params: SaasParameters) -> Figure:
+    """One panel per company, in the order the plans were announced: the plan against the outcome, one measure each.
 
-    A rounded figure equal to another figure of the same company and year is left out (it
-    would hide under that figure's marker and say nothing new).
+    Rows of a panel: the year before and the outcome of the plan's own measure (filled dots),
+    the plan (a bar from its low to its high end, or a diamond for a single figure), and
+    outcomes of other measures (grey squares, labelled, not compared). Every mark carries its value.
     """
-    reported = capex[capex["annual"] & capex["metric"].isin(REPORTED_CAPEX)
-                     & ~capex["fiscal_lookalike"] & capex["ticker"].isin(COMPANY_ORDER)]
-    exact = reported[reported["metric"] != "capex_approx"]
-    duplicate = [(row["metric"] == "capex_approx")
-                 and bool(np.isclose(exact.loc[(exact["ticker"] == row["ticker"])
-                                               & (exact["fiscal_period"] == row["fiscal_period"]), "value"],
-                                     row["value"], atol=0.5).any())
-                 for _, row in reported.iterrows()]
-    reported = reported[~np.array(duplicate, dtype=bool)]
-    plans = capex[capex["guidance"] & capex["ticker"].isin(COMPANY_ORDER)].copy()
-    plans["metric"] = np.select([plans["metric"].str.contains("oct2025"),
-                                 plans["metric"] == "capex_guidance_ai_datacenter"],
-                                ["guidance_october", "guidance_ai_datacenter"], "guidance_first")
-    return pd.concat([reported, plans], ignore_index=True)
+    companies = list(outcomes.sort_values("announced").index)
+    heights = [max(2, int((points["company"] == c).sum())) for c in companies]
+    fig, axes = plt.subplots(len(companies), 1, figsize=(9, 0.45 * sum(heights) + 0.9 * len(companies) + 0.9),
+                             sharex=True, squeeze=False, gridspec_kw={"height_ratios": heights})
+    top = float(points["high"].max()) * 1.18
+    for ax, company in zip(axes.flat, companies, strict=False):
+        part = points[points["company"] == company].reset_index(drop=True)
+        outcome = outcomes.loc[company]
+        for position, mark in part.iterrows():
+            low, high = float(mark["low"]), float(mark["high"])
+            if mark["kind"] == "plan":
+                if np.isclose(low, high):
+                    ax.scatter([low], [position], marker="D", s=60, facecolor="white", edgecolor=PLAN_COLOUR,
+                               linewidth=1.8, zorder=3)
+                else:
+                    ax.plot([low, high], [position, position], color=PLAN_COLOUR, linewidth=7, solid_capstyle="butt",
+                            alpha=0.8, zorder=3)
+                text = f"{_bn(low)}" if np.isclose(low, high) else f"{_bn(low)}\u2013{_bn(high)}"
+            elif mark["kind"] == "other":
+                ax.scatter([low], [position], marker="s", s=40, facecolor="white", edgecolor=OTHER_COLOUR,
+                           linewidth=1.5, zorder=3)
+                text = _bn(low)
+            else:
+                ax.scatter([low], [position], marker="o", s=46,
+                           color=ACTUAL_COLOUR if mark["kind"] == "actual" else OTHER_COLOUR, zorder=3)
+                text = _bn(low)
+            ax.annotate(text, xy=(high, position), xytext=(7, 0), textcoords="offset points", va="center",
+                        fontsize=10, color=OTHER_COLOUR if mark["kind"] == "other" else ACTUAL_COLOUR)
+            ax.axhline(position, color="0.9", linewidth=0.6, zorder=0)
+        ax.set_yticks(range(len(part)), [label.replace(": ", ":\n") for label in part["label"]], fontsize=9.5)
+        ax.set_ylim(len(part) - 0.5, -0.5)
+        ax.set_xlim(0, top)
+        comparable = "plan and outcome of one measure" if pd.notna(outcome["actual"]) else (
+            "not compared; grey: other measures")
+        name = COMPANY_NAMES.get(company, company)
+        ax.set_title(f"{name}, {outcome['period']} ({comparable})", fontsize=10.5, loc="left")
+        ax.grid(axis="y", visible=False)
+    axes.flat[-1].set_xlabel("Capital expenditure (USD bn per year)")
+    return finish(fig, f"First 2025 capex plans and what was spent (event day {params.event_date:%d %b %Y})",
+                  CAPEX_SOURCE)
 
 
-def capex_figure(capex: pd.DataFrame, long_run: pd.DataFrame, params: SaasParameters) -> Figure:
-    """Top: annual capex per hyperscaler at each period's end, marker by definition. Bottom: basket values (log)."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8.5), sharex=True, gridspec_kw={"height_ratios": [1.2, 1]})
-    points = _capex_points(capex)
-    colours = company_colours()
-    for (ticker, metric), part in points.groupby(["ticker", "metric"]):
-        marker, _ = CAPEX_MARKERS[metric]
-        hollow = metric.startswith("guidance")
-        top.scatter(part["period_end"], part["value"], marker=marker, s=46, zorder=3, linewidth=1.4,
-                    facecolor="white" if hollow else colours[ticker], edgecolor=colours[ticker])
-        if metric in ("guidance_october", "guidance_first"):
-            for day, values in part.groupby("period_end")["value"]:
-                top.vlines(day, values.min(), values.max(), color=colours[ticker], linewidth=1.4, zorder=2)
-    top.set_ylabel("Capital expenditure (USD bn per year)")
-    top.set_title("Hyperscaler capex per (fiscal) year, at the year's end date")
-    companies = [Patch(facecolor=colours[t], label=f"{COMPANY_NAMES.get(t, t)} ({t})") for t in COMPANY_ORDER]
-    used = set(points["metric"])  # a marker the figure does not draw gets no legend entry
-    definitions = [Line2D([], [], marker=m, linestyle="", color="0.3", markerfacecolor="white" if k.startswith(
-        "guidance") else "0.3", label=label) for k, (m, label) in CAPEX_MARKERS.items() if k in used]
-    top.legend(handles=companies + definitions, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+def capex_baskets_figure(long_run: pd.DataFrame, params: SaasParameters) -> Figure:
+    """The AI-infrastructure and hyperscaler stocks over the capex years, equal-weighted, log scale."""
+    fig, ax = plt.subplots(figsize=(11, 4.2))
     for column in long_run.columns:
-        bottom.plot(long_run.index, 1.0 + long_run[column], color=BASKET_PALETTE[column], label=basket_stocks(column))
-    bottom.set_yscale("log")
-    bottom.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))  # 1, 2, 5, 10, 20, ...
-    bottom.yaxis.set_minor_formatter(NullFormatter())
-    bottom.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    bottom.set_ylabel(f"Value of 1 USD invested {long_run.index[0]:%d %b %Y} (log scale)")
-    bottom.set_xlabel("Date")
-    bottom.set_title("Baskets, equal-weighted and rebalanced daily (members join when listed)")
-    bottom.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    for ax in (top, bottom):
-        ax.axvline(params.event_date, color="0.2", linestyle="--", linewidth=1.0)
-    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    return finish(fig, "Hyperscaler capex and the AI-infrastructure basket", FACTS_SOURCE)
+        ax.plot(long_run.index, 1.0 + long_run[column], color=BASKET_PALETTE[column], label=basket_stocks(column))
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))  # 1, 2, 5, 10, 20, ...
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.set_ylabel(f"Value of 1 USD invested {long_run.index[0]:%d %b %Y} (log scale)")
+    ax.set_xlabel("Date")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.axvline(params.event_date, color="0.2", linestyle="--", linewidth=1.0)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    return finish(fig, "AI-infrastructure and hyperscaler stocks, equal-weighted and rebalanced daily",
+                  SNAPSHOT_SOURCE)

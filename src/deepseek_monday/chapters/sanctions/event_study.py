@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import special
+from statsmodels.stats.multitest import multipletests
 
 from deepseek_monday.chapters.bubble.record import largest_approximation_error, market_model_study
 from deepseek_monday.chapters.sanctions.parameters import (
@@ -21,6 +22,7 @@ from deepseek_monday.chapters.sanctions.parameters import (
     MARKET,
     MIN_ESTIMATION_OBS,
     OVERLAP_RULE,
+    SIGNIFICANCE,
     SanctionsParameters,
     study_events,
 )
@@ -31,7 +33,13 @@ from deepseek_monday.data.prices import price_panel
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import load_universe
 from deepseek_monday.errors import DataValidationError
-from deepseek_monday.eventstudy import EventStudyResult, kolari_pynnonen_widening, run_event_study, window_label
+from deepseek_monday.eventstudy import (
+    DEFAULT_MIN_ESTIMATION_OBS,
+    EventStudyResult,
+    kolari_pynnonen_widening,
+    run_event_study,
+    window_label,
+)
 from deepseek_monday.present.tables import format_number, readable
 from deepseek_monday.present.wording import of_total
 
@@ -239,27 +247,97 @@ def market_value_error_sentence() -> str:
             f"{100 * error.gap:.2f} % ({error.fiscal_period}; the bubble chapter shows the check).")
 
 
+TIMES = "\u00d7"
+BH_COLUMN = f"p, Benjamini{EN_DASH}Hochberg"
+MULTIPLE_TESTS = {"holm": "Holm", "fdr_bh": f"Benjamini{EN_DASH}Hochberg"}
+
+
+def adjusted_p_values(p_values: pd.Series, method: str) -> pd.Series:
+    """Return p-values adjusted for testing them all together (``holm`` or ``fdr_bh``); NaN stays NaN.
+
+    Holm (1979) controls the chance of any false rejection among the tests (family-wise error);
+    Benjamini and Hochberg (1995) control the expected share of false rejections among the
+    rejections (false discovery rate). Computed by ``statsmodels.stats.multitest.multipletests``.
+    """
+    if method not in MULTIPLE_TESTS:
+        raise DataValidationError(f"unknown multiple-testing method {method!r}; use one of {list(MULTIPLE_TESTS)}")
+    present = p_values.dropna()
+    adjusted = pd.Series(np.nan, index=p_values.index, dtype=float)
+    if not present.empty:
+        adjusted[present.index] = multipletests(present.to_numpy(dtype=float), method=method)[1]
+    return adjusted
+
+
 def nvidia_value_table(result: EventStudyResult, events: pd.DataFrame, window: tuple[int, int]) -> pd.DataFrame:
-    """Return per event Nvidia's CAR and the abnormal change in market value it implies (CAR x value)."""
+    """Return per event Nvidia's CAR, its p-value (raw and adjusted across the milestones) and CAR x market value.
+
+    The adjustments (Holm, Benjamini-Hochberg) run over the milestones only; the event day is
+    the hypothesis the chapter set out to test, so its own p-value stands unadjusted.
+    """
     cars = firm_cars(result, events, "NVDA", window)
     values = nvidia_market_values(events, window)
     table = pd.DataFrame({"kind": events["kind"], "base_date": values["base_date"],
                           "market_value": values["market_value"], "car": cars["car"], "car_se": cars["car_se"],
                           "p": cars["p"]}, index=events.index)
+    milestones = table.index != EVENT_DAY_LABEL
+    for method in MULTIPLE_TESTS:
+        table[f"p_{method}"] = adjusted_p_values(table.loc[milestones, "p"], method).reindex(table.index)
     table["abnormal_value"] = table["car"] * table["market_value"]
     return table
 
 
 def display_value_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the Nvidia value table in USD bn and percent."""
+    """Return the per-milestone sensitivity table: CAR, raw and adjusted p-values, market value and CAR x value."""
     shown = pd.DataFrame({
         "Milestone": table.index, "Kind": table["kind"].to_numpy(),
+        "CAR (%)": 100 * table["car"].to_numpy(), "p": table["p"].to_numpy(),
+        "p, Holm": table["p_holm"].to_numpy(), BH_COLUMN: table["p_fdr_bh"].to_numpy(),
         "Value at close of": table["base_date"].dt.strftime("%Y-%m-%d").to_numpy(),
-        "Market value (USD bn)": table["market_value"].to_numpy() / 1e9, "CAR (%)": 100 * table["car"].to_numpy(),
-        "p": table["p"].to_numpy(), "Abnormal change (USD bn)": table["abnormal_value"].to_numpy() / 1e9,
+        "Market value (USD bn)": table["market_value"].to_numpy() / 1e9,
+        f"CAR {TIMES} value (USD bn)": table["abnormal_value"].to_numpy() / 1e9,
     })
-    return readable(shown, decimals={"Market value (USD bn)": 0, "CAR (%)": 2, "Abnormal change (USD bn)": 1},
-                    p_values=("p",), index="Milestone")
+    return readable(shown, decimals={"Market value (USD bn)": 0, "CAR (%)": 2, f"CAR {TIMES} value (USD bn)": 1},
+                    p_values=("p", "p, Holm", BH_COLUMN), index="Milestone")
+
+
+def dollar_sensitivity(values: pd.DataFrame, significance: float = SIGNIFICANCE) -> pd.DataFrame:
+    """Return sums of CAR and of CAR x market value over sets of milestones, beside the event day.
+
+    Rows: the event day; all milestones; announcements only; the milestones significant after
+    the Holm adjustment. Each sum of CARs has its z-test (:func:`combined_car`); a sum over no
+    milestone is NaN. The dollar sums weight each move by a market value that grew many-fold
+    over the period, so they rank late milestones above early ones of the same size.
+    """
+    controls = values.drop(index=EVENT_DAY_LABEL)
+    sets = {
+        "event day": values.loc[[EVENT_DAY_LABEL]],
+        "all milestones": controls,
+        "announcements only": controls[controls["kind"] == "announcement"],
+        "significant after Holm": controls[controls["p_holm"] < significance],
+    }
+    rows = []
+    for name, part in sets.items():
+        if part["car"].notna().any():
+            combined = combined_car(part["car"], part["car_se"])
+            total, p_value = combined.total, combined.p
+        else:
+            total = p_value = np.nan
+        rows.append({"set": name, "n": int(part["car"].notna().sum()), "sum_car": total, "p": p_value,
+                     "sum_value": float(part["abnormal_value"].sum()) if len(part) else np.nan,
+                     "members": ", ".join(part.index)})
+    return pd.DataFrame(rows).set_index("set")
+
+
+def display_dollar_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the dollar sensitivity table for readers."""
+    shown = pd.DataFrame({
+        "Events": [s[0].upper() + s[1:] for s in table.index], "Count": table["n"].to_numpy(),
+        "Which": table["members"].replace("", "none").to_numpy(),
+        "Sum of CAR (%)": 100 * table["sum_car"].to_numpy(), "p (z-test of the sum)": table["p"].to_numpy(),
+        f"Sum of CAR {TIMES} value (USD bn)": table["sum_value"].to_numpy() / 1e9,
+    })
+    return readable(shown, decimals={"Sum of CAR (%)": 2, f"Sum of CAR {TIMES} value (USD bn)": 1},
+                    p_values=("p (z-test of the sum)",), index="Events")
 
 
 def sanctions_vs_event(values: pd.DataFrame) -> dict[str, CombinedCar | float]:
@@ -295,6 +373,7 @@ def hurt_more_by_window(result: EventStudyResult, events: pd.DataFrame,
         rows.append({
             "window": window_label(window), "event_car": combined["event_car"], "event_p": combined["event_p"],
             "worst_car": float(controls["car"].min()), "worst_milestone": str(controls["car"].idxmin()),
+            "worst_p": float(controls.at[controls["car"].idxmin(), "p"]),
             "sum_car": combined["all"].total, "sum_p": combined["all"].p,
             "announcements_car": combined["announcements"].total if "announcements" in combined else np.nan,
             "announcements_p": combined["announcements"].p if "announcements" in combined else np.nan,
@@ -305,74 +384,38 @@ def hurt_more_by_window(result: EventStudyResult, events: pd.DataFrame,
 
 
 def display_hurt_more(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the window comparison for readers: percent, USD bn, p-values."""
+    """Return the window comparison for readers: percent and p-values (the dollar sums are in their own table)."""
     shown = pd.DataFrame({
         "Window (trading days)": table.index,
         "Event day CAR (%)": 100 * table["event_car"].to_numpy(), "Event day p": table["event_p"].to_numpy(),
         "Worst milestone": table["worst_milestone"].to_numpy(),
         "Worst milestone CAR (%)": 100 * table["worst_car"].to_numpy(),
+        "Worst milestone p": table["worst_p"].to_numpy(),
         "All milestones, sum CAR (%)": 100 * table["sum_car"].to_numpy(), "Sum p": table["sum_p"].to_numpy(),
         "Announcements, sum CAR (%)": 100 * table["announcements_car"].to_numpy(),
         "Announcements p": table["announcements_p"].to_numpy(),
-        "Event day (USD bn)": table["event_value"].to_numpy() / 1e9,
-        "All milestones (USD bn)": table["sum_value"].to_numpy() / 1e9,
         "Overlapping pairs": table["overlapping_pairs"].astype(int).to_numpy(),
     })
-    decimals = {"Event day (USD bn)": 1, "All milestones (USD bn)": 1}
-    return readable(shown, decimals={column: decimals.get(column, 2) for column in shown.columns},
-                    p_values=("Event day p", "Sum p", "Announcements p"), index="Window (trading days)")
-
-
-def larger_loss(event_loss: float, controls_loss: float) -> str:
-    """Return which of two abnormal changes is the larger loss: "event day", "milestones" or "neither"."""
-    if np.isnan(event_loss) or np.isnan(controls_loss):
-        raise DataValidationError("cannot compare a missing abnormal return")
-    if min(event_loss, controls_loss) >= 0:
-        return "neither"
-    return "event day" if event_loss < controls_loss else "milestones"
-
-
-_LOSER_TEXT = {"event day": "the event day cost Nvidia more than all the milestones together",
-               "milestones": "all the milestones together cost Nvidia more than the event day",
-               "neither": "neither the event day nor the milestones show an abnormal loss"}
-
-
-def cost_comparison_sentence(event_car: float, sum_car: float, event_value: float, sum_value: float) -> str:
-    """Return one sentence saying which cost Nvidia more, in percent and in dollars."""
-    percent, dollars = larger_loss(event_car, sum_car), larger_loss(event_value, sum_value)
-    if percent == dollars:
-        return f"Over this window {_LOSER_TEXT[percent]}, in percent and in dollars."
-    return (f"Over this window, in percent {_LOSER_TEXT[percent]}; in dollars, weighted by the market "
-            f"value of the day, {_LOSER_TEXT[dollars]}.")
+    return readable(shown, decimals=2, p_values=("Event day p", "Worst milestone p", "Sum p", "Announcements p"),
+                    index="Window (trading days)")
 
 
 def window_robustness(hurt_more: pd.DataFrame) -> dict[str, int]:
-    """Count the windows in which the event day's loss beats every milestone, and the milestones' sum."""
+    """Count the windows in which the event day's CAR is below every milestone's, and below the milestones' sum."""
     return {
         "n_windows_event_worst": int((hurt_more["event_car"] < hurt_more["worst_car"]).sum()),
         "n_windows_event_more_percent": int((hurt_more["event_car"] < hurt_more["sum_car"]).sum()),
-        "n_windows_event_more_dollars": int((hurt_more["event_value"] < hurt_more["sum_value"]).sum()),
     }
 
 
 def window_robustness_sentence(hurt_more: pd.DataFrame) -> str:
-    """Say in how many windows the event day's CAR was below every milestone's, and below their sum."""
+    """Say in how many windows the event day's CAR was below every milestone's, and below their sum (percent)."""
     total = len(hurt_more)
     worst = int((hurt_more["event_car"] < hurt_more["worst_car"]).sum())
-    percent = hurt_more["event_car"] < hurt_more["sum_car"]
-    dollars = hurt_more["event_value"] < hurt_more["sum_value"]
-    first = (f"Across these windows, the event day's abnormal return was below that of every single milestone in "
-             f"{of_total(worst, total, 'windows')}")
-    if (percent == dollars).all():
-        second = f"below the milestones' sum in {of_total(int(percent.sum()), total, 'windows')}"
-        if percent.any():
-            second += ", both in percent and in dollars"
-        else:
-            second += ", in percent or in dollars"
-    else:
-        second = (f"below the milestones' sum in percent in {of_total(int(percent.sum()), total, 'windows')} and "
-                  f"in dollars in {of_total(int(dollars.sum()), total, 'windows')}")
-    return f"{first}; it was {second}."
+    below_sum = int((hurt_more["event_car"] < hurt_more["sum_car"]).sum())
+    return (f"Across these windows, the event day's abnormal return was below that of every single milestone in "
+            f"{of_total(worst, total, 'windows')}, and below the sum over all milestones in "
+            f"{of_total(below_sum, total, 'windows')}.")
 
 
 def estimation_table(result: EventStudyResult, events: pd.DataFrame) -> pd.DataFrame:
@@ -386,9 +429,14 @@ def estimation_table(result: EventStudyResult, events: pd.DataFrame) -> pd.DataF
 
 def study_numbers(result: EventStudyResult, params: SanctionsParameters, hurt_more: pd.DataFrame) -> dict[str, object]:
     """Return the event study's settings and counts the prose quotes (glue names)."""
+    estimation_days = ESTIMATION_WINDOW[1] - ESTIMATION_WINDOW[0] + 1
     return {
         "estimation_window": f"[{ESTIMATION_WINDOW[0]}, {ESTIMATION_WINDOW[1]}]",
+        "estimation_days": estimation_days,
+        "engine_min_obs": DEFAULT_MIN_ESTIMATION_OBS,
         "min_estimation_obs": MIN_ESTIMATION_OBS,
+        # a beta's standard error grows with 1/sqrt(n): at the minimum, this factor times the full window's
+        "beta_se_factor": format_number(math.sqrt(estimation_days / MIN_ESTIMATION_OBS), 2),
         "n_excluded": len(result.exclusions),
         "n_excluded_masking": excluded_for_estimation(result),
         "n_reported_windows": len(params.windows),

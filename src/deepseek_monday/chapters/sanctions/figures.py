@@ -17,7 +17,6 @@ from deepseek_monday.chapters.sanctions import (
     CHINA_GROUP,
     CHIPS_GROUP,
     EVENT_DAY_LABEL,
-    GPT4,
     LLAMA,
     SEMICONDUCTOR_ETF,
     TIMELINE_CHINA,
@@ -26,6 +25,7 @@ from deepseek_monday.chapters.sanctions import (
     SanctionsParameters,
     timeline_base,
 )
+from deepseek_monday.chapters.sanctions.compute_efficiency import APPROX, DOT, SUPERSCRIPT_24, TIMES
 from deepseek_monday.present.style import GROUP_PALETTE, MARGIN, SNAPSHOT_SOURCE, add_source, finish, percent_axis
 from deepseek_monday.present.tables import format_number
 
@@ -37,7 +37,7 @@ EVENT_COLOUR = "0.1"
 LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (3, 1, 1, 1, 1, 1)))
 EVENTS_SOURCE = "milestones from the project's events.csv"
 COMPUTE_SOURCE = ("the project's ai_compute.csv: DeepSeek-V3 technical report (arXiv:2412.19437), Llama 3.1 405B "
-                  "model-card summaries (secondary), GPT-4 industry estimate (secondary)")
+                  "model-card summaries (secondary)")
 
 
 def shades(colour: str, n: int) -> list:
@@ -285,28 +285,30 @@ def china_after_figure(paths: pd.DataFrame, relative: pd.Series, params: Sanctio
 
 
 def compute_figure(models: pd.DataFrame) -> Figure:
-    """Three panels: GPUs, GPU-hours and reported cost of DeepSeek-V3 against the US comparisons."""
-    panels = (("gpu_count", "GPUs in the training run", "GPUs (count)", (V3_FULL, LLAMA), 1.0, "{:,.0f}"),
-              ("gpu_hours", "GPU-hours of the run", "GPU-hours (millions)", (V3_FULL, LLAMA), 1e6, "{:,.2f} m"),
-              ("reported_cost_usd", "Reported cost or estimate", "USD (millions)", (V3_FULL, GPT4), 1e6,
-               "{:,.1f} m"))
+    """Three panels, whole run against whole run: GPUs, GPU-hours and approximate FLOPs of DeepSeek-V3 and Llama 3.1.
+
+    The GPT-4 cost estimate is left out: an estimate of unknown scope is not comparable with the
+    rental price of one run's GPU-hours (the text says so).
+    """
+    panels = (("gpu_count", "GPUs in the training run", "GPUs (count)", 1.0, "{:,.0f}"),
+              ("gpu_hours", "GPU-hours of the run", "GPU-hours (millions)", 1e6, "{:,.2f} m"),
+              ("approx_flops", f"{APPROX} training compute (6{DOT}N{DOT}D)",
+               f"FLOP ({TIMES}10{SUPERSCRIPT_24}, rule of thumb)", 1e24, "{:,.1f}"))
+    models_shown = (V3_FULL, LLAMA)
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
-    for ax, (field, title, unit, models_shown, scale, fmt) in zip(axes, panels, strict=True):
+    for ax, (field, title, unit, scale, fmt) in zip(axes, panels, strict=True):
         values = models.loc[list(models_shown), field] / scale
         names = ["DeepSeek-V3" if m == V3_FULL else m for m in models_shown]
         colours = [CHINA_COLOUR if m == V3_FULL else US_MODEL_COLOUR for m in models_shown]
-        bars = ax.barh(names, values.to_numpy(), color=colours)
-        for bar, model in zip(bars, models_shown, strict=True):
-            if models.at[model, "estimate"]:
-                bar.set_hatch("//")
-                bar.set_edgecolor("white")
+        ax.barh(names, values.to_numpy(), color=colours)
         for position, value in enumerate(values):
             ax.annotate(fmt.format(value), xy=(value, position), xytext=(3, 0), textcoords="offset points",
                         va="center", fontsize=8)
         ratio = values.iloc[1] / values.iloc[0]
-        ax.set_title(f"{title}:\nratio {ratio:,.1f}", fontsize=10)  # a title is not laid out by its width
+        ax.set_title(f"{title}:\nLlama over DeepSeek-V3 {ratio:,.1f}", fontsize=10)  # titles are not wrapped
         ax.set_xlabel(unit)
         ax.set_xlim(0, values.max() * 1.3)
         ax.invert_yaxis()
     axes[0].set_ylabel("Training run")
-    return finish(fig, "DeepSeek-V3's training run against Llama 3.1 405B and the GPT-4 estimate", COMPUTE_SOURCE)
+    return finish(fig, "DeepSeek-V3's training run against Llama 3.1 405B's, whole run against whole run",
+                  COMPUTE_SOURCE)

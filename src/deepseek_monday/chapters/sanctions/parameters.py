@@ -1,11 +1,13 @@
 """The sanctions chapter's settings, its parameters and the event list of export-control milestones.
 
-**Day-0 rule.** Each milestone date of ``events.csv`` (or of the ``control_events``
-parameter) is mapped to the first NYSE session on or after it: a date on a weekend or
-holiday moves to the next session. Rules are often published after the close, so the
-default event window [0, +1] covers an announcement during the session of the stated
-date and one after its close. Hong Kong trades before New York on the same calendar day,
-so a US announcement reaches Hong Kong prices on day +1 at the earliest.
+**Day-0 rule.** Day 0 is the first NYSE session in which the market could trade on the news.
+The disclosure date is read from the row text of ``events.csv`` (:func:`disclosure`): a
+disclosure "after the close" or in the "evening" of a date counts from the next session; a
+row whose text names a later filing ("8-K filed 2023-10-24") counts from that filing's date;
+otherwise the row's own date. Day 0 is then the first session on or after that date (a
+weekend or holiday moves to the next session). The headline window is day 0 alone; day +1
+is reported separately. Hong Kong trades before New York on the same calendar day, so a US
+announcement reaches Hong Kong prices on day +1 at the earliest.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from deepseek_monday.eventstudy import window_label
 
 MARKET = "XNYS"
 EXPORT_CONTROL = "export_control"
+NONEVENT = "export_control_nonevent"  # a dated step that never happened (e.g. a compliance date rescinded before it)
 CHIPS_GROUP = "US chip firms"
 CHINA_GROUP = "China tech"
 EVENT_DAY_LABEL = "E"
@@ -41,10 +44,18 @@ TIMELINE_CHINA = ("KWEB", "FXI", "BABA", "BIDU", "0700.HK", "9988.HK", "0981.HK"
 SEMICONDUCTOR_ETF = "SMH"
 # Event study: the engine's default estimation window, with days of other events' windows masked.
 ESTIMATION_WINDOW = (-250, -11)
-MIN_ESTIMATION_OBS = 200
+# Minimum of valid estimation days: half the 240-day window. Masking drops the days of other
+# milestones' windows (known news days, which would inflate the normal-return variance); with
+# 15 milestones in three and a half years an estimation window holds several of them, so the
+# engine's usual 200 would drop firms for having had news, not for lacking data. 120 days still
+# estimate a market-model beta well (its standard error grows with 1/sqrt(n): at most 1.41 times
+# that of 240 days), and the t-test's degrees of freedom and forecast-error variance use the
+# days actually kept.
+MIN_ESTIMATION_OBS = 120
 OVERLAP_RULE = "mask"
-# Windows every table reports beside the chosen one.
-REPORTED_WINDOWS = ((0, 0), (0, 1), (-1, 1), (0, 5))
+# Windows every table reports beside the chosen one: day 0 (the headline), day +1 alone (the
+# rebound after a Monday shock), and three wider windows.
+REPORTED_WINDOWS = ((0, 0), (1, 1), (0, 1), (-1, 1), (0, 5))
 # The main window may start no earlier than day -10 (the estimation window ends at -11).
 WINDOW_LIMITS = (-10, 20)
 TIMELINE_LEAD_DAYS = 30
@@ -78,24 +89,82 @@ def first_session_on_or_after(date: pd.Timestamp, market: str = MARKET) -> pd.Ti
     return all_sessions[position]
 
 
-def shift_note(date: pd.Timestamp, day0: pd.Timestamp) -> str:
-    """Say how the day-0 rule moved a date: ``same day`` or ``Sat -> Mon (+2 days)``."""
+def shift_note(date: pd.Timestamp, day0: pd.Timestamp, reason: str = "") -> str:
+    """Say how the day-0 rule moved a date: ``same day`` or ``Sat → Mon (+2 days)``, with an optional reason."""
     if day0 == date:
         return "same day"
     days = (day0 - date).days
-    return f"{date:%a} → {day0:%a} (+{days} day{'s' if days > 1 else ''})"
+    note = f"{date:%a} → {day0:%a} (+{days} day{'s' if days > 1 else ''})"
+    return f"{note}, {reason}" if reason else note
 
 
 def milestone_kind(text: str) -> str:
     """Classify a milestone from its text: an effective or compliance date, or an announcement.
 
-    Only the text outside parentheses counts ("rules (... chip rule effective 2023-11-16)" is
-    the announcement of rules that take effect later).
+    Only the first clause outside parentheses counts (up to the first colon, semicolon or
+    comma): "BIS foundry due diligence IFR effective (...)" is an effective date, while "BIS
+    final rule ... released: ...; effective 2026-01-15" and "Nvidia 8-K discloses a licence
+    requirement, ... effective immediately" announce news.
     """
-    lowered = re.sub(r"\([^)]*\)", "", text).lower()
-    if "effective" in lowered or "compliance date" in lowered:
+    outside = re.sub(r"\([^)]*\)", "", text)
+    first_clause = re.split(r"[:;,]", outside, maxsplit=1)[0].lower()
+    if "effective" in first_clause or "compliance date" in first_clause:
         return "effective/compliance date"
     return "announcement"
+
+
+AFTER_CLOSE = re.compile(r"(?:after the close|\bevening\b)[ ,]*(\d{4}-\d{2}-\d{2})?", re.IGNORECASE)
+FILED_ON = re.compile(r"\bfiled (\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """When the market could first trade on a milestone: a date and whether it came after that day's close."""
+
+    date: pd.Timestamp
+    after_close: bool
+    basis: str
+
+
+def disclosure(text: str, date: pd.Timestamp) -> Disclosure:
+    """Read from a row's text when the news became public (the row's ``date`` unless the text says otherwise).
+
+    "after the close 2022-08-31" or "evening 2025-12-08" (the date optional: the row's date):
+    after the close of that date. "filed 2023-10-24" later than the row's date: on that date
+    (the hour is not stated, so its own session counts). Otherwise: on the row's date.
+    """
+    after = AFTER_CLOSE.search(text)
+    if after:
+        when = pd.Timestamp(after.group(1)) if after.group(1) else date
+        return Disclosure(when, True, f"after the close of {when:%Y-%m-%d} (row text)")
+    later = [pd.Timestamp(found) for found in FILED_ON.findall(text) if pd.Timestamp(found) > date]
+    if later:
+        return Disclosure(min(later), False, f"filed {min(later):%Y-%m-%d} (row text)")
+    return Disclosure(date, False, "the row's date")
+
+
+def disclosure_day0(text: str, date: pd.Timestamp, market: str = MARKET) -> pd.Timestamp:
+    """Return day 0 of a milestone: the first session on or after its disclosure, the next one if after the close."""
+    found = disclosure(text, date)
+    start = found.date + pd.Timedelta(days=1) if found.after_close else found.date
+    return first_session_on_or_after(start, market)
+
+
+def nonevent_rows() -> pd.DataFrame:
+    """Return the ``export_control_nonevent`` rows of ``events.csv`` (dated steps that never took place)."""
+    events = load_events()
+    return events.loc[events["category"] == NONEVENT, ["date", "event"]].reset_index(drop=True)
+
+
+def nonevent_note() -> str:
+    """Say which dated steps of the timeline are non-events and left out of the study."""
+    rows = nonevent_rows()
+    if rows.empty:
+        return "The timeline marks no export-control date as a non-event."
+    dates = ", ".join(f"{d.day} {d:%B %Y}" for d in rows["date"])
+    verb = "is" if len(rows) == 1 else "are"
+    return (f"The timeline also lists {dates}, which {verb} marked as a non-event (a compliance date rescinded "
+            "before it arrived); it is left out of the study, because nothing happened that day.")
 
 
 def _events_on(date: pd.Timestamp, events: pd.DataFrame) -> pd.Series | None:
@@ -114,7 +183,8 @@ def control_event_list(control_events: object, window_end: int, market: str = MA
     dates. A given date takes the text of the ``events.csv`` row on that date, if any. Each
     date is mapped to the first session on or after it; the milestone must leave the
     estimation window before and ``window_end`` sessions after it inside the data. Columns:
-    date, event, category, approximate, secondary_source, kind, day0, shift.
+    date, event, category, approximate, secondary_source, kind, day0, shift. The
+    ``export_control_nonevent`` rows are never in the default list (see :func:`nonevent_note`).
     """
     events = load_events()
     if control_events is None:
@@ -146,9 +216,12 @@ def control_event_list(control_events: object, window_end: int, market: str = MA
     table = table.sort_values("date", kind="stable").reset_index(drop=True)
     table["secondary_source"] = table["source"].str.contains("(secondary", regex=False)
     table["kind"] = table["event"].map(milestone_kind)
-    day0 = []
-    for date in table["date"]:
-        session = first_session_on_or_after(date, market)
+    day0, reasons = [], []
+    for date, text in zip(table["date"], table["event"], strict=True):
+        found = disclosure(text, date)
+        reasons.append("" if found.basis == "the row's date" else
+                       ("disclosed after the close" if found.after_close else f"disclosed {found.date:%Y-%m-%d}"))
+        session = disclosure_day0(text, date, market)
         try:
             check_event_date(session, market, before=-ESTIMATION_WINDOW[0], after=window_end,
                              parameter="control_events")
@@ -163,7 +236,7 @@ def control_event_list(control_events: object, window_end: int, market: str = MA
             "control_events: " + ", ".join(f"{d:%Y-%m-%d}" for d in clashes["date"])
             + f" map to the same session {clashes['day0'].iloc[0]:%Y-%m-%d}; keep one of them"
         )
-    table["shift"] = [shift_note(d, s) for d, s in zip(table["date"], table["day0"], strict=True)]
+    table["shift"] = [shift_note(d, s, r) for d, s, r in zip(table["date"], table["day0"], reasons, strict=True)]
     table.index = pd.Index([str(n) for n in range(1, len(table) + 1)], name="milestone")
     return table.drop(columns="source")
 
@@ -230,7 +303,7 @@ class SanctionsParameters:
 
     @classmethod
     def validate(cls, event_date: object = "2025-01-27", control_events: object = None, window_start: object = 0,
-                 window_end: object = 1, chip_symbols: object = None, china_symbols: object = None,
+                 window_end: object = 0, chip_symbols: object = None, china_symbols: object = None,
                  comparison_start: object = "2025-01-20") -> SanctionsParameters:
         """Check every parameter and return them typed; raise ParameterError otherwise."""
         start = _check_day(window_start, "window_start", WINDOW_LIMITS[0], 0)
