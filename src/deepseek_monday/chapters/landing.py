@@ -145,7 +145,7 @@ def saas_answer(event_date: pd.Timestamp) -> dict[str, object]:
 def sanctions_answer(event_date: pd.Timestamp) -> dict[str, object]:
     """The sanctions irony: what the event day cost Nvidia against the export-control milestones, and China tech."""
     from deepseek_monday.chapters import sanctions
-    from deepseek_monday.chapters.sanctions.event_study import sanctions_vs_event
+    from deepseek_monday.chapters.sanctions.event_study import SIGNIFICANCE, sanctions_vs_event
 
     params = sanctions.SanctionsParameters.validate(event_date)
     events = sanctions.study_events(params)
@@ -153,16 +153,19 @@ def sanctions_answer(event_date: pd.Timestamp) -> dict[str, object]:
     comparison = sanctions.comparison_table(study, events, params.window)
     event = comparison.loc[sanctions.EVENT_DAY_LABEL]
     controls = comparison.drop(index=sanctions.EVENT_DAY_LABEL)
-    costs = sanctions_vs_event(sanctions.nvidia_value_table(study, events, params.window))
-    combined = costs["all"]
+    values = sanctions.nvidia_value_table(study, events, params.window)
+    milestones = values.drop(index=sanctions.EVENT_DAY_LABEL)
+    holm = int((milestones["p_holm"] < SIGNIFICANCE).sum())
+    combined = sanctions_vs_event(values)["all"]
     performance = sanctions.performance_since(params)
     china, chips = (performance.at[f"{group} basket", "return_to_common_end"]
                     for group in (sanctions.CHINA_GROUP, sanctions.CHIPS_GROUP))
+    survivors = ("none stays significant" if holm == 0 else f"{holm} stay{'s' if holm == 1 else ''} significant")
     text = (f"Over sessions {params.window_text} around {long_date(event_date)}, Nvidia's abnormal return was "
-            f"**{format_percent(event['nvda_car'], signed=True)}** ({p_text(float(event['nvda_p']))}), about "
-            f"{format_bn(costs['event_value'], signed=True)} of market value; its {len(controls)} export-control "
-            f"milestones together add up to **{format_percent(combined.total, signed=True)}** "
-            f"({p_text(combined.p)}), about {format_bn(costs['value_all'], signed=True)} at each day's market value. "
+            f"**{format_percent(event['nvda_car'], signed=True)}** ({p_text(float(event['nvda_p']))}). Of its "
+            f"{len(controls)} export-control milestones, {survivors} at the 5 % level once the tests are adjusted for "
+            f"reading them all at once (Holm); together they add up to "
+            f"**{format_percent(combined.total, signed=True)}** ({p_text(combined.p)}). "
             f"After the R1 release China tech returned **{format_percent(china, 1, signed=True)}** against "
             f"{format_percent(chips, 1, signed=True)} for US chip firms to "
             f"{long_date(performance.attrs['common_end'])}. Prices can rank the costs; whether the controls caused "
