@@ -64,11 +64,11 @@ MODEL_LABELS = {
     "market_spy": "market model, SPY",
     "market_clean": "market model, S&P 500 ex AI infrastructure",
     "market_local": "market model, local index",
-    "ff3": "Fama–French 3-factor",
+    "ff3": "Fama\u2013French 3-factor",
 }
 # Cross-sectional tests of the engine: (column prefix, label, family).
 CROSS_SECTION_TESTS = (
-    ("kp", "Kolari–Pynnönen (BMP adjusted for cross-correlation)", "clustered cross-section"),
+    ("kp", "Kolari\u2013Pynnönen (BMP adjusted for cross-correlation)", "clustered cross-section"),
     ("t_cs", "cross-sectional t", "cross-section (assumes independent firms)"),
     ("patell", "Patell Z", "cross-section (assumes independent firms)"),
     ("bmp", "BMP t", "cross-section (assumes independent firms)"),
@@ -488,7 +488,7 @@ def _tests_table(headline: pd.DataFrame, caar: pd.DataFrame, by_model: dict[str,
     """Every test in long form: group, window, family, test, model, statistic, p, p_holm, p_bh."""
     rows = []
     base = ["group", "window", "window_start", "window_end"]
-    first = headline[base + ["benchmark", "n_firms", "car", "t", "p", "p_wild"]]
+    first = headline[[*base, "benchmark", "n_firms", "car", "t", "p", "p_wild"]]
     headline_model = "market model, " + first["benchmark"] + " (headline)"
     rows.append(first.assign(family="portfolio time-series", test=PORTFOLIO_TEST, statistic=first["t"],
                              model=headline_model))
@@ -497,7 +497,7 @@ def _tests_table(headline: pd.DataFrame, caar: pd.DataFrame, by_model: dict[str,
     for model, part in by_model.items():
         if model == "market_spy":
             part = part[part["group"].isin([g.name for g in definitions if g.us])]
-        rows.append(part[base + ["n_firms", "car", "t", "p"]].assign(
+        rows.append(part[[*base, "n_firms", "car", "t", "p"]].assign(
             family="portfolio time-series", test=PORTFOLIO_TEST, statistic=part["t"], model=MODEL_LABELS[model]))
     if not ff3.empty:
         windows = headline.drop_duplicates("window").set_index("window")[["window_start", "window_end"]]
@@ -505,7 +505,7 @@ def _tests_table(headline: pd.DataFrame, caar: pd.DataFrame, by_model: dict[str,
         rows.append(ff.assign(family="portfolio time-series", test="single-series t (FF3 portfolio)",
                               statistic=ff["t"], model=MODEL_LABELS["ff3"]))
     for prefix, label, family in CROSS_SECTION_TESTS:
-        rows.append(caar[base + ["n_firms"]].assign(family=family, test=label, statistic=caar[prefix],
+        rows.append(caar[[*base, "n_firms"]].assign(family=family, test=label, statistic=caar[prefix],
                                                     p=caar[f"p_{prefix}"], car=caar["caar"],
                                                     model="market model (headline benchmark), firm by firm"))
     tests = pd.concat(rows, ignore_index=True)
@@ -551,7 +551,13 @@ def _beside(frame: pd.DataFrame, definitions: tuple[GroupDefinition, ...], headl
     from deepseek_monday.data.universe import load_universe
 
     universe = load_universe()
-    pairs = {(s, headline_column[g.name]) for g in definitions for s in g.beside if s != headline_column[g.name]}
+    us_column = CLEAN if CLEAN in headline_column.values() else SPY
+
+    def column_for(symbol: str, group: GroupDefinition) -> str:
+        """A US listing (EWG, EWJ) is measured on NYSE sessions against the US benchmark, whatever its group."""
+        return us_column if universe.at[symbol, "calendar"] == "XNYS" else headline_column[group.name]
+
+    pairs = {(s, column_for(s, g)) for g in definitions for s in g.beside if s != column_for(s, g)}
     tested: dict[tuple[str, str], pd.DataFrame] = {}
     for column in {c for _, c in pairs}:
         symbols = sorted(s for s, c in pairs if c == column and event_date in frame[s].dropna().index)
@@ -573,8 +579,8 @@ def _beside(frame: pd.DataFrame, definitions: tuple[GroupDefinition, ...], headl
                 continue
     rows = []
     for group in definitions:
-        column = headline_column[group.name]
         for symbol in group.beside:
+            column = column_for(symbol, group)
             series = frame[symbol]
             trades = event_date in series.dropna().index
             test = tested.get((symbol, column))
@@ -587,3 +593,69 @@ def _beside(frame: pd.DataFrame, definitions: tuple[GroupDefinition, ...], headl
                              "p": test.at[label, "p"] if test is not None else np.nan,
                              "benchmark": _benchmark_name(column)})
     return pd.DataFrame(rows, columns=["group", "symbol", "name", "kind", "window", "raw", "car", "p", "benchmark"])
+
+
+# ----------------------------------------------------------------------------- what the chapters quote
+
+
+def quote(study: GroupStudy, group: str, window: str = "[0,0]") -> dict[str, float]:
+    """The numbers a chapter quotes for ``group`` over ``window``: one source for every chapter.
+
+    Keys: car, se, t, df, p (portfolio test, headline), p_wild, p_kp, r_bar, n_firms, raw,
+    market_adjusted, market_spy, market_clean, ff3 (NaN where a model does not apply), p_holm
+    (the headline p adjusted over every group x window of the study), p_t_cs (cross-sectional
+    t, which assumes independent firms) and sd_firms (cross-sectional sd of the firms' ARs).
+    """
+    row = study.row(group, window)
+    bench = study.benchmarks[(study.benchmarks["group"] == group) & (study.benchmarks["window"] == window)].iloc[0]
+    tests = study.tests[(study.tests["group"] == group) & (study.tests["window"] == window)].set_index("test")
+    headline = tests[tests["model"].str.endswith("(headline)")]
+    firms = study.firms[(study.firms["group"] == group) & (study.firms["window"] == window)]["car"]
+    return {
+        "car": float(row["car"]), "se": float(row["se"]), "t": float(row["t"]), "df": float(row["df"]),
+        "p": float(row["p"]), "p_wild": float(row["p_wild"]), "p_kp": float(row["p_kp"]),
+        "r_bar": float(row["r_bar"]), "n_firms": float(row["n_firms"]), "raw": float(bench["raw"]),
+        "market_adjusted": float(bench["market_adjusted"]), "market_spy": float(bench["market_spy"]),
+        "market_clean": float(bench["market_clean"]), "ff3": float(bench["ff3"]),
+        "p_holm": float(headline.at[PORTFOLIO_TEST, "p_holm"]),
+        "p_t_cs": float(tests.at["cross-sectional t", "p"]) if "cross-sectional t" in tests.index else np.nan,
+        "sd_firms": float(firms.std(ddof=1)) if len(firms) > 1 else np.nan,
+    }
+
+
+def _p(p: float) -> str:
+    if not np.isfinite(p):
+        return "p not available"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def tests_sentence(name: str, q: dict[str, float], level: float = 0.05) -> str:
+    """The sentences (Markdown) on one group's day-0 headline, its second line and why they may disagree."""
+    if not np.isfinite(q["car"]):
+        return f"No abnormal return can be computed for {name} on this date."
+    text = (f"The portfolio of the {int(q['n_firms'])} {name} stocks returned {q['car']:+.2%} beyond its market "
+            f"model on the event day (portfolio time-series test: t = {q['t']:.2f}, {_p(q['p'])}; wild bootstrap "
+            f"{_p(q['p_wild'])}). The Kolari\u2013Pynnönen test, built for firms that share an event date, gives "
+            f"{_p(q['p_kp'])}; the cross-sectional t-test, which assumes the firms' abnormal returns are "
+            f"independent, gives {_p(q['p_t_cs'])}.")
+    if (q["p"] < level) == (q["p_kp"] < level):
+        return text + " The two tests designed for a shared event date agree."
+    return text + (
+        f" The two disagree because they measure the noise differently. The portfolio test sets the day's "
+        f"{q['car']:+.2%} against the portfolio's own residual volatility over the estimation year (standard "
+        f"error {q['se']:.2%}), which already contains the firms' common moves. Kolari\u2013Pynnönen takes as its "
+        f"yardstick the spread of the {int(q['n_firms'])} firms' standardised abnormal returns on that one day "
+        f"(the firms' abnormal returns range widely: standard deviation {q['sd_firms']:.2%}) and widens it "
+        f"further for their average residual correlation (r = {q['r_bar']:.2f}): with few firms that moved "
+        "very unequally it has little power, even when the whole group fell.")
+
+
+def benchmark_sentence(name: str, q: dict[str, float]) -> str:
+    """One sentence: how far the choice of benchmark moves a US group's day-0 abnormal return."""
+    if not np.isfinite(q["market_clean"]):
+        return (f"For {name} the clean benchmark is not available on this date, so the market model on SPY is "
+                f"the headline ({q['market_spy']:+.2%}).")
+    return (f"For {name} the market model on SPY gives {q['market_spy']:+.2%} and on the S&P 500 without AI "
+            f"infrastructure {q['market_clean']:+.2%}, a difference of "
+            f"{100 * (q['market_clean'] - q['market_spy']):+.2f} percentage points; market-adjusted (minus SPY's "
+            f"return) {q['market_adjusted']:+.2%}, Fama\u2013French three-factor {q['ff3']:+.2%}, raw {q['raw']:+.2%}.")
