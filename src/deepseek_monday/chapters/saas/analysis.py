@@ -1153,6 +1153,7 @@ def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, study: BasketSt
         for window, suffix in (("[0,0]", "day0"), ("[0,+1]", "p1"), ("[0,+5]", "p5")):
             row = caar.loc[(basket, window)] if (basket, window) in caar.index else pd.Series(dtype=float)
             numbers[f"{key}_car_{suffix}"] = float(row.get("caar", np.nan))
+            numbers[f"{key}_caar_{suffix}"] = numbers[f"{key}_car_{suffix}"]  # the landing page's older name
             numbers[f"{key}_p_{suffix}"] = p_text(float(row.get("p", np.nan)))
             numbers[f"{key}_p_kp_{suffix}"] = p_text(float(row.get("p_kp", np.nan)))
             numbers[f"{key}_n"] = int(row.get("n_firms", 0))
