@@ -11,7 +11,7 @@ from conftest import requires_real_data
 from deepseek_monday.chapters.overview import analysis as overview
 from deepseek_monday.data.params import check_positive_int
 from deepseek_monday.errors import ParameterError
-from deepseek_monday.present.tables import MINUS, MISSING, format_number
+from deepseek_monday.present.tables import MISSING, format_number
 
 pytestmark = requires_real_data
 
@@ -87,86 +87,6 @@ def test_cumulative_returns_compound_own_returns() -> None:
     assert paths["NVDA"].iloc[-1] == pytest.approx(np.prod(1 + window) - 1)
     groups = overview.group_cumulative_returns(returns, params.event_date, 3, 2)
     assert list(groups.index) == [-3, -2, -1, 0, 1, 2]
-
-
-def test_group_event_study_tables() -> None:
-    params = overview.OverviewParameters.validate(
-        "2025-01-27", symbols=["NVDA", "AVGO", "AMD", "MU", "AAPL", "MSFT", "VST", "CEG", "SPY", "GSPC"])
-    study = overview.group_event_study(overview.load_event_returns(params), params.event_date)
-    shown = overview.display_group_tests(study)
-    assert shown.index.names == ["Group", "Window (trading days)"]
-    chips = shown.loc["AI chips"]
-    assert list(chips.index) == ["[0,0]", "[\u22121,+1]", "[0,+10]", "[\u22125,+5]"]  # the order of OVERVIEW_WINDOWS
-    assert chips["Firms"].tolist() == ["4", "4", "4", "4"]
-    day0 = study.car[(study.car["window"] == "[0,0]") & study.car["symbol"].isin(["NVDA", "AVGO", "AMD", "MU"])]
-    assert chips["CAAR (%)"].iloc[0] == format_number(100 * day0["car"].mean())
-    assert set(shown.index.get_level_values("Group")) <= set(overview.GROUPS)  # no pooled "All" row per group
-    p_values = shown[list(overview.GROUP_TESTS.values())].to_numpy().ravel()
-    assert all(p == MISSING or p == "<0.001" or (len(p) == 5 and p.startswith(("0.", "1."))) for p in p_values)
-    # Groups below MIN_FIRMS_FOR_PATH are not drawn; indices are excluded with a plain reason, the
-    # benchmark SPY (not studied itself) is listed too, so studied and left out add up.
-    assert overview.equity_groups(study) == ["AI chips"]
-    excluded = overview.display_exclusions(study, params.symbols)
-    assert excluded.at["GSPC", "Why it is left out"].startswith("an index:")
-    assert excluded.at["SPY", "Why it is left out"].startswith("the benchmark itself")
-    assert not excluded["Why it is left out"].str.contains("=...", regex=False).any()
-    numbers = overview.event_study_numbers(study, params.symbols)
-    assert numbers["n_studied"] + numbers["n_excluded"] == len(params.symbols) == numbers["n_instruments_total"]
-    assert numbers["chips_n"] == 4
-    assert f"{numbers['chips_caar'] * 100:.2f}".replace("-", MINUS) == chips["CAAR (%)"].iloc[0]
-
-
-@pytest.mark.parametrize(
-    ("reason", "kind", "plain"),
-    [
-        ("no benchmark for this symbol (pass benchmark=...)", "fx", "an exchange rate: the report measures only"),
-        ("no benchmark for this symbol (pass benchmark=...)", "stock", "no market benchmark is assigned to it"),
-        ("estimation window [-250,-11] does not fit the data: GEV has 207 sessions before and 379 after day 0 "
-         "(2025-01-27)", "stock", "price history too short: 207 trading days before the event, 250 needed"),
-        ("event windows [-5,+10] does not fit the data: X has 900 sessions before and 3 after day 0 (2026-07-27)",
-         "stock", "too few trading days after the event in the data: 3, 10 needed"),
-        ("event date 2025-01-29 is not a session of 0700.HK (no return that day; day0='next' takes the next "
-         "session)", "stock", "no trading session on the event date"),
-        ("something new", "stock", "something new"),
-    ],
-)
-def test_exclusion_reasons_in_plain_english(reason: str, kind: str, plain: str) -> None:
-    assert overview.plain_reason(reason, kind).startswith(plain)
-
-
-def test_an_event_date_outside_a_series_is_not_called_a_holiday() -> None:
-    reason = "event date 2020-03-16 is not a session of ARM (no return that day; day0='next' takes the next session)"
-    listed = (pd.Timestamp("2023-09-14"), pd.Timestamp("2026-07-31"))
-    assert overview.plain_reason(reason, "stock", listed, pd.Timestamp("2020-03-16")) == (
-        "no price data on the event date: its series starts on 14 September 2023")
-    params = overview.OverviewParameters.validate("2020-03-16", symbols=["NVDA", "ARM", "SPY"])
-    study = overview.group_event_study(overview.load_event_returns(params), params.event_date)
-    assert overview.display_exclusions(study, params.symbols).at["ARM", "Why it is left out"].startswith(
-        "no price data on the event date: its series starts on")
-
-
-def test_kolari_pynnonen_factor_widens_bands_for_correlated_firms() -> None:
-    # r = 0: independent firms, no widening; one firm or no estimate: no widening; a negative r never narrows.
-    assert overview.kolari_pynnonen_factor(10, 0.0) == pytest.approx(1.0)
-    assert overview.kolari_pynnonen_factor(1, 0.5) == pytest.approx(1.0)
-    assert overview.kolari_pynnonen_factor(5, np.nan) == pytest.approx(1.0)
-    assert overview.kolari_pynnonen_factor(3, -0.4) == pytest.approx(1.0)
-    assert overview.kolari_pynnonen_factor(10, 0.1) == pytest.approx(np.sqrt(1.9 / 0.9))
-
-
-def test_car_bands_are_widened_by_the_groups_correlation() -> None:
-    from deepseek_monday.eventstudy import car_paths
-
-    params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "AVGO", "AMD", "MU", "SPY"])
-    study = overview.group_event_study(overview.load_event_returns(params), params.event_date)
-    plain = car_paths(study, start=-5, end=10, by="group").set_index(["group", "rel_day"])
-    adjusted = overview.correlation_adjusted_paths(study, start=-5, end=10).set_index(["group", "rel_day"])
-    r_bar = study.caar.set_index("group").loc["AI chips", "r_bar"].iloc[0]
-    chips_plain, chips = plain.loc["AI chips"], adjusted.loc["AI chips"]
-    assert np.allclose(chips["car"], chips_plain["car"])
-    expected = overview.kolari_pynnonen_factor(chips_plain["n_firms"].to_numpy(), r_bar)
-    assert np.allclose(chips["upper"] - chips["car"], expected * (chips_plain["upper"] - chips_plain["car"]))
-    assert (chips["widening"] >= 1).all()
 
 
 def test_readable_overview_tables() -> None:
@@ -260,19 +180,23 @@ def test_headline_numbers_without_equity_groups() -> None:
     assert "no group average" in numbers["group_sentence"]
 
 
-def test_chips_sentence_without_chip_firms_quotes_no_nan() -> None:
-    """SYNTHETIC CAAR rows: a chip group is quoted with its tests; no chip group says so."""
-    row = pd.Series({"caar": -0.1234, "n_firms": 4, "p_t_cs": 0.0001, "p_kp": 0.0412, "p_corrado": 0.2, "r_bar": 0.3})
-    text = overview.chips_sentence(row)
-    assert "of the 4 AI-chip stocks and ETFs" in text and "was -12.34%" in text
-    assert "p = 0.000)" in text and "(p = 0.041)" in text and "gives p = 0.200." in text
-    missing = overview.chips_sentence(row * np.nan)
-    assert "nan" not in missing.lower() and "no group CAAR" in missing
+def test_overview_event_study_tables_come_from_group_study() -> None:
+    params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "AMD", "SOXX", "MSFT"])
+    groups = overview.overview_groups(params.symbols)
+    assert groups == ["AI chips", "hyperscalers and megacaps"]  # a group is studied whole, whatever the symbols
+    study = overview.study_groups(params.event_date)
+    shown = overview.display_headline(study, groups)
+    assert shown.index.names == ["Group", "Window (trading days)"]
+    assert list(shown.loc["AI chips"].index) == ["[0,0]", "[0,+1]", "[0,+5]"]
+    assert shown.loc[("AI chips", "[0,0]"), "Stocks"] == "10"  # stocks only: SOXX and SMH are beside, not in
+    numbers = overview.event_study_numbers(study, groups)
+    assert numbers["chips_n_firms"] == 10
+    assert format_number(100 * numbers["chips_car"]) == shown.loc[("AI chips", "[0,0]"), "CAR (%)"]
+    assert "Kolari" in numbers["chips_sentence"] and "nan" not in numbers["chips_sentence"].lower()
+    beside = overview.display_beside(study, groups)
+    assert {"SOXX", "SMH", "SOX"} <= set(beside.loc["AI chips"].index)
+    benchmarks = overview.display_benchmarks(study, groups)
+    assert list(benchmarks.index) == groups and not benchmarks.isin(["nan", "NaN"]).any().any()
+    assert MISSING not in set(benchmarks.loc["AI chips"].drop("Market model, local index (%)"))  # US: every measure
+    assert overview.path_groups(study, groups) == groups
 
-
-def test_event_study_of_chosen_symbols_loads_their_benchmark() -> None:
-    params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "AMD"])
-    study = overview.group_event_study(overview.load_event_returns(params), params.event_date)
-    assert sorted(study.car["symbol"].unique()) == ["AMD", "NVDA"]  # SPY is their benchmark, not studied
-    assert overview.display_exclusions(study, params.symbols).empty
-    assert overview.event_study_numbers(study, params.symbols)["chips_n"] == 2

@@ -15,7 +15,6 @@ from deepseek_monday.chapters.saas import analysis as saas
 from deepseek_monday.chapters.saas import figures as saas_figures
 from deepseek_monday.claims import get_measure, load_claims
 from deepseek_monday.errors import DataValidationError, ParameterError
-from deepseek_monday.eventstudy import run_event_study
 from deepseek_monday.present.wording import of_total, p_text
 
 EVENT = "2025-01-27"
@@ -185,31 +184,28 @@ def chapter() -> dict[str, object]:
 def test_parameters_default_windows(chapter: dict) -> None:
     params = chapter["params"]
     assert params.estimation_window == (-250, -11)
-    assert params.event_windows == ((0, 0), (-1, 1), (0, 10), (-10, 10))
+    assert params.event_windows == ((0, 0), (0, 1), (0, 5))  # the report's group study, the same in every chapter
     assert params.symbols[:2] == ["NVDA", "AVGO"] and "SPY" in params.symbols
 
 
-def test_basket_caar_averages_stocks_only_and_matches_the_engine(chapter: dict) -> None:
-    params, returns, study = chapter["params"], chapter["returns"], chapter["study"]
-    infra = [s for s in saas.DEFAULT_BASKETS["AI infrastructure"] if s != "GEV"]
-    direct = run_event_study(returns, [params.event_date], symbols=infra, groups=dict.fromkeys(infra, "x"),
-                             pooled_group=None, event_windows=params.event_windows)
+def test_basket_study_is_the_report_group_study_stocks_only(chapter: dict) -> None:
+    from deepseek_monday.measures import group_study
+
+    params, study = chapter["params"], chapter["study"]
+    shared = group_study.group_study(params.event_date)
     mine = study.caar.set_index(["basket", "window"]).loc[("AI infrastructure", "[0,0]")]
-    theirs = direct.caar.set_index("window").loc["[0,0]"]
-    assert mine["caar"] == pytest.approx(theirs["caar"])
-    assert mine["p_kp"] == pytest.approx(theirs["p_kp"])
-    assert mine["p_corrado"] == pytest.approx(theirs["p_corrado"])
-    assert mine["n_firms"] == len(infra)
+    assert mine["caar"] == shared.row("AI infrastructure")["car"]
+    assert mine["p"] == shared.row("AI infrastructure")["p"] and mine["p_kp"] == shared.row("AI infrastructure")["p_kp"]
+    assert mine["n_firms"] == 13
+    assert study.caar.set_index(["basket", "window"]).at[("cloud software", "[0,0]"), "group"] == "US cloud software"
     cloud_day0 = study.car[(study.car["basket"] == "cloud software") & (study.car["window"] == "[0,0]")]
-    assert cloud_day0.loc[cloud_day0["in_caar"], "car"].mean() == pytest.approx(
-        study.caar.set_index(["basket", "window"]).at[("cloud software", "[0,0]"), "caar"])
     assert set(cloud_day0.loc[~cloud_day0["in_caar"], "symbol"]) == {"WCLD", "IGV"}
-    assert set(study.exclusions["symbol"]) == {"GEV", "SPY"}  # too short a history; the benchmark itself
+    assert set(study.exclusions["symbol"]) == {"GEV"}  # too short a history for its own model
     shown = saas.display_caar(study, params)
     assert shown.index.get_level_values("Basket").unique().tolist() == [
         "AI infrastructure", "hyperscalers", "cloud software"]
     assert shown.index.names == ["Basket", "Window (trading days)"]  # no row numbers
-    assert "p, Corrado rank test" in shown.columns and not shown.isin(["nan", "NaN", "<NA>"]).any().any()
+    assert "p, portfolio test" in shown.columns and not shown.isin(["nan", "NaN", "<NA>"]).any().any()
 
 
 def test_event_day_table_and_summary(chapter: dict) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +12,7 @@ from deepseek_monday.data.prices import load_snapshot, price_panel
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import GROUPS, check_symbols, load_universe
 from deepseek_monday.errors import NotCheckable
-from deepseek_monday.eventstudy import EventStudyResult, car_paths, kolari_pynnonen_widening, run_event_study
+from deepseek_monday.measures import group_study
 from deepseek_monday.measures.levels import value_loss
 from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import MINUS, MISSING, format_number, readable
@@ -308,195 +307,145 @@ def display_percent(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return shown.rename(columns={c: f"{c} (%)" for c in columns})
 
 
-# Event windows the overview reports, and the tests it shows for each group.
-OVERVIEW_WINDOWS = ((0, 0), (-1, 1), (0, 10), (-5, 5))
-GROUP_TESTS = {"p_t_cs": "p cross-sectional t", "p_bmp": "p BMP", "p_kp": "p BMP (Kolari\u2013Pynnönen)",
-               "p_corrado": "p Corrado rank", "p_sign": "p generalized sign"}
+# ----------------------------------------------------------------------------- the event study by group
+# Every group statistic comes from measures.group_study (one definition and one computation per group).
+
+P_PORTFOLIO = "p, portfolio test"
+P_WILD = "p, wild bootstrap"
+P_KP = "p, Kolari\u2013Pynnönen"
+P_HOLM = "p, portfolio (Holm)"
+CHIPS = "AI chips"
 
 
-def group_event_study(returns: pd.DataFrame, event_date: pd.Timestamp) -> EventStudyResult:
-    """Run the market-model event study of every instrument with a benchmark on the event date.
-
-    Defaults of :mod:`deepseek_monday.eventstudy`: estimation window [-250, -11], the
-    universe's benchmark per instrument; firms without one or without enough history are
-    listed in the result's exclusions. Benchmarks the chosen instruments need but ``returns``
-    lacks (SPY for ``symbols=[NVDA, AMD]``) are loaded for the study without being studied.
-    """
-    chosen = list(returns.columns)
-    benchmarks = load_universe().loc[chosen, "benchmark"].dropna()
-    missing = sorted(set(benchmarks) - {""} - set(chosen))
-    if missing:
-        returns = returns.join(daily_returns(missing), how="outer")
-    return run_event_study(returns, [event_date], model="market", event_windows=OVERVIEW_WINDOWS)
+def overview_groups(symbols: tuple[str, ...] | list[str] | None = None) -> list[str]:
+    """Return the overview's groups (:data:`group_study.OVERVIEW_GROUPS`) that hold one of ``symbols`` as a stock
+    or an ETF/index beside it; all of them for None. A group is always studied whole, whatever ``symbols``."""
+    chosen = None if symbols is None else set(symbols)
+    return [name for name in group_study.OVERVIEW_GROUPS
+            if chosen is None or chosen & set((d := group_study.definition(name)).members + d.beside)]
 
 
-def display_group_tests(result: EventStudyResult) -> pd.DataFrame:
-    """Return each group's CAAR per window with the p-values of its tests (two-sided), indexed by group and window."""
-    caar = result.caar[result.caar["group"].isin(GROUPS)].copy()
-    caar["group"] = pd.Categorical(caar["group"], categories=GROUPS, ordered=True)
-    order = {window: position for position, window in enumerate(OVERVIEW_WINDOWS)}
-    caar["window_order"] = [order.get((a, b), len(order)) for a, b in zip(caar["window_start"], caar["window_end"],
-                                                                          strict=True)]
-    caar = caar.sort_values(["group", "window_order"])
+def study_groups(event_date: pd.Timestamp) -> group_study.GroupStudy:
+    """Return the report's group study for ``event_date`` (shared with every chapter, cached)."""
+    return group_study.group_study(event_date)
+
+
+def _studied(study: group_study.GroupStudy, groups: list[str]) -> list[str]:
+    return [g for g in groups if g in set(study.headline["group"])]
+
+
+def _window_text(window: str) -> str:
+    return window.replace("-", MINUS)
+
+
+def display_headline(study: group_study.GroupStudy, groups: list[str]) -> pd.DataFrame:
+    """Each group's portfolio CAR per window with the portfolio test (headline) and the Kolari\u2013Pynnönen test."""
+    rows = study.headline[study.headline["group"].isin(groups)].copy()
+    rows["order"] = rows["group"].map({g: i for i, g in enumerate(groups)})
+    rows = rows.sort_values(["order", "window_end"], kind="stable")
+    holm = study.tests[study.tests["model"].str.endswith("(headline)")
+                       & (study.tests["test"] == group_study.PORTFOLIO_TEST)].set_index(["group", "window"])["p_holm"]
     shown = pd.DataFrame({
-        "Group": caar["group"].astype(str), "Window (trading days)": caar["window"].str.replace("-", MINUS),
-        "Firms": caar["n_firms"].astype(int), "CAAR (%)": caar["caar"] * 100,
+        "Group": rows["group"], "Window (trading days)": rows["window"].map(_window_text),
+        "Stocks": rows["n_firms"].astype(int), "Benchmark": rows["benchmark"],
+        "CAR (%)": rows["car"] * 100, "s.e. (%)": rows["se"] * 100, "t": rows["t"],
+        P_PORTFOLIO: rows["p"], P_WILD: rows["p_wild"],
+        P_HOLM: [holm.get((g, w), np.nan) for g, w in zip(rows["group"], rows["window"], strict=True)],
+        P_KP: rows["p_kp"],
     })
-    for column, label in GROUP_TESTS.items():
-        shown[label] = caar[column]
-    shown = readable(shown, p_values=tuple(GROUP_TESTS.values()))
-    return shown.set_index(["Group", "Window (trading days)"])
+    return readable(shown, p_values=(P_PORTFOLIO, P_WILD, P_HOLM, P_KP)).set_index(["Group", "Window (trading days)"])
 
 
-def kolari_pynnonen_factor(n_firms: np.ndarray | float, r_bar: np.ndarray | float) -> np.ndarray:
-    """Return how much wider a group's band is drawn once firms' cross-correlation is allowed for.
-
-    :func:`~deepseek_monday.eventstudy.kolari_pynnonen_widening`, never below 1 (a negative r
-    does not narrow the band) and 1 where it is undefined (one firm, or no correlation estimate).
-    """
-    n = np.asarray(n_firms, dtype=float)
-    factor = kolari_pynnonen_widening(n, r_bar)
-    return np.where((n >= 2) & np.isfinite(factor), np.maximum(factor, 1.0), 1.0)
+BENCHMARK_COLUMNS = {
+    "raw": "Raw return (%)", "market_adjusted": "Market-adjusted, SPY (%)", "market_spy": "Market model, SPY (%)",
+    "market_clean": "Market model, S&P 500 ex AI infra. (%)", "ff3": "Fama\u2013French 3-factor (%)",
+    "market_local": "Market model, local index (%)",
+}
 
 
-def correlation_adjusted_paths(result: EventStudyResult, start: int = -5, end: int = 10,
-                               level: float = 0.95) -> pd.DataFrame:
-    """Return each group's mean CAR path whose band allows for the firms' cross-correlation.
-
-    The band of :func:`deepseek_monday.eventstudy.car_paths` (mean +/- t sd / sqrt(N)) treats the
-    firms as independent; firms that share one event date are not, so its half-width is
-    multiplied by :func:`kolari_pynnonen_factor` with the group's residual correlation, the
-    same correction as the Kolari-Pynnönen test (column ``widening``).
-    """
-    paths = car_paths(result, start=start, end=end, by="group", level=level)
-    correlation = result.caar.drop_duplicates(["group", "event_date"])[["group", "event_date", "r_bar"]]
-    paths = paths.merge(correlation, on=["group", "event_date"], how="left")
-    widening = kolari_pynnonen_factor(paths["n_firms"].to_numpy(), paths["r_bar"].to_numpy())
-    paths["lower"] = paths["car"] - widening * (paths["car"] - paths["lower"])
-    paths["upper"] = paths["car"] + widening * (paths["upper"] - paths["car"])
-    paths["widening"] = widening
-    paths.attrs["level"] = level
-    return paths
+def display_benchmarks(study: group_study.GroupStudy, groups: list[str], window: str = "[0,0]") -> pd.DataFrame:
+    """Each group's return over ``window`` under every benchmark, side by side (portfolio, equal-weighted, %)."""
+    rows = study.benchmarks[study.benchmarks["group"].isin(groups) & (study.benchmarks["window"] == window)]
+    rows = rows.set_index("group").reindex(_studied(study, groups))
+    shown = pd.DataFrame({label: rows[column] * 100 for column, label in BENCHMARK_COLUMNS.items()},
+                         index=pd.Index(rows.index, name="Group"))
+    shown.insert(0, "Stocks", rows["n_firms"].astype(int))
+    return readable(shown)
 
 
-# Fewest firms for a group's CAR path to be drawn: below it the confidence band is too wide to read.
-MIN_FIRMS_FOR_PATH = 4
+CONTEXT_TESTS = {"Kolari\u2013Pynnönen (BMP adjusted for cross-correlation)": "p, Kolari\u2013Pynnönen",
+                 "cross-sectional t": "p, cross-sectional t", "Patell Z": "p, Patell",
+                 "BMP t": "p, BMP", "Corrado rank": "p, Corrado rank", "generalized sign": "p, generalized sign"}
 
 
-def equity_groups(result: EventStudyResult, min_firms: int = MIN_FIRMS_FOR_PATH) -> list[str]:
-    """Return the equity groups of an event study with at least ``min_firms`` firms, in universe order."""
-    firms = result.caar.groupby("group")["n_firms"].max()
-    return [g for g in GROUPS if firms.get(g, 0) >= min_firms and g not in NON_EQUITY_GROUPS]
+def display_cross_section(study: group_study.GroupStudy, groups: list[str], window: str = "[0,0]") -> pd.DataFrame:
+    """The firm-by-firm (cross-sectional) tests of each group over ``window``, as context: p-values."""
+    tests = study.tests[study.tests["group"].isin(groups) & (study.tests["window"] == window)
+                        & study.tests["test"].isin(list(CONTEXT_TESTS))]
+    table = tests.pivot(index="group", columns="test", values="p").reindex(_studied(study, groups))
+    shown = table[list(CONTEXT_TESTS)].rename(columns=CONTEXT_TESTS)
+    shown.index.name = "Group"
+    return readable(shown, p_values=tuple(CONTEXT_TESTS.values()))
 
 
-# The event-study engine's reasons for leaving an instrument out, in plain English (regex -> text).
-_ESTIMATION_WINDOW = re.compile(r"^(?P<what>estimation window|event windows) \[(?P<lo>-?\d+),\+?(?P<hi>-?\d+)\] "
-                                r"does not fit the data: .* has (?P<before>\d+) sessions before and "
-                                r"(?P<after>\d+) after day 0")
-_NO_BENCHMARK = "no benchmark for this symbol"
-_NOT_A_SESSION = re.compile(r"^event date \S+ is not a session of ")
-_FEW_OBSERVATIONS = re.compile(r"^only (?P<n>\d+) valid estimation observations")
-NON_STOCK_KINDS = {"index": "an index", "volatility": "a volatility index", "fx": "an exchange rate",
-                   "crypto": "a cryptocurrency"}
+def display_pre_trend(study: group_study.GroupStudy, groups: list[str]) -> pd.DataFrame:
+    """Each group's portfolio CAR over the pre-event windows with the portfolio test's p."""
+    rows = study.pre_trend[study.pre_trend["group"].isin(groups)].copy()
+    rows["order"] = rows["group"].map({g: i for i, g in enumerate(groups)})
+    rows = rows.sort_values(["order", "window_start"], ascending=[True, False], kind="stable")
+    shown = pd.DataFrame({"Group": rows["group"], "Window (trading days)": rows["window"].map(_window_text),
+                          "CAR (%)": rows["car"] * 100, "t": rows["t"], P_PORTFOLIO: rows["p"]})
+    return readable(shown, p_values=(P_PORTFOLIO,)).set_index(["Group", "Window (trading days)"])
 
 
-def plain_reason(reason: str, kind: str = "", data_range: tuple[pd.Timestamp, pd.Timestamp] | None = None,
-                 event_date: pd.Timestamp | None = None) -> str:
-    """Return the event-study engine's reason for leaving an instrument out in plain English.
-
-    ``kind`` is the instrument's kind in the universe (stock, etf, index, ...); ``data_range``
-    (first and last date of its series) and ``event_date`` tell a date outside the series
-    from a holiday. A reason the function does not know is returned as it is.
-    """
-    if reason.startswith(_NO_BENCHMARK):
-        what = NON_STOCK_KINDS.get(kind)
-        if what:
-            return f"{what}: the report measures only stocks and ETFs against a market benchmark"
-        return "no market benchmark is assigned to it in the report's universe"
-    window = _ESTIMATION_WINDOW.match(reason)
-    if window:
-        lo, hi = int(window["lo"]), int(window["hi"])
-        before, after = int(window["before"]), int(window["after"])
-        if before < -lo:
-            return (f"price history too short: {before:,} trading days before the event, {-lo:,} needed "
-                    f"to estimate its normal relation to the market")
-        return f"too few trading days after the event in the data: {after:,}, {hi:,} needed"
-    if _NOT_A_SESSION.match(reason):
-        if data_range is not None and event_date is not None:
-            first, last = data_range
-            if event_date < first:
-                return f"no price data on the event date: its series starts on {long_date(first)}"
-            if event_date > last:
-                return f"no price data on the event date: its series ends on {long_date(last)}"
-        return "no trading session on the event date (a holiday on its exchange)"
-    few = _FEW_OBSERVATIONS.match(reason)
-    if few:
-        return f"too few usable trading days ({int(few['n']):,}) to estimate its normal relation to the market"
-    return reason
+def display_beside(study: group_study.GroupStudy, groups: list[str], window: str = "[0,0]") -> pd.DataFrame:
+    """The ETFs and indices shown beside each group (never averaged in), each tested on its own."""
+    rows = study.beside[study.beside["group"].isin(groups) & (study.beside["window"] == window)]
+    shown = pd.DataFrame({"Beside group": rows["group"], "Symbol": rows["symbol"], "Kind": rows["kind"],
+                          "Raw return (%)": rows["raw"] * 100, "CAR (%)": rows["car"] * 100,
+                          "p, single-series t": rows["p"], "Benchmark": rows["benchmark"]})
+    return readable(shown, p_values=("p, single-series t",)).set_index(["Beside group", "Symbol"])
 
 
-def display_exclusions(result: EventStudyResult, symbols: tuple[str, ...] | list[str] = ()) -> pd.DataFrame:
-    """Return every instrument of ``symbols`` not in the event study, with the reason in plain English.
-
-    Instruments that serve as another's benchmark (SPY, the Hang Seng, the Nikkei) are not
-    studied themselves; they are listed too, so studied and left-out instruments add up to
-    ``symbols``.
-    """
-    universe = load_universe()
-    manifest = load_snapshot().manifest
+def display_group_members(study: group_study.GroupStudy, groups: list[str]) -> pd.DataFrame:
+    """Each group's definition: its stocks (averaged), what is shown beside it, its benchmark."""
+    benchmark = study.headline.drop_duplicates("group").set_index("group")["benchmark"]
     rows = []
-    for symbol, event_date, reason in zip(result.exclusions["symbol"], result.exclusions["event_date"],
-                                          result.exclusions["reason"], strict=True):
-        data_range = (pd.Timestamp(manifest.at[symbol, "first_date"]), pd.Timestamp(manifest.at[symbol, "last_date"]))
-        rows.append((symbol, universe.at[symbol, "name"],
-                     plain_reason(reason, universe.at[symbol, "kind"], data_range, pd.Timestamp(event_date))))
-    listed = set(result.car["symbol"]) | set(result.exclusions["symbol"])
-    benchmarks = set(universe["benchmark"]) - {""}
-    for symbol in symbols:
-        if symbol not in listed:
-            reason = ("the benchmark itself: other instruments are measured against it" if symbol in benchmarks
-                      else "not studied")
-            rows.append((symbol, universe.at[symbol, "name"], reason))
-    table = pd.DataFrame(rows, columns=["Symbol", "Name", "Why it is left out"])
-    return table.set_index("Symbol")
+    for name in groups:
+        definition = group_study.definition(name)
+        rows.append({"Group": name, "Stocks (the portfolio)": ", ".join(definition.members),
+                     "Shown beside (ETFs, indices)": ", ".join(definition.beside) or MISSING,
+                     "Benchmark": benchmark.get(name, "not studied on this date")})
+    return pd.DataFrame(rows).set_index("Group")
 
 
-def chips_sentence(chips: pd.Series) -> str:
-    """Return the sentences (Markdown) on the AI-chip group's day-0 CAAR and its tests, from its CAAR row.
-
-    Without AI-chip firms in the study (NaN row) they say so instead of quoting NaN.
-    """
-    if np.isnan(chips["n_firms"]) or np.isnan(chips["caar"]):
-        return ("None of this edition's instruments is an AI-chip stock or ETF in the event study, so no group "
-                "CAAR is quoted.")
-    return (f"On the event day the cumulative average abnormal return (CAAR) of the {int(chips['n_firms'])} AI-chip "
-            f"stocks and ETFs, the return beyond what the market explains, was {chips['caar']:+.2%}. Because every "
-            f"firm here shares one event date, their abnormal returns are correlated and the plain tests overstate "
-            f"significance (the cross-sectional t-test, which treats the firms as independent, gives "
-            f"p = {chips['p_t_cs']:.3f}); the Kolari\u2013Pynnönen adjustment of the BMP test allows for that "
-            f"(p = {chips['p_kp']:.3f}), and the Corrado rank test, which does not assume normal returns, gives "
-            f"p = {chips['p_corrado']:.3f}.")
+# Fewest firms for a group's CAR path to be drawn.
+MIN_FIRMS_FOR_PATH = 3
 
 
-def event_study_numbers(result: EventStudyResult, symbols: tuple[str, ...] | list[str] = ()) -> dict[str, object]:
-    """Return the event-study figures the prose quotes: the AI-chip group's day-0 CAAR and tests.
+def path_groups(study: group_study.GroupStudy, groups: list[str], min_firms: int = MIN_FIRMS_FOR_PATH) -> list[str]:
+    """The groups whose CAR path the chapter draws: studied, with at least ``min_firms`` stocks."""
+    firms = study.headline.drop_duplicates("group").set_index("group")["n_firms"]
+    return [g for g in _studied(study, groups) if firms.get(g, 0) >= min_firms]
 
-    ``n_excluded`` counts the rows of :func:`display_exclusions` for ``symbols``, so that
-    ``n_studied + n_excluded`` is the number of instruments of the chapter.
-    """
-    day0 = result.caar[(result.caar["window"] == "[0,0]") & (result.caar["group"].isin(GROUPS))]
-    by_group = day0.set_index("group")
-    no_chips = pd.Series(np.nan, index=["caar", "n_firms", "p_kp", "p_corrado", "p_t_cs", "r_bar"])
-    chips = by_group.loc["AI chips"] if "AI chips" in by_group.index else no_chips
-    return {
-        "chips_caar": float(chips["caar"]), "chips_n": int(np.nan_to_num(chips["n_firms"])),
-        "chips_p_kp": float(chips["p_kp"]), "chips_p_corrado": float(chips["p_corrado"]),
-        "chips_p_t_cs": float(chips["p_t_cs"]),
-        "chips_band_widening": float(kolari_pynnonen_factor(chips["n_firms"], chips["r_bar"])),
-        "n_studied": int(result.car["symbol"].nunique()),
-        "n_excluded": len(display_exclusions(result, symbols)),
-        "n_instruments_total": len(set(symbols) | set(result.car["symbol"]) | set(result.exclusions["symbol"])),
-    } | {"chips_sentence": chips_sentence(chips)}
+
+def event_study_numbers(study: group_study.GroupStudy, groups: list[str]) -> dict[str, object]:
+    """Return the event-study figures the prose quotes (the AI-chip group's day 0, the benchmarks' effect)."""
+    numbers: dict[str, object] = {"benchmark_note": study.benchmark_note,
+                                  "n_groups": len(_studied(study, groups))}
+    if CHIPS in _studied(study, groups):
+        q = group_study.quote(study, CHIPS)
+        numbers |= {f"chips_{key}": value for key, value in q.items()}
+        numbers["chips_sentence"] = group_study.tests_sentence("AI-chip", q)
+    else:
+        numbers["chips_sentence"] = ("The AI-chip group is not part of this edition, so no group CAR is quoted.")
+    sentences = [group_study.benchmark_sentence(name, group_study.quote(study, name))
+                 for name in (CHIPS, "cloud software") if name in _studied(study, groups)]
+    numbers["benchmark_sentence"] = " ".join(sentences)
+    dropped = study.dropped
+    numbers["dropped_sentence"] = ("" if dropped.empty else "Not studied on this date: " + "; ".join(
+        f"{g} ({r})" for g, r in zip(dropped["group"], dropped["reason"], strict=True)) + ".")
+    return numbers
 
 
 def _percent(value: float) -> str:

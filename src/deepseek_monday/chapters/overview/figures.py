@@ -9,8 +9,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from deepseek_monday.chapters.overview.analysis import INDEX_ROWS, NOT_RETURNS, correlation_adjusted_paths, market_name
-from deepseek_monday.eventstudy import EventStudyResult
+from deepseek_monday.chapters.overview.analysis import INDEX_ROWS, NOT_RETURNS, market_name
 from deepseek_monday.present.style import (
     GROUP_PALETTE,
     SNAPSHOT_SOURCE,
@@ -100,13 +99,10 @@ def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: p
     return finish(fig, f"Cumulative returns around {long_date(event_date)}", SNAPSHOT_SOURCE)
 
 
-def group_car_paths(result: EventStudyResult, groups: list[str], event_date: pd.Timestamp) -> Figure:
-    """Mean CAR per group from 5 days before to 10 after the event, one small panel per group, with 95 %
-    bands that allow for the firms' cross-correlation (see :func:`overview.correlation_adjusted_paths`).
-
-    One panel each, on one shared scale, so that each band shows plainly whether it crosses zero.
+def group_car_paths(paths: pd.DataFrame, groups: list[str], event_date: pd.Timestamp) -> Figure:
+    """Each group's portfolio CAR path (``GroupStudy.paths``) with the portfolio test's 95 % band, one small
+    panel per group, on one shared scale, so that each band shows plainly whether it crosses zero.
     """
-    paths = correlation_adjusted_paths(result, start=-5, end=10)
     if not groups:
         fig, ax = plt.subplots(figsize=(10, 5))
         ax.set_axis_off()
@@ -118,14 +114,14 @@ def group_car_paths(result: EventStudyResult, groups: list[str], event_date: pd.
     fig, axes = plt.subplots(rows, columns, figsize=(11, 2.9 * rows + 1.2), sharex=True, sharey=True, squeeze=False)
     for ax, group in zip(axes.flat, groups, strict=False):
         part = paths[paths["group"] == group].sort_values("rel_day")
-        colour = GROUP_PALETTE.get(group, "0.2")
+        colour = GROUP_PALETTE.get(group, GROUP_PALETTE.get(group.split(" (")[0], "0.2"))
         ax.fill_between(part["rel_day"], part["lower"], part["upper"], color=colour, alpha=0.2, linewidth=0,
                         label="95 % band")
-        ax.plot(part["rel_day"], part["car"], color=colour, marker="o", markersize=3, label="mean CAR")
+        ax.plot(part["rel_day"], part["car"], color=colour, marker="o", markersize=3, label="portfolio CAR")
         ax.axhline(0, color="0.2", linewidth=0.9)
         ax.axvline(0, color="0.3", linestyle="--", linewidth=0.8)
         firms = int(part["n_firms"].max()) if len(part) else 0
-        ax.set_title(f"{group} ({firms} firms)", fontsize=9)
+        ax.set_title(f"{group} ({firms} stocks)", fontsize=9)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     for position, ax in enumerate(axes.flat):
         if position >= len(groups):
@@ -134,6 +130,6 @@ def group_car_paths(result: EventStudyResult, groups: list[str], event_date: pd.
             ax.tick_params(labelbottom=True)
             ax.set_xlabel("Trading days relative to the event")
     for ax in axes[:, 0]:
-        ax.set_ylabel("Mean CAR (%)")
+        ax.set_ylabel("CAR (%)")
         percent_axis(ax.yaxis)
-    return finish(fig, f"Mean abnormal returns by group around {long_date(event_date)}", SNAPSHOT_SOURCE)
+    return finish(fig, f"Cumulative abnormal returns by group around {long_date(event_date)}", SNAPSHOT_SOURCE)

@@ -36,7 +36,8 @@ from deepseek_monday.data.prices import load_snapshot, price_panel, read_csv_tex
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import check_symbols, load_universe
 from deepseek_monday.errors import DataValidationError, ParameterError
-from deepseek_monday.eventstudy import car_paths, run_event_study, window_label
+from deepseek_monday.eventstudy import window_label
+from deepseek_monday.measures import group_study
 from deepseek_monday.present.tables import MINUS, MISSING, format_number, readable
 from deepseek_monday.present.wording import of_total, p_text
 
@@ -207,6 +208,11 @@ class SaasParameters:
         """Check every parameter and return them typed; raise ParameterError otherwise."""
         pre = check_positive_int(pre_days, "pre_days", minimum=HEATMAP_PRE_DAYS)
         post = check_positive_int(post_days, "post_days", minimum=MIN_POST_DAYS)
+        span = group_study.PATH_SPAN
+        if pre > -span[0] or post > span[1]:
+            raise ParameterError(f"pre_days/post_days: at most {-span[0]} and {span[1]}: the CAR paths are drawn "
+                                 f"inside the group study's span (its estimation window ends at day "
+                                 f"{group_study.ESTIMATION_WINDOW[1]})")
         chosen = check_baskets(baskets, allow_overlap)
         date = check_event_date(event_date, MARKET, before=pre + ESTIMATION_DAYS + 1, after=post)
         members = list(dict.fromkeys(s for m in chosen.values() for s in m))
@@ -225,11 +231,12 @@ class SaasParameters:
 
     @property
     def event_windows(self) -> tuple[tuple[int, int], ...]:
-        return ((0, 0), (-1, 1), (0, self.post_days), (-self.pre_days, self.post_days))
+        """The windows of the report's group study (:data:`group_study.WINDOWS`), the same in every chapter."""
+        return group_study.WINDOWS
 
     @property
     def estimation_window(self) -> tuple[int, int]:
-        return (-(self.pre_days + ESTIMATION_DAYS), -(self.pre_days + 1))
+        return group_study.ESTIMATION_WINDOW
 
 
 def membership(params: SaasParameters) -> pd.DataFrame:
@@ -275,42 +282,95 @@ class BasketStudy:
     exclusions: pd.DataFrame
 
 
-def basket_event_study(returns: pd.DataFrame, params: SaasParameters) -> BasketStudy:
-    """Run the market-model event study basket by basket (so overlapping baskets stay separate).
+# The group of measures.group_study behind each stock basket (same members by default, so every chapter
+# quoting the group quotes the same number). "cloud software" here has no SAP: its group is "US cloud software".
+BASKET_GROUPS = {"AI infrastructure": "AI infrastructure", "hyperscalers": "hyperscalers",
+                 "cloud software": "US cloud software"}
 
-    Benchmarks and estimation days come from the universe (SPY for US listings) and
-    :attr:`SaasParameters.estimation_window`; the engine's tests are two-sided.
-    """
-    caars, cars, paths, exclusions = [], [], [], []
+
+def basket_definitions(params: SaasParameters) -> tuple[group_study.GroupDefinition, ...]:
+    """Return the group definition of each stock basket: the report's group if the basket's stocks are its
+    members, else a group of this run's stocks named "<basket> (this run)" (ETFs shown beside, never averaged)."""
     universe = load_universe()
+    definitions = []
     for basket, members in params.baskets:
-        for in_caar, kind_members in ((True, [s for s in members if universe.at[s, "kind"] == "stock"]),
-                                      (False, [s for s in members if universe.at[s, "kind"] != "stock"])):
-            if not kind_members:
-                continue
-            result = run_event_study(returns, [params.event_date], symbols=kind_members,
-                                     groups=dict.fromkeys(kind_members, basket), pooled_group=None,
-                                     estimation_window=params.estimation_window,
-                                     event_windows=params.event_windows)
-            exclusions.append(result.exclusions.assign(basket=basket))
-            cars.append(result.car.assign(basket=basket, in_caar=in_caar))
-            if in_caar and not result.caar.empty:
-                caars.append(result.caar.assign(basket=basket))
-                paths.append(car_paths(result, start=-params.pre_days, end=params.post_days).assign(basket=basket))
-    frames = {"caar": caars, "car": cars, "paths": paths, "exclusions": exclusions}
-    return BasketStudy(**{name: pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-                          for name, parts in frames.items()})
+        if basket not in BASKET_GROUPS:
+            continue
+        stocks = tuple(s for s in members if universe.at[s, "kind"] == "stock")
+        etfs = tuple(s for s in members if universe.at[s, "kind"] != "stock")
+        default = group_study.definition(BASKET_GROUPS[basket])
+        if stocks == default.members and etfs == default.beside:
+            definitions.append(default)
+        else:
+            definitions.append(group_study.GroupDefinition(f"{basket} (this run)", stocks, beside=etfs))
+    return tuple(definitions)
+
+
+def basket_group_study(params: SaasParameters) -> group_study.GroupStudy:
+    """Return the group study behind the baskets: the report's shared study unless the baskets were changed."""
+    definitions = basket_definitions(params)
+    if all(d in group_study.GROUPS for d in definitions):
+        return group_study.group_study(params.event_date)
+    return group_study.group_study(params.event_date, definitions)
+
+
+def basket_event_study(returns: pd.DataFrame, params: SaasParameters) -> BasketStudy:
+    """Return the baskets' event study, taken from :func:`deepseek_monday.measures.group_study.group_study`.
+
+    ``caar``: each basket's equal-weighted portfolio of stocks per window (portfolio time-series
+    test, market model on the S&P 500 without AI infrastructure; column ``caar`` is the portfolio
+    CAR, equal to the mean of the firms' CARs when they share the estimation days), with the
+    Kolari-Pynnönen and Corrado p of the firm-by-firm model; ``car``: each stock's CAR and each
+    ETF's own CAR; ``paths``: the portfolio CAR paths with the portfolio test's band;
+    ``exclusions``: stocks without a firm-by-firm estimate. ``returns`` is not used (kept for callers).
+    """
+    study = basket_group_study(params)
+    names = {d.name: basket for d, (basket, _) in zip(basket_definitions(params),
+                                                      [b for b in params.baskets if b[0] in BASKET_GROUPS],
+                                                      strict=True)}
+    head = study.headline[study.headline["group"].isin(names)]
+    corrado = study.tests[study.tests["test"] == "Corrado rank"].set_index(["group", "window"])["p"]
+    caar = pd.DataFrame({
+        "basket": head["group"].map(names), "group": head["group"], "window": head["window"],
+        "n_firms": head["n_firms"], "caar": head["car"], "se": head["se"], "t": head["t"], "p": head["p"],
+        "p_wild": head["p_wild"], "p_kp": head["p_kp"],
+        "p_corrado": [corrado.get(k, np.nan) for k in zip(head["group"], head["window"], strict=True)],
+        "benchmark": head["benchmark"],
+    }).reset_index(drop=True)
+    firms = study.firms[study.firms["group"].isin(names)]
+    beside = study.beside[study.beside["group"].isin(names)]
+    car = pd.concat([
+        pd.DataFrame({"symbol": firms["symbol"], "basket": firms["group"].map(names), "window": firms["window"],
+                      "car": firms["car"], "p": firms["p"], "in_caar": True}),
+        pd.DataFrame({"symbol": beside["symbol"], "basket": beside["group"].map(names), "window": beside["window"],
+                      "car": beside["car"], "p": beside["p"], "in_caar": False}),
+    ], ignore_index=True)
+    paths = study.paths(-params.pre_days, params.post_days)
+    paths = paths[paths["group"].isin(names)].assign(group=lambda f: f["group"].map(names))
+    paths = paths.assign(basket=paths["group"], event_date=params.event_date)
+    rows = [(s, b, "no firm-by-firm estimate (too short a price history); it counts in the basket's portfolio "
+                   "from its first trading day")
+            for group, b in names.items() for s in group_study_members(study, group)
+            if not ((firms["group"] == group) & (firms["symbol"] == s)).any()]
+    exclusions = pd.DataFrame(rows, columns=["symbol", "basket", "reason"])
+    return BasketStudy(caar=caar, car=car, paths=paths.reset_index(drop=True), exclusions=exclusions)
+
+
+def group_study_members(study: group_study.GroupStudy, group: str) -> tuple[str, ...]:
+    """The stocks of ``group`` in ``study``."""
+    return next(d.members for d in study.definitions if d.name == group)
 
 
 def _window_order(params: SaasParameters) -> dict[str, int]:
     return {window_label(w): i for i, w in enumerate(params.event_windows)}
 
 
-P_KOLARI_PYNNONEN = "p, BMP test (Kolari\u2013Pynnönen)"
+P_PORTFOLIO = "p, portfolio test"
+P_KOLARI_PYNNONEN = "p, Kolari\u2013Pynnönen"
 
 
 def display_caar(study: BasketStudy, params: SaasParameters) -> pd.DataFrame:
-    """Return each basket's CAAR per window with the Kolari-Pynnönen-adjusted BMP and Corrado rank p-values.
+    """Return each basket's portfolio CAR per window with the portfolio test (headline) and Kolari-Pynnönen p.
 
     Rows: basket and window (trading days relative to the event day); two-sided p-values.
     """
@@ -318,24 +378,25 @@ def display_caar(study: BasketStudy, params: SaasParameters) -> pd.DataFrame:
                              basket_order=study.caar["basket"].map({b: i for i, b in enumerate(BASKETS)}))
     caar = caar.sort_values(["basket_order", "order"])
     shown = pd.DataFrame({
-        "Basket": caar["basket"], "Window (trading days)": caar["window"], "Stocks": caar["n_firms"].astype(int),
-        "CAAR (%)": caar["caar"] * 100,
-        P_KOLARI_PYNNONEN: caar["p_kp"], "p, Corrado rank test": caar["p_corrado"],
+        "Basket": caar["basket"], "Window (trading days)": caar["window"].str.replace("-", MINUS),
+        "Stocks": caar["n_firms"].astype(int), "CAR (%)": caar["caar"] * 100, "s.e. (%)": caar["se"] * 100,
+        "t": caar["t"], P_PORTFOLIO: caar["p"], "p, wild bootstrap": caar["p_wild"],
+        P_KOLARI_PYNNONEN: caar["p_kp"],
     })
-    p_values = (P_KOLARI_PYNNONEN, "p, Corrado rank test")
+    p_values = (P_PORTFOLIO, "p, wild bootstrap", P_KOLARI_PYNNONEN)
     return readable(shown, p_values=p_values).set_index(["Basket", "Window (trading days)"])
 
 
 def display_etf_cars(study: BasketStudy, params: SaasParameters) -> pd.DataFrame:
-    """Return the ETFs' own CARs per window with the single-instrument t-test p-value.
+    """Return the ETFs' own CARs per window with the single-series t-test p-value (same benchmark as the baskets).
 
     Rows: ETF and window (trading days relative to the event day); two-sided p-values.
     """
-    etfs = study.car[~study.car["in_caar"]]
+    etfs = study.car[~study.car["in_caar"]].drop_duplicates(["symbol", "window"])
     etfs = etfs.assign(order=etfs["window"].map(_window_order(params))).sort_values(["symbol", "order"])
     shown = pd.DataFrame({
-        "ETF": etfs["symbol"], "Window (trading days)": etfs["window"], "Basket": etfs["basket"],
-        "CAR (%)": etfs["car"] * 100, "p, t-test (single ETF)": etfs["p"],
+        "ETF": etfs["symbol"], "Window (trading days)": etfs["window"].str.replace("-", MINUS),
+        "Basket": etfs["basket"], "CAR (%)": etfs["car"] * 100, "p, t-test (single ETF)": etfs["p"],
     })
     return readable(shown, p_values=("p, t-test (single ETF)",)).set_index(["ETF", "Window (trading days)"])
 
@@ -1062,8 +1123,7 @@ def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, study: BasketSt
     numbers: dict[str, object] = {
         "event_day": f"{params.event_date:%A %d %B %Y}",
         "post_days": params.post_days, "pre_days": params.pre_days,
-        "post_window": window_label((0, params.post_days)),
-        "full_window": window_label((-params.pre_days, params.post_days)),
+        "full_window": window_label((-params.pre_days, params.post_days)).replace("-", MINUS),
         "estimation_window": window_label(params.estimation_window),
         "exclusion_sentence": exclusion_sentence(study.exclusions),
     }
@@ -1072,12 +1132,14 @@ def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, study: BasketSt
         numbers[f"{key}_mean"] = float(row.get("mean", np.nan))
         numbers[f"{key}_median"] = float(row.get("median", np.nan))
         numbers[f"{key}_count"] = int(row.get("stocks", 0))
-        for window, suffix in (("[0,0]", "day0"), ("[-1,+1]", "m1p1"), (numbers["post_window"], "post")):
+        for window, suffix in (("[0,0]", "day0"), ("[0,+1]", "p1"), ("[0,+5]", "p5")):
             row = caar.loc[(basket, window)] if (basket, window) in caar.index else pd.Series(dtype=float)
-            numbers[f"{key}_caar_{suffix}"] = float(row.get("caar", np.nan))
+            numbers[f"{key}_car_{suffix}"] = float(row.get("caar", np.nan))
+            numbers[f"{key}_caar_{suffix}"] = numbers[f"{key}_car_{suffix}"]  # the landing page's older name
+            numbers[f"{key}_p_{suffix}"] = p_text(float(row.get("p", np.nan)))
             numbers[f"{key}_p_kp_{suffix}"] = p_text(float(row.get("p_kp", np.nan)))
-            numbers[f"{key}_p_corrado_{suffix}"] = p_text(float(row.get("p_corrado", np.nan)))
             numbers[f"{key}_n"] = int(row.get("n_firms", 0))
+    numbers |= software_numbers(params)
     stocks = table[table["in_caar"]].dropna(subset=["return"])
     worst = stocks.loc[stocks["return"].idxmin()]
     best = stocks.loc[stocks["return"].idxmax()]
@@ -1087,6 +1149,24 @@ def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, study: BasketSt
                 "best_return": float(best["return"])}
     for symbol in REFERENCE_ETFS:
         numbers[f"{symbol.lower()}_return"] = float(returns.at[params.event_date, symbol])
+    return numbers
+
+
+def software_numbers(params: SaasParameters) -> dict[str, object]:
+    """The software basket's day-0 excess return under each benchmark and the tests' sentence (group_study.quote)."""
+    name = dict(zip((d.name for d in basket_definitions(params)),
+                    (b for b, _ in params.baskets if b in BASKET_GROUPS), strict=True))
+    software = next((g for g, b in name.items() if b == "cloud software"), None)
+    infra = next((g for g, b in name.items() if b == "AI infrastructure"), None)
+    study = basket_group_study(params)
+    numbers: dict[str, object] = {"benchmark_note": study.benchmark_note}
+    for key, group in (("cloud", software), ("infra", infra)):
+        q = group_study.quote(study, group) if group else {}
+        for field in ("raw", "market_adjusted", "market_spy", "market_clean", "ff3"):
+            numbers[f"{key}_{field}_day0"] = float(q.get(field, np.nan))
+        label = "cloud-software" if key == "cloud" else "AI-infrastructure"
+        numbers[f"{key}_benchmark_sentence"] = group_study.benchmark_sentence(f"the {label} stocks", q) if q else ""
+        numbers[f"{key}_tests_sentence"] = group_study.tests_sentence(label, q) if q else ""
     return numbers
 
 
