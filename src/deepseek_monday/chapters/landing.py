@@ -17,6 +17,7 @@ import pandas as pd
 
 from deepseek_monday.data.prices import load_snapshot, price_panel
 from deepseek_monday.errors import DeepSeekMondayError, NotCheckable
+from deepseek_monday.measures import group_study
 from deepseek_monday.measures.levels import value_loss
 from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import format_bn, format_percent
@@ -73,6 +74,9 @@ def _guarded(paragraph: Callable[[pd.Timestamp], dict[str, object]], key: str,
         return {key: f"The chapter cannot run for {long_date(event_date)}: {error}"}
 
 
+SIGNIFICANCE_LEVEL = 0.05  # the level every chapter reads its tests at
+
+
 def bubble_answer(event_date: pd.Timestamp) -> dict[str, object]:
     """The bubble theme: the focus stock's fall and loss of market value at printed closes, and its valuation.
 
@@ -122,23 +126,22 @@ def saas_answer(event_date: pd.Timestamp) -> dict[str, object]:
     from deepseek_monday.chapters import saas
 
     params = saas.SaasParameters.validate(event_date)
-    returns = saas.load_returns(params)
-    study = saas.basket_event_study(returns, params)
-    table = saas.event_day_table(returns, study, params)
-    numbers = saas.headline_numbers(table, saas.basket_day_summary(table), study, returns, params)
     paths = saas.after_shock_paths(saas.load_prices(params), params)
     revival = saas.revival_numbers(paths, saas.relative_paths(paths), params)
-    infra, cloud = numbers["infra_caar_day0"], numbers["cloud_caar_day0"]
-    order = "software did better than infrastructure" if cloud > infra else "infrastructure did better than software"
-    text = (f"On {long_date(event_date)} the AI-infrastructure stocks' mean abnormal return (CAAR, market model) "
-            f"was **{format_percent(infra, signed=True)}** (Kolari\u2013Pynn\u00f6nen "
-            f"{numbers['infra_p_kp_day0']}) and "
-            f"the cloud-software stocks' **{format_percent(cloud, signed=True)}** "
-            f"({numbers['cloud_p_kp_day0']}): {order} that day. By "
+    study_all = group_study.group_study(params.event_date)
+    infra, cloud = (group_study.quote(study_all, group) for group in ("AI infrastructure", "US cloud software"))
+    order = ("software did better than infrastructure" if cloud["car"] > infra["car"]
+             else "infrastructure did better than software")
+    software = ("but its own abnormal return cannot be told from zero once the benchmark leaves out the AI names"
+                if cloud["p"] >= SIGNIFICANCE_LEVEL else "and its abnormal return is significant on its own")
+    text = (f"On {long_date(event_date)} the AI-infrastructure stocks' abnormal return, as one equal-weighted "
+            f"portfolio against the S&P 500 without the AI names, was **{format_percent(infra['car'], signed=True)}** "
+            f"({p_text(infra['p'])}, portfolio test), the US cloud-software stocks' "
+            f"**{format_percent(cloud['car'], signed=True)}** ({p_text(cloud['p'])}): {order} that day, {software} "
+            f"(against SPY it reads {format_percent(cloud['market_spy'], signed=True)}). By "
             f"{long_date(paths.index[-1])} the cloud-software stocks stood "
             f"**{format_percent(revival['cloud_vs_infra_end'], 1, signed=True)}** relative to the infrastructure "
-            f"stocks: the "
-            f"\"SaaS revival\" {revival['revival_held']} of the chapter's two comparisons.")
+            f"stocks: the \"SaaS revival\" {revival['revival_held']} of the chapter's two comparisons.")
     return {"saas_answer": text}
 
 
