@@ -97,9 +97,13 @@ NOT_RETURNS = ("volatility",)
 def group_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Return per group: instruments with a return, equal-weighted mean, median, min and max.
 
-    Series of a kind in ``NOT_RETURNS`` are left out.
+    Series of a kind in ``NOT_RETURNS`` are left out. In a group that has stocks only the stocks
+    count: the ETFs and indices that hold or track them are shown beside them in the instrument
+    table, never averaged in (an ETF of chip stocks is not one more chip stock).
     """
     usable = table[~table["kind"].isin(NOT_RETURNS)].dropna(subset=["return"])
+    has_stocks = usable.groupby("group", observed=True)["kind"].transform(lambda kinds: (kinds == "stock").any())
+    usable = usable[~has_stocks | (usable["kind"] == "stock")]
     grouped = usable.groupby("group", observed=True)["return"]
     summary = grouped.agg(instruments="count", mean="mean", median="median", worst="min", best="max")
     return summary.sort_values("mean")
