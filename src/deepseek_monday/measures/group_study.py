@@ -58,6 +58,7 @@ N_BOOT = 999
 CLEAN = "S&P 500 ex AI infrastructure (equal-weighted)"  # the clean benchmark's column name
 SPY = "SPY"
 CLEAN_LABEL = "S&P 500 ex AI infrastructure"
+CLEAN_SHORT = "S&P 500 ex AI"  # the same benchmark in narrow table columns
 MODEL_LABELS = {
     "raw": "raw return",
     "market_adjusted": "market-adjusted (SPY)",

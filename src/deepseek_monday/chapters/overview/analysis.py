@@ -351,7 +351,8 @@ def display_headline(study: group_study.GroupStudy, groups: list[str]) -> pd.Dat
                        & (study.tests["test"] == group_study.PORTFOLIO_TEST)].set_index(["group", "window"])["p_holm"]
     shown = pd.DataFrame({
         "Group": rows["group"], "Window (trading days)": rows["window"].map(_window_text),
-        "Stocks": rows["n_firms"].astype(int), "Benchmark": rows["benchmark"],
+        "Stocks": rows["n_firms"].astype(int),
+        "Benchmark": rows["benchmark"].replace({group_study.CLEAN_LABEL: group_study.CLEAN_SHORT}),
         "CAR (%)": rows["car"] * 100, "s.e. (%)": rows["se"] * 100, "t": rows["t"],
         P_PORTFOLIO: rows["p"], P_WILD: rows["p_wild"],
         P_HOLM: [holm.get((g, w), np.nan) for g, w in zip(rows["group"], rows["window"], strict=True)],
