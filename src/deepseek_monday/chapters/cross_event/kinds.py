@@ -271,8 +271,36 @@ def headline_numbers(kinds: KindRanks) -> dict[str, str]:
         numbers["mc_dollar"] = ("No dollar loss is computed for that day: the facts hold no printed closes for the "
                                 "mega-caps around it, and the price files carry dividend-adjusted closes, which give "
                                 "returns but not levels. The mega-caps are ranked by return only.")
+    numbers.update(summaries(kinds))
     numbers["kind_flagged"] = flagged_text(list(kinds.cleaned.columns), {**MEGA_CAPS, **SECTOR, **MARKET})
     return numbers
+
+
+def _short(row: pd.Series) -> str:
+    """Return e.g. "-9.15 %, the 12th-worst of its 8,104 daily returns since 5 May 1994" ("no return" if missing)."""
+    if np.isnan(row["rank"]):
+        return "no return that day"
+    return (f"{format_percent(row['return'])}, {worst_phrase(row['rank'])} of its {row['n']:,} daily returns since "
+            f"{long_date(row['first'])}")
+
+
+def summaries(kinds: KindRanks) -> dict[str, str]:
+    """Return one plain sentence per kind for the chapter's closing section (glue names ``what_*``)."""
+    pool = kinds.megacap_pooled
+    first = long_date(pool.index.get_level_values("date").min())
+    if kinds.megacap_symbol:
+        row = kinds.megacaps.loc[kinds.megacap_symbol]
+        pooled_rank = kinds.megacap_pooled_rank
+        among = (f"{worst_phrase(pooled_rank)} of the {len(pool):,} stock-days of the {len(MEGA_CAPS)} mega-caps "
+                 f"since {first}" if not np.isnan(pooled_rank) else
+                 f"not ranked among the mega-caps' pooled stock-days, which start on {first}")
+        megacap = f"{row['name']} fell most of the mega-caps: {_short(row)}, and {among}."
+    else:
+        megacap = "None of the mega-caps had a return that day."
+    sox, gspc, ixic = kinds.sector.loc["SOX"], kinds.market.loc["GSPC"], kinds.market.loc["IXIC"]
+    return {"what_megacap": megacap,
+            "what_sector": f"The chip index (SOX): {_short(sox)}.",
+            "what_market": f"The S&P 500: {_short(gspc)}; the Nasdaq Composite: {_short(ixic)}."}
 
 
 def _ranked_rows(table: pd.DataFrame, pool_label: str = "") -> pd.DataFrame:
