@@ -310,3 +310,19 @@ def test_nvidia_dollar_loss_from_printed_closes(returns: pd.DataFrame) -> None:
     assert ranked.megacap_symbol == ranked.megacaps["return"].idxmin()
     assert ranked.megacaps.at["NVDA", "return"] == pytest.approx(-0.1697, abs=5e-5)
     assert "593 bn USD" in kinds.headline_numbers(ranked)["mc_dollar"]
+
+
+@requires_real_data
+def test_kind_figure_marks_the_event(returns: pd.DataFrame) -> None:
+    from deepseek_monday.chapters.cross_event import figures as cf
+
+    ranked = kinds.rank_by_kind(returns, DAY)
+    market = kinds.worst_for_figure(ranked, "market", 15)
+    assert len(market) == 16 and market["event"].tolist() == [False] * 15 + [True]  # S&P 500: added below
+    assert kinds.worst_for_figure(ranked, "megacaps", 15)["event"].sum() == 2  # Broadcom and Nvidia
+    fig = cf.kind_worst_days(ranked)
+    assert [ax.get_xlabel() for ax in fig.axes] == ["One-day return (%)"] * 3
+    assert fig.axes[0].get_title(loc="left").startswith("Mega-cap stocks, pooled, since 21 May 2012")
+    early = cf.kind_worst_days(kinds.rank_by_kind(returns, pd.Timestamp("2008-10-15")))
+    assert "not in this ranking" in early.axes[0].get_title(loc="left")
+    plt.close("all")

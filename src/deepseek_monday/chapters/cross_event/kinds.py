@@ -31,6 +31,7 @@ MEGA_CAPS: dict[str, str] = {"AAPL": "Apple", "NVDA": "Nvidia", "MSFT": "Microso
                              "GOOGL": "Alphabet", "META": "Meta", "AVGO": "Broadcom"}
 SECTOR: dict[str, str] = {"SOX": "PHLX Semiconductor index", "SMH": "SMH chip ETF", "SOXX": "SOXX chip ETF"}
 MARKET: dict[str, str] = {"GSPC": "S&P 500", "IXIC": "Nasdaq Composite", "NDX": "Nasdaq-100"}
+SENTENCES = ("mc_event", "mc_dollar", "kind_flagged", "what_megacap", "what_sector", "what_market")  # glued as Markdown
 WORST_SHOWN = 10  # rows of each worst-days table (the event joins them when it ranks lower)
 SHARE_METRICS = ("shares_outstanding", "shares_outstanding_class_a", "shares_outstanding_class_b",
                  "shares_outstanding_class_c")
@@ -303,32 +304,34 @@ def summaries(kinds: KindRanks) -> dict[str, str]:
             "what_market": f"The S&P 500: {_short(gspc)}; the Nasdaq Composite: {_short(ixic)}."}
 
 
-def _ranked_rows(table: pd.DataFrame, pool_label: str = "") -> pd.DataFrame:
-    shown = pd.DataFrame({
-        "Series": table["name"],
-        "Return that day (%)": table["return"].astype(float) * 100,
-        "Rank in its own history (1 = worst)": table["rank"].astype("Int64"),
-        "Daily returns ranked": table["n"].astype(int),
-        "From": [long_date(d) for d in table["first"]],
-        "Last earlier day as low or lower": [
-            "no return that day" if np.isnan(r) else "rose that day" if value >= 0
-            else "none in the data" if lower is None or pd.isna(lower) else long_date(lower)
-            for r, value, lower in zip(table["rank"], table["return"], table["last_lower"], strict=True)],
-        "Worst day in the data": [long_date(d) if pd.notna(d) else MISSING for d in table["worst_day"]],
-        "Worst return (%)": table["worst_return"].astype(float) * 100,
-    })
-    if "pooled_rank" in table:
-        shown.insert(3, pool_label, table["pooled_rank"].astype("Int64"))
-    return shown.set_index("Series")
+def _of(rank: object, n: int) -> str:
+    return MISSING if rank is pd.NA or rank is None or np.isnan(float(rank)) else f"{int(rank):,} of {n:,}"
 
 
 def display_kind(kinds: KindRanks, kind: str) -> pd.DataFrame:
-    """Return one kind's table: per series, the event day's return and rank in its own history, and its worst day."""
+    """Return one kind's table: per series, the event day's return and rank in its own history, and its worst day.
+
+    For the mega-caps also the rank among the pooled mega-cap stock-days.
+    """
     table = {"megacaps": kinds.megacaps, "sector": kinds.sector, "market": kinds.market}[kind]
-    dates = kinds.megacap_pooled.index.get_level_values("date")
-    label = (f"Rank among the {len(kinds.megacap_pooled):,} mega-cap stock-days from {long_date(dates.min())}"
-             if kind == "megacaps" else "")
-    return readable(_ranked_rows(table, label))
+    shown = pd.DataFrame({
+        "Return that day (%)": table["return"].astype(float) * 100,
+        "Rank in its own history (1 = worst)": [
+            _of(rank, n) + f" since {first.year}" if not np.isnan(rank) else "no return that day"
+            for rank, n, first in zip(table["rank"], table["n"], table["first"], strict=True)],
+        "Last earlier day as low or lower": [
+            MISSING if np.isnan(r) else "rose that day" if value >= 0
+            else "none in the data" if lower is None or pd.isna(lower) else long_date(lower)
+            for r, value, lower in zip(table["rank"], table["return"], table["last_lower"], strict=True)],
+        "Worst day in the data": [MISSING if pd.isna(d) else f"{long_date(d)} ({format_percent(v)})"
+                                  for d, v in zip(table["worst_day"], table["worst_return"], strict=True)],
+    }, index=pd.Index(table["name"], name="Series"))
+    if kind == "megacaps":
+        pool = kinds.megacap_pooled
+        first = long_date(pool.index.get_level_values("date").min())
+        shown.insert(2, f"Rank among the mega-caps' stock-days since {first}",
+                     [_of(rank, len(pool)) for rank in table["pooled_rank"]])
+    return readable(shown)
 
 
 def display_worst(kinds: KindRanks, kind: str, count: int = WORST_SHOWN) -> pd.DataFrame:
@@ -354,3 +357,24 @@ def display_worst(kinds: KindRanks, kind: str, count: int = WORST_SHOWN) -> pd.D
     if kind != "megacaps":
         shown = shown.drop(columns="Series")
     return readable(shown, index="Rank (1 = worst)")
+
+
+KIND_TITLES = {"megacaps": "Mega-cap stocks, pooled", "sector": "Chip sector (SOX)", "market": "Market (S&P 500)"}
+
+
+def worst_for_figure(kinds: KindRanks, kind: str, count: int = 15) -> pd.DataFrame:
+    """Return the kind's ``count`` worst days for a chart: label, return, rank, whether it is the event day.
+
+    The event's worst stock-day (mega-caps) or the event day joins the list when it ranks lower.
+    """
+    if kind == "megacaps":
+        include = (kinds.day, kinds.megacap_symbol) if kinds.megacap_symbol else None
+        worst = worst_days(kinds.megacap_pooled, count, include)
+        days = worst.index.get_level_values("date")
+        labels = [f"{long_date(d)}, {MEGA_CAPS[s]}" for d, s in worst.index]
+    else:
+        worst = worst_days(kinds.cleaned[{"sector": "SOX", "market": "GSPC"}[kind]], count, kinds.day)
+        days = worst.index
+        labels = [long_date(d) for d in days]
+    return pd.DataFrame({"label": labels, "return": worst["return"].to_numpy(),
+                         "rank": worst["rank"].to_numpy(), "event": days == kinds.day})
