@@ -20,7 +20,7 @@ from deepseek_monday.data.prices import price_panel
 from deepseek_monday.data.spikes import flagged_days
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.present.style import long_date
-from deepseek_monday.present.tables import MISSING
+from deepseek_monday.present.tables import MISSING, format_number
 
 DAY = pd.Timestamp("2025-01-27")
 
@@ -60,8 +60,9 @@ def test_ordinal(number: int, text: str) -> None:
 
 
 def test_rank_text_says_what_it_ranks_against() -> None:
-    assert ce.rank_text(2, 7) == "the 2nd-most severe of the 7 shock days compared here with data"
-    assert ce.rank_text(1, 6).startswith("the most severe of the 6 shock days")
+    assert ce.rank_text(2, 7) == "the 2nd-most severe of 7 shock days"
+    assert ce.rank_text(1, 6) == "the most severe of 6 shock days"
+    assert ce.rank_text(6, 6) == "the least severe of 6 shock days"
     assert ce.rank_text(pd.NA, 6).startswith("not ranked")
 
 
@@ -186,7 +187,7 @@ def test_headline_numbers_and_ranks_are_consistent(measures: ce.CrossEventMeasur
     numbers = ce.headline_numbers(measures)
     ranks = ce.key_ranks(measures)
     assert numbers["GSPC_rank"] == ce.rank_text(ranks.at["GSPC", DAY], 7)
-    assert "of the 6 shock days" in numbers["SMH_rank"]  # SMH has no return on 2000-04-14
+    assert numbers["SMH_rank"].endswith("of 6 shock days")  # SMH has no return on 2000-04-14
     assert numbers["GSPC_value"] == "\u22121.46 %"  # true minus, a space before %
     assert numbers["highlight_day"] == "Monday 27 January 2025"
     assert numbers["GSPC_extreme_day"] == "16 March 2020"
@@ -296,6 +297,8 @@ def test_kinds_on_the_snapshot(returns: pd.DataFrame, day: str) -> None:
     numbers = kinds.headline_numbers(ranked)
     for text in numbers.values():
         assert "nan" not in text and not re.search(r"(^|[\s(])-\d", text), text  # a true minus, never NaN
+    shown = kinds.display_kind(ranked, "sector")
+    assert shown.at["PHLX Semiconductor index", "Return that day (%)"] == format_number(sox["return"] * 100)
     for kind in ("megacaps", "sector", "market"):
         for frame in (kinds.display_kind(ranked, kind), kinds.display_worst(ranked, kind)):
             assert not any(text in ("nan", "<NA>", "None") for text in frame.astype(str).to_numpy().ravel())

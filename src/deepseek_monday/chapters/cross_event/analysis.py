@@ -228,11 +228,12 @@ def key_ranks(measures: CrossEventMeasures) -> pd.DataFrame:
 
 
 def rank_text(rank: object, available: int) -> str:
-    """Return 'the 2nd-most severe of the 7 shock days compared', or 'not ranked' when the rank is missing."""
+    """Return 'the 2nd-most severe of 7 shock days' ('the least severe' for the last), or 'not ranked'."""
     if rank is pd.NA or rank is None or (isinstance(rank, float) and np.isnan(rank)):
         return "not ranked (no data that day)"
-    place = "the most severe" if int(rank) == 1 else f"the {ordinal(int(rank))}-most severe"
-    return f"{place} of the {available} shock days compared here with data"
+    place = ("the most severe" if int(rank) == 1 else "the least severe" if int(rank) == available
+             else f"the {ordinal(int(rank))}-most severe")
+    return f"{place} of {available} shock days"
 
 
 _long_date = long_date

@@ -109,7 +109,7 @@ def kind_worst_days(kinds: KindRanks, count: int = 15) -> Figure:
     """
     frames = {kind: worst_for_figure(kinds, kind, count) for kind in KIND_TITLES}
     low = min(float(frame["return"].min()) for frame in frames.values())
-    fig, axes = plt.subplots(1, 3, figsize=(15, 0.34 * (count + 2) + 2.4))
+    fig, axes = plt.subplots(3, 1, figsize=(9, 3 * (0.2 * (count + 2) + 0.9) + 1.2))
     for ax, (kind, frame) in zip(axes, frames.items(), strict=True):
         positions = np.arange(len(frame), dtype=float)
         if len(frame) > count:  # the event, ranked lower, below a gap
@@ -118,11 +118,11 @@ def kind_worst_days(kinds: KindRanks, count: int = 15) -> Figure:
         ax.barh(positions, frame["return"], color=colours, height=0.72)
         labels = [f"{label} (rank {rank:,})" if i >= count else label
                   for i, (label, rank) in enumerate(zip(frame["label"], frame["rank"], strict=True))]
-        ax.set_yticks(positions, labels, fontsize=8)
+        ax.set_yticks(positions, labels, fontsize=9)
         for tick, event in zip(ax.get_yticklabels(), frame["event"], strict=True):
             tick.set_fontweight("bold" if event else "normal")
         for position, value, event in zip(positions, frame["return"], frame["event"], strict=True):
-            ax.text(value, position, f" {format_percent(value, 1)} ", va="center", ha="right", fontsize=7.5,
+            ax.text(value, position, f" {format_percent(value, 1)} ", va="center", ha="right", fontsize=8.5,
                     fontweight="bold" if event else "normal")
         ax.set_ylim(positions[-1] + 0.7, -0.7)
         ax.set_xlim(low * 1.28, 0)
@@ -131,8 +131,8 @@ def kind_worst_days(kinds: KindRanks, count: int = 15) -> Figure:
         since = long_date(kinds.megacap_pooled.index.get_level_values("date").min() if kind == "megacaps" else
                           kinds.cleaned[{"sector": "SOX", "market": "GSPC"}[kind]].first_valid_index())
         missing = "" if frame["event"].any() else "\n(the event day is not in this ranking)"
-        ax.set_title(f"{KIND_TITLES[kind]}, since {since}{missing}", fontsize=10, loc="left", y=1.01)
+        ax.set_title(f"{KIND_TITLES[kind]}, since {since}{missing}", fontsize=11, loc="left", y=1.01)
+        ax.set_ylabel("Worst days, rank 1 at the top")
         ax.grid(axis="y", visible=False)
-    axes[0].set_ylabel("Worst days, rank 1 at the top")
-    return finish(fig, f"{long_date(kinds.day)} (in colour) against the worst days of each kind of shock",
+    return finish(fig, f"{long_date(kinds.day)} (in colour) against\nthe worst days of each kind of shock",
                   SNAPSHOT_SOURCE)

@@ -315,7 +315,7 @@ def display_kind(kinds: KindRanks, kind: str) -> pd.DataFrame:
     """
     table = {"megacaps": kinds.megacaps, "sector": kinds.sector, "market": kinds.market}[kind]
     shown = pd.DataFrame({
-        "Return that day (%)": table["return"].astype(float) * 100,
+        "Return that day (%)": table["return"].astype(float).to_numpy() * 100,
         "Rank in its own history (1 = worst)": [
             _of(rank, n) + f" since {first.year}" if not np.isnan(rank) else "no return that day"
             for rank, n, first in zip(table["rank"], table["n"], table["first"], strict=True)],
@@ -323,8 +323,8 @@ def display_kind(kinds: KindRanks, kind: str) -> pd.DataFrame:
             MISSING if np.isnan(r) else "rose that day" if value >= 0
             else "none in the data" if lower is None or pd.isna(lower) else long_date(lower)
             for r, value, lower in zip(table["rank"], table["return"], table["last_lower"], strict=True)],
-        "Worst day in the data": [MISSING if pd.isna(d) else f"{long_date(d)} ({format_percent(v)})"
-                                  for d, v in zip(table["worst_day"], table["worst_return"], strict=True)],
+        "Worst day in the data": [MISSING if pd.isna(d) else long_date(d) for d in table["worst_day"]],
+        "Its return (%)": table["worst_return"].astype(float).to_numpy() * 100,
     }, index=pd.Index(table["name"], name="Series"))
     if kind == "megacaps":
         pool = kinds.megacap_pooled
