@@ -251,8 +251,8 @@ def headline_numbers(kinds: KindRanks) -> dict[str, str]:
                        if not np.isnan(kinds.megacap_pooled_rank) else
                        f"The day falls outside {pool_text} to {long_date(dates.max())}, the days on which all of "
                        "them trade, so it is not ranked among their pooled stock-days.")
-        numbers["mc_event"] = (f"The hardest-hit of the {len(MEGA_CAPS)} mega-caps that day was {row['name']}. "
-                               f"{series_sentence(row, row['name'])}. {pooled_text}")
+        numbers["mc_event"] = (f"The hardest-hit of the {len(MEGA_CAPS)} mega-caps that day was {row['name']}, "
+                               f"{series_sentence(row, 'which')}. {pooled_text}")
     losses = []
     for symbol, dollar in kinds.dollars.items():
         if np.isnan(dollar["loss"]):
