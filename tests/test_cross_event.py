@@ -5,6 +5,8 @@ Tests marked SYNTHETIC use made-up series; the others read the real snapshot.
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -12,12 +14,13 @@ import pytest
 from conftest import requires_real_data
 
 from deepseek_monday.chapters.cross_event import analysis as ce
+from deepseek_monday.chapters.cross_event import kinds
 from deepseek_monday.chapters.overview import analysis as overview
 from deepseek_monday.data.prices import price_panel
 from deepseek_monday.data.spikes import flagged_days
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.present.style import long_date
-from deepseek_monday.present.tables import MISSING
+from deepseek_monday.present.tables import MISSING, format_number
 
 DAY = pd.Timestamp("2025-01-27")
 
@@ -56,8 +59,10 @@ def test_ordinal(number: int, text: str) -> None:
     assert ce.ordinal(number) == text
 
 
-def test_rank_text_names_missing_data() -> None:
-    assert ce.rank_text(2, 7) == "2nd of 7"
+def test_rank_text_says_what_it_ranks_against() -> None:
+    assert ce.rank_text(2, 7) == "the 2nd-most severe of 7 shock days"
+    assert ce.rank_text(1, 6) == "the most severe of 6 shock days"
+    assert ce.rank_text(6, 6) == "the least severe of 6 shock days"
     assert ce.rank_text(pd.NA, 6).startswith("not ranked")
 
 
@@ -182,7 +187,8 @@ def test_headline_numbers_and_ranks_are_consistent(measures: ce.CrossEventMeasur
     numbers = ce.headline_numbers(measures)
     ranks = ce.key_ranks(measures)
     assert numbers["GSPC_rank"] == ce.rank_text(ranks.at["GSPC", DAY], 7)
-    assert numbers["SMH_rank"].endswith("of 6")  # SMH has no return on 2000-04-14
+    assert numbers["SMH_rank"].endswith("of 6 shock days")  # SMH has no return on 2000-04-14
+    assert numbers["GSPC_value"] == "\u22121.46 %"  # true minus, a space before %
     assert numbers["highlight_day"] == "Monday 27 January 2025"
     assert numbers["GSPC_extreme_day"] == "16 March 2020"
     assert numbers["n_first"] == sum(ranks.loc[list(ce.MEASURES), DAY] == 1)
@@ -214,4 +220,112 @@ def test_figures_have_titles_and_labels(measures: ce.CrossEventMeasures) -> None
     heat = cf.group_heatmap(measures)
     assert heat._suptitle.get_text() == "Equity groups on each shock day"
     assert heat.axes[0].get_ylabel().startswith("Equity group")
+    plt.close("all")
+
+
+# --- Kinds of shock (kinds.py) ---------------------------------------------------------------
+
+def test_worst_days_adds_the_event_when_it_ranks_lower() -> None:
+    # SYNTHETIC returns with a tie for the worst day.
+    dates = pd.bdate_range("2024-01-01", periods=6)
+    series = pd.Series([-0.05, 0.02, -0.05, -0.01, np.nan, -0.03], index=dates)
+    top = kinds.worst_days(series, 2)
+    assert top["rank"].tolist() == [1, 1] and list(top.index) == [dates[0], dates[2]]
+    with_event = kinds.worst_days(series, 2, include=dates[1])
+    assert list(with_event.index)[-1] == dates[1] and with_event["rank"].iloc[-1] == 5
+    assert len(kinds.worst_days(series, 2, include=dates[0])) == 2  # already listed: not repeated
+
+
+def test_pooled_stock_days_start_when_every_stock_trades() -> None:
+    # SYNTHETIC: B lists on the third day.
+    dates = pd.bdate_range("2024-01-01", periods=5)
+    frame = pd.DataFrame({"A": [-0.2, 0.1, -0.01, 0.02, -0.03], "B": [np.nan, np.nan, -0.04, 0.0, -0.05]},
+                         index=dates)
+    pool = kinds.pooled(kinds.common_window(frame))
+    assert len(pool) == 6 and pool.index.get_level_values("date").min() == dates[2]
+    assert pool.idxmin() == (dates[4], "B")  # A's -20 % on the first day is outside the window
+
+
+def _facts(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["ticker", "period_end", "metric", "value", "unit"])
+    frame["period_end"] = pd.to_datetime(frame["period_end"])
+    return frame
+
+
+def test_dollar_loss_needs_printed_closes_and_a_period_share_count() -> None:
+    # SYNTHETIC facts: two share classes counted on the same day, a later count, a diluted count to ignore.
+    facts = _facts([("X", "2024-11-01", "shares_outstanding_class_a", 900.0, "shares"),
+                    ("X", "2024-11-01", "shares_outstanding_class_b", 100.0, "shares"),
+                    ("X", "2025-02-01", "shares_outstanding", 5000.0, "shares"),
+                    ("X", "2025-01-01", "diluted_shares_weighted", 7.0, "millions_of_shares"),
+                    ("X", "2025-01-24", "close_price_printed", 10.0, "USD"),
+                    ("X", "2025-01-27", "close_price_printed", 8.0, "USD")])
+    day, previous = pd.Timestamp("2025-01-27"), pd.Timestamp("2025-01-24")
+    loss = kinds.dollar_loss("X", day, previous, facts)
+    assert loss["loss"] == pytest.approx(1000 * 2.0) and loss["shares_date"] == pd.Timestamp("2024-11-01")
+    missing = kinds.dollar_loss("X", pd.Timestamp("2025-01-28"), day, facts)
+    assert np.isnan(missing["loss"]) and "28 January 2025" in missing["why"]
+    assert "share count" in kinds.dollar_loss("Y", day, previous, facts.assign(ticker="Y").iloc[4:])["why"]
+
+
+def test_series_sentence_says_what_the_rank_is_against() -> None:
+    # SYNTHETIC ranks.
+    base = {"name": "X", "n": 8104, "first": pd.Timestamp("1994-05-05"), "last": pd.Timestamp("2026-07-17")}
+    fall = pd.Series({**base, "return": -0.0915, "rank": 12.0, "last_lower": pd.Timestamp("2020-03-18")})
+    assert kinds.series_sentence(fall, "SOX") == (
+        "SOX fell \u22129.15 %, the 12th-worst of its 8,104 daily returns from 5 May 1994 to 17 July 2026, "
+        "the largest fall since 18 March 2020")
+    first = pd.Series({**base, "return": -0.2, "rank": 1.0, "last_lower": None})
+    assert "the worst of its" in kinds.series_sentence(first, "X") and "no earlier fall" in \
+        kinds.series_sentence(first, "X")
+    rise = pd.Series({**base, "return": 0.03, "rank": 8000.0, "last_lower": None})
+    assert kinds.series_sentence(rise, "X").startswith("X rose 3.00 % (rank 8,000 from the worst")
+    gap = pd.Series({**base, "return": np.nan, "rank": np.nan, "last_lower": None})
+    assert "has no return that day" in kinds.series_sentence(gap, "X")
+
+
+@requires_real_data
+@pytest.mark.parametrize("day", ["2025-01-27", "2008-10-15"])
+def test_kinds_on_the_snapshot(returns: pd.DataFrame, day: str) -> None:
+    day = pd.Timestamp(day)
+    ranked = kinds.rank_by_kind(returns, day)
+    sox = ranked.sector.loc["SOX"]
+    history = returns["SOX"].dropna()
+    assert sox["rank"] == int((history < history[day]).sum()) + 1 and sox["n"] == len(history)
+    # The S&P 500 ranks leave the flagged 1930s prints out.
+    assert ranked.market.at["GSPC", "n"] == returns["GSPC"].notna().sum() - 2 * len(flagged_days(["GSPC"]))
+    numbers = kinds.headline_numbers(ranked)
+    for text in numbers.values():
+        assert "nan" not in text and not re.search(r"(^|[\s(])-\d", text), text  # a true minus, never NaN
+    shown = kinds.display_kind(ranked, "sector")
+    assert shown.at["PHLX Semiconductor index", "Return that day (%)"] == format_number(sox["return"] * 100)
+    for kind in ("megacaps", "sector", "market"):
+        for frame in (kinds.display_kind(ranked, kind), kinds.display_worst(ranked, kind)):
+            assert not any(text in ("nan", "<NA>", "None") for text in frame.astype(str).to_numpy().ravel())
+
+
+@requires_real_data
+def test_nvidia_dollar_loss_from_printed_closes(returns: pd.DataFrame) -> None:
+    ranked = kinds.rank_by_kind(returns, DAY)
+    # The facts README's check: 24.49bn x (142.62 - 118.42) = 592.7bn USD.
+    assert ranked.dollars["NVDA"]["loss"] == pytest.approx(24.49e9 * (142.62 - 118.42))
+    assert all(np.isnan(d["loss"]) for symbol, d in ranked.dollars.items() if symbol != "NVDA")
+    assert ranked.megacap_symbol == ranked.megacaps["return"].idxmin()
+    assert ranked.megacaps.at["NVDA", "return"] == pytest.approx(-0.1697, abs=5e-5)
+    assert "593 bn USD" in kinds.headline_numbers(ranked)["mc_dollar"]
+
+
+@requires_real_data
+def test_kind_figure_marks_the_event(returns: pd.DataFrame) -> None:
+    from deepseek_monday.chapters.cross_event import figures as cf
+
+    ranked = kinds.rank_by_kind(returns, DAY)
+    market = kinds.worst_for_figure(ranked, "market", 15)
+    assert len(market) == 16 and market["event"].tolist() == [False] * 15 + [True]  # S&P 500: added below
+    assert kinds.worst_for_figure(ranked, "megacaps", 15)["event"].sum() == 2  # Broadcom and Nvidia
+    fig = cf.kind_worst_days(ranked)
+    assert [ax.get_xlabel() for ax in fig.axes] == ["One-day return (%)"] * 3
+    assert fig.axes[0].get_title(loc="left").startswith("Mega-cap stocks, pooled, since 21 May 2012")
+    early = cf.kind_worst_days(kinds.rank_by_kind(returns, pd.Timestamp("2008-10-15")))
+    assert "not in this ranking" in early.axes[0].get_title(loc="left")
     plt.close("all")

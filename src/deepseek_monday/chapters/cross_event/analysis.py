@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from deepseek_monday.chapters.cross_event.kinds import ordinal
 from deepseek_monday.chapters.overview import analysis as overview
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.data.params import check_event_date
@@ -22,7 +23,7 @@ from deepseek_monday.data.spikes import flagged_sentence, without_flagged
 from deepseek_monday.data.universe import GROUPS, load_universe
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.present.style import long_date
-from deepseek_monday.present.tables import readable
+from deepseek_monday.present.tables import format_number, format_percent, readable
 
 DEFAULT_SHOCK_DAYS = ("2000-04-14", "2008-10-15", "2020-03-16", "2024-08-05", "2025-01-27", "2025-04-03",
                       "2025-04-04")
@@ -50,7 +51,9 @@ class Measure:
         """Return ``value`` formatted for the prose, or 'no data' when it is missing."""
         if np.isnan(value):
             return "no data"
-        return f"{value:{self.spec}}" + (" points" if self.unit == "points" else "")
+        if self.unit == "points":
+            return f"{format_number(value, 2, signed=True)} points"
+        return format_percent(value, 1 if self.spec == ".1%" else 2, signed=self.spec.startswith("+"))
 
 
 # Key measures in table order: the headline indices, breadth, the worst instrument, the VIX.
@@ -224,17 +227,13 @@ def key_ranks(measures: CrossEventMeasures) -> pd.DataFrame:
     return pd.concat([key, groups])
 
 
-def ordinal(number: int) -> str:
-    """Return ``number`` as an English ordinal with thousands separators: 1st, 22nd, 1,013th."""
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number:,}{suffix}"
-
-
 def rank_text(rank: object, available: int) -> str:
-    """Return '2nd of 7', or 'not ranked' when the rank is missing."""
+    """Return 'the 2nd-most severe of 7 shock days' ('the least severe' for the last), or 'not ranked'."""
     if rank is pd.NA or rank is None or (isinstance(rank, float) and np.isnan(rank)):
-        return "not ranked"
-    return f"{ordinal(int(rank))} of {available}"
+        return "not ranked (no data that day)"
+    place = ("the most severe" if int(rank) == 1 else "the least severe" if int(rank) == available
+             else f"the {ordinal(int(rank))}-most severe")
+    return f"{place} of {available} shock days"
 
 
 _long_date = long_date
@@ -278,7 +277,7 @@ def headline_numbers(measures: CrossEventMeasures) -> dict[str, object]:
     if len(on_day):
         group = str(on_day.idxmin())
         numbers["worst_group"] = group
-        numbers["worst_group_mean"] = f"{on_day.min():+.2%}"
+        numbers["worst_group_mean"] = format_percent(on_day.min(), signed=True)
         numbers["worst_group_rank"] = rank_text(ranks.at[group, day], int(measures.groups.loc[group].notna().sum()))
         numbers["n_groups_first"] = int((ranks.loc[on_day.index, day] == 1).sum())
     info = measures.instruments.loc[day]

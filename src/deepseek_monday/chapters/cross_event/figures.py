@@ -11,7 +11,9 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from deepseek_monday.chapters.cross_event.analysis import MEASURES, CrossEventMeasures
+from deepseek_monday.chapters.cross_event.kinds import KIND_TITLES, KindRanks, worst_for_figure
 from deepseek_monday.present.style import SNAPSHOT_SOURCE, finish, long_date, percent_axis
+from deepseek_monday.present.tables import format_percent
 
 # The highlight day in the house palette's first colour; the other days in grey.
 HIGHLIGHT_COLOUR = sns.color_palette("colorblind", 10).as_hex()[0]
@@ -98,3 +100,39 @@ def group_heatmap(measures: CrossEventMeasures) -> Figure:
     ax.set_ylabel("Equity group (universe of this report)")
     ax.grid(False)
     return finish(fig, "Equity groups on each shock day", SNAPSHOT_SOURCE)
+
+
+def kind_worst_days(kinds: KindRanks, count: int = 15) -> Figure:
+    """Three panels, one per kind of shock: its ``count`` worst days as bars, the event's days in colour.
+
+    When the event ranks lower than ``count``, its bar joins the panel below a gap, labelled with its rank.
+    """
+    frames = {kind: worst_for_figure(kinds, kind, count) for kind in KIND_TITLES}
+    low = min(float(frame["return"].min()) for frame in frames.values())
+    fig, axes = plt.subplots(3, 1, figsize=(9, 3 * (0.2 * (count + 2) + 0.9) + 1.2))
+    for ax, (kind, frame) in zip(axes, frames.items(), strict=True):
+        positions = np.arange(len(frame), dtype=float)
+        if len(frame) > count:  # the event, ranked lower, below a gap
+            positions[-1] += 0.8
+        colours = [HIGHLIGHT_COLOUR if event else OTHER_COLOUR for event in frame["event"]]
+        ax.barh(positions, frame["return"], color=colours, height=0.72)
+        labels = [f"{label} (rank {rank:,})" if i >= count else label
+                  for i, (label, rank) in enumerate(zip(frame["label"], frame["rank"], strict=True))]
+        ax.set_yticks(positions, labels, fontsize=9)
+        for tick, event in zip(ax.get_yticklabels(), frame["event"], strict=True):
+            tick.set_fontweight("bold" if event else "normal")
+        for position, value, event in zip(positions, frame["return"], frame["event"], strict=True):
+            ax.text(value, position, f" {format_percent(value, 1)} ", va="center", ha="right", fontsize=8.5,
+                    fontweight="bold" if event else "normal")
+        ax.set_ylim(positions[-1] + 0.7, -0.7)
+        ax.set_xlim(low * 1.28, 0)
+        percent_axis(ax.xaxis)
+        ax.set_xlabel("One-day return (%)")
+        since = long_date(kinds.megacap_pooled.index.get_level_values("date").min() if kind == "megacaps" else
+                          kinds.cleaned[{"sector": "SOX", "market": "GSPC"}[kind]].first_valid_index())
+        missing = "" if frame["event"].any() else "\n(the event day is not in this ranking)"
+        ax.set_title(f"{KIND_TITLES[kind]}, since {since}{missing}", fontsize=11, loc="left", y=1.01)
+        ax.set_ylabel("Worst days, rank 1 at the top")
+        ax.grid(axis="y", visible=False)
+    return finish(fig, f"{long_date(kinds.day)} (in colour) against\nthe worst days of each kind of shock",
+                  SNAPSHOT_SOURCE)
