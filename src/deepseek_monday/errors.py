@@ -13,3 +13,11 @@ class DataValidationError(DeepSeekMondayError):
 
 class ParameterError(DeepSeekMondayError, ValueError):
     """A notebook or command-line parameter is invalid."""
+
+
+class DataUnavailableError(ParameterError):
+    """Valid parameters that the data cannot serve: e.g. an event date before a series starts.
+
+    A chapter refusing its event date this way is left out of an edition (its page says why)
+    instead of stopping the build; any other ParameterError still stops it.
+    """

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import papermill
+import tenacity
 from nbclient.exceptions import DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 from tqdm import tqdm
@@ -38,6 +39,8 @@ from deepseek_monday.errors import DeepSeekMondayError
 KERNEL_NAME = "deepseek-monday"
 # A kernel that fails to start is retried this many times before the job fails.
 KERNEL_START_RETRIES = 2
+# What a kernel that dies or does not start raises (a failing cell raises PapermillExecutionError).
+KERNEL_FAILURES = (DeadKernelError, RuntimeError, TimeoutError)
 # Libraries whose versions can change a notebook's outputs.
 OUTPUT_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "exchange_calendars",
                     "myst-nb", "papermill", "ipykernel")
@@ -111,30 +114,31 @@ def execute_job(job: Job, failed_dir: Path, template_socket: str = "") -> str | 
 
     The kernel is forked from the kernel template at ``template_socket`` when one is given
     (see :mod:`deepseek_monday.kernel_template`). A kernel that dies or fails to start is
-    retried :data:`KERNEL_START_RETRIES` times, the retries with a freshly spawned kernel.
+    retried :data:`KERNEL_START_RETRIES` times (tenacity), the retries with a freshly spawned kernel.
     """
-    for attempt in range(KERNEL_START_RETRIES + 1):
-        config = Config({"TemplateKernelManager": {"template_socket": template_socket if attempt == 0 else ""}})
-        try:
-            papermill.execute_notebook(
-                str(job.source), str(job.output), parameters=dict(job.parameters), kernel_name=KERNEL_NAME,
-                cwd=str(job.cwd), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                kernel_manager_class=TemplateKernelManager, config=config,
-            )
-        except PapermillExecutionError as error:
-            failed_dir.mkdir(parents=True, exist_ok=True)
-            kept = failed_dir / job.output.name
-            shutil.copyfile(job.output, kept)
-            return _describe_failure(job, error, kept)
-        except (DeadKernelError, RuntimeError, TimeoutError) as error:
-            if attempt == KERNEL_START_RETRIES:
-                return (f"notebook {job.source.name}: the kernel failed {attempt + 1} times "
-                        f"({type(error).__name__}: {error}); parameters: {dict(job.parameters)}")
-            continue
-        sanitize_notebook(job.output)
-        (failed_dir / job.output.name).unlink(missing_ok=True)  # a failure of an earlier run is stale now
-        return None
-    raise AssertionError("unreachable")
+    retrying = tenacity.Retrying(stop=tenacity.stop_after_attempt(KERNEL_START_RETRIES + 1),
+                                 retry=tenacity.retry_if_exception_type(KERNEL_FAILURES), reraise=True)
+    try:
+        for attempt in retrying:
+            with attempt:
+                socket = template_socket if attempt.retry_state.attempt_number == 1 else ""
+                papermill.execute_notebook(
+                    str(job.source), str(job.output), parameters=dict(job.parameters), kernel_name=KERNEL_NAME,
+                    cwd=str(job.cwd), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    kernel_manager_class=TemplateKernelManager,
+                    config=Config({"TemplateKernelManager": {"template_socket": socket}}),
+                )
+    except PapermillExecutionError as error:
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        kept = failed_dir / job.output.name
+        shutil.copyfile(job.output, kept)
+        return _describe_failure(job, error, kept)
+    except KERNEL_FAILURES as error:
+        return (f"notebook {job.source.name}: the kernel failed {KERNEL_START_RETRIES + 1} times "
+                f"({type(error).__name__}: {error}); parameters: {dict(job.parameters)}")
+    sanitize_notebook(job.output)
+    (failed_dir / job.output.name).unlink(missing_ok=True)  # a failure of an earlier run is stale now
+    return None
 
 
 @contextmanager
