@@ -154,17 +154,11 @@ def editions(gallery_file: str | None, check: bool, jobs: int | None, force: boo
                 missing = ", ".join(resolved.unavailable) or "none"
                 click.echo(f"{entry.name} [{label}]: valid; chapters not available for this date: {missing}")
             return
-        with ExitStack() as stack:
-            template = None
-            if not spawn_kernels and hasattr(os, "fork"):
-                from deepseek_monday.build.kernel_template import KernelTemplate
+        from deepseek_monday.build.runner import build_gallery
 
-                template = stack.enter_context(KernelTemplate(sorted((root / "notebooks").glob("*.ipynb")),
-                                                              root / "_build" / "kernel-template.log"))
-            from deepseek_monday.build.runner import build_gallery
-
-            report = build_gallery(gallery, root, workers=jobs, use_cache=not force, progress=True,
-                                   warm_kernels=not spawn_kernels, template=template)
+        # The kernel template is started only if some notebook needs executing (a warm run starts none).
+        report = build_gallery(gallery, root, workers=jobs, use_cache=not force, progress=True,
+                               warm_kernels=not spawn_kernels)
     except DeepSeekMondayError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
