@@ -320,3 +320,18 @@ def test_the_glue_check_fails_under_nbval_when_a_glued_value_changes(project: Pa
     nbformat.write(notebook, written)
     failed = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
     assert failed.returncode != 0 and "doubled: 6" in failed.stdout + failed.stderr
+
+
+def test_every_build_module_a_notebook_imports_is_in_the_execution_key() -> None:
+    import re
+
+    from deepseek_monday.data.paths import project_root
+
+    imported = set()
+    for notebook in (project_root() / "notebooks").glob("*.ipynb"):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            for module in re.findall(r"from deepseek_monday\.build(?:\.(\w+))? import ([\w, ]+)", cell.source):
+                names = [module[0]] if module[0] else [n.strip() for n in module[1].split(",")]
+                imported.update(f"{name}.py" for name in names)
+    imported.add("glue_check.py")  # the cells the build adds
+    assert imported <= set(execution.BUILD_MODULES_IN_KERNELS)

@@ -44,6 +44,11 @@ KERNEL_FAILURES = (DeadKernelError, RuntimeError, TimeoutError)
 # Libraries whose versions can change a notebook's outputs.
 OUTPUT_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "exchange_calendars",
                     "myst-nb", "papermill", "ipykernel")
+# The build's modules that shape an executed notebook: the cells it adds, the kernels' start-up and
+# the sanitising of the output, and editions (the landing page imports it). The others (command
+# line, runner, HTML) do not, so editing them re-executes nothing (the notebooks never import them;
+# tests/test_runner.py checks).
+BUILD_MODULES_IN_KERNELS = ("__init__.py", "glue_check.py", "kernel_template.py", "execution.py", "editions.py")
 _VOLATILE_NOTEBOOK_KEYS = ("duration", "end_time", "start_time", "input_path", "output_path",
                            "environment_variables", "version")
 
@@ -240,7 +245,9 @@ def shared_inputs_digest(root: Path) -> str:
     """Return a SHA-256 over what every notebook depends on besides its own source and parameters."""
     digest = hashlib.sha256()
     package = Path(deepseek_monday.__file__).parent
-    _digest_files(digest, package, (p for p in package.rglob("*") if p.suffix in (".py", ".mplstyle")))
+    code = (p for p in package.rglob("*") if p.suffix in (".py", ".mplstyle")
+            and (p.parent.name != "build" or p.name in BUILD_MODULES_IN_KERNELS))
+    _digest_files(digest, package, code)
     digest.update(load_snapshot().checksum.encode())
     facts = facts_dir()
     _digest_files(digest, facts, facts.glob("*.csv"))
