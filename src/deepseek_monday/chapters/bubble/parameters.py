@@ -102,16 +102,15 @@ class BubbleParameters:
         market = sessions("XNYS")
         position = market.get_loc(date)
         start, end = market[position - before], market[position + MIN_SESSIONS_AFTER]
+        # Parameters first, then what the data allow (a DataUnavailableError leaves the chapter out of an
+        # edition, so it must not hide a malformed parameter); the era overlap, the latest constraint, first.
         focus = _check_listing(focus, "focus", ("stock",))
         benchmark = _check_listing(benchmark, "benchmark", ("etf", "index"))
         if benchmark == focus:
             raise ParameterError(f"benchmark: {benchmark} is the focus itself; choose a market benchmark")
-        for symbol, parameter in ((focus, "focus"), (benchmark, "benchmark")):
-            _check_coverage(symbol, parameter, start, end, (date, before, MIN_SESSIONS_AFTER))
         if semiconductor_etf not in SEMICONDUCTOR_ETFS:
             raise ParameterError(f"semiconductor_etf: {semiconductor_etf!r} is not one of {SEMICONDUCTOR_ETFS} "
                                  "(the snapshot has no series of the PHLX Semiconductor index itself)")
-        _check_coverage(str(semiconductor_etf), "semiconductor_etf", start, date, (date, before, 0))
         peak = check_trading_day(dotcom_peak, "XNYS", "dotcom_peak")
         peak_window = (peak - pd.Timedelta(days=search), peak + pd.Timedelta(days=search)
                        + pd.DateOffset(years=horizon))
@@ -122,4 +121,7 @@ class BubbleParameters:
             raise DataUnavailableError(f"dotcom_peak: {peak:%Y-%m-%d} plus {horizon} years overlaps the window before "
                                        f"the event (from {start:%Y-%m-%d}); the two eras must not overlap, so with "
                                        f"this dot-com peak the chapter can run from {clear:%Y-%m-%d}")
+        for symbol, parameter in ((focus, "focus"), (benchmark, "benchmark")):
+            _check_coverage(symbol, parameter, start, end, (date, before, MIN_SESSIONS_AFTER))
+        _check_coverage(str(semiconductor_etf), "semiconductor_etf", start, date, (date, before, 0))
         return cls(date, focus, benchmark, str(semiconductor_etf), peak, lookback, search, horizon, window, context)
