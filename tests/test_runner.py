@@ -335,3 +335,6 @@ def test_every_build_module_a_notebook_imports_is_in_the_execution_key() -> None
                 imported.update(f"{name}.py" for name in names)
     imported.add("glue_check.py")  # the cells the build adds
     assert imported <= set(execution.BUILD_MODULES_IN_KERNELS)
+    sources = "".join(c.source for n in (project_root() / "notebooks").glob("*.ipynb")
+                      for c in nbformat.read(n, as_version=4).cells)
+    assert "registry" not in sources  # chapters/registry.py is left out of the key too

@@ -49,6 +49,8 @@ OUTPUT_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "se
 # line, runner, HTML) do not, so editing them re-executes nothing (the notebooks never import them;
 # tests/test_runner.py checks).
 BUILD_MODULES_IN_KERNELS = ("__init__.py", "glue_check.py", "kernel_template.py", "execution.py", "editions.py")
+# Modules outside build/ that only the build reads (no notebook imports them).
+BUILD_ONLY_MODULES = ("chapters/registry.py",)
 _VOLATILE_NOTEBOOK_KEYS = ("duration", "end_time", "start_time", "input_path", "output_path",
                            "environment_variables", "version")
 
@@ -246,7 +248,8 @@ def shared_inputs_digest(root: Path) -> str:
     digest = hashlib.sha256()
     package = Path(deepseek_monday.__file__).parent
     code = (p for p in package.rglob("*") if p.suffix in (".py", ".mplstyle")
-            and (p.parent.name != "build" or p.name in BUILD_MODULES_IN_KERNELS))
+            and (p.parent.name != "build" or p.name in BUILD_MODULES_IN_KERNELS)
+            and p.relative_to(package).as_posix() not in BUILD_ONLY_MODULES)
     _digest_files(digest, package, code)
     digest.update(load_snapshot().checksum.encode())
     facts = facts_dir()

@@ -3,8 +3,12 @@ markdown page, in reading order, with the part of the table of contents it belon
 
 The build knows chapters only through :data:`PAGES`: it executes the notebooks listed here, validates
 their parameters with the validator named here, and writes ``_toc.yml`` from this list
-(:func:`toc`). Adding a chapter is one line here. Validators are named as ``module:attribute`` and
-imported only when used, so reading the list imports no chapter.
+(:func:`toc`). Adding a chapter is one line here, e.g. after the overview::
+
+    Page("05_market", "Who paid: the whole market", "The event", "market:MarketParameters.validate"),
+
+Validators are named as ``module:attribute`` (a module not starting with ``deepseek_monday.`` is one
+of ``deepseek_monday.chapters``) and imported only when used, so reading the list imports no chapter.
 
 A notebook's parameter defaults live in ONE place, its ``parameters`` cell; a test checks that
 each validator's keyword defaults equal them.
@@ -48,25 +52,23 @@ class Page:
 @cache
 def _resolve(dotted: str) -> Callable[..., object]:
     module, _, attribute = dotted.partition(":")
+    if not module.startswith("deepseek_monday."):
+        module = f"deepseek_monday.chapters.{module}"
     found: object = importlib.import_module(module)
     for part in attribute.split("."):
         found = getattr(found, part)
     return found  # type: ignore[return-value]
 
 
-_OVERVIEW = "deepseek_monday.chapters.overview.analysis:OverviewParameters.validate"
 _LEDGER = "deepseek_monday.claims.ledger:LedgerParameters.validate"
 
 PAGES: tuple[Page, ...] = (
     Page(ROOT, "DeepSeek Monday", None, _LEDGER),
-    Page("00_overview", "The event day in numbers", "The event", _OVERVIEW),
-    Page("40_cross_event", "Shock days compared", "The event",
-         "deepseek_monday.chapters.cross_event.analysis:CrossEventParameters.validate"),
-    Page("10_bubble", "An AI bubble?", "The themes", "deepseek_monday.chapters.bubble:BubbleParameters.validate"),
-    Page("20_saas", "Software against infrastructure", "The themes",
-         "deepseek_monday.chapters.saas.analysis:SaasParameters.validate"),
-    Page("30_sanctions", "Export controls and efficiency", "The themes",
-         "deepseek_monday.chapters.sanctions:SanctionsParameters.validate"),
+    Page("00_overview", "The event day in numbers", "The event", "overview.analysis:OverviewParameters.validate"),
+    Page("40_cross_event", "Shock days compared", "The event", "cross_event.analysis:CrossEventParameters.validate"),
+    Page("10_bubble", "An AI bubble?", "The themes", "bubble:BubbleParameters.validate"),
+    Page("20_saas", "Software against infrastructure", "The themes", "saas.analysis:SaasParameters.validate"),
+    Page("30_sanctions", "Export controls and efficiency", "The themes", "sanctions:SanctionsParameters.validate"),
     Page("claims_ledger", "The claims ledger", "The claims", _LEDGER),
     Page("data_sources", "Data and provenance", "About the report", "deepseek_monday.data.prices:check_data_dir"),
     Page("methods", "Methods", "About the report", notebook=False),
