@@ -98,8 +98,13 @@ def notebook_parameters(path: Path) -> dict[str, Any]:
 
 
 def resolve_parameters(chapters: tuple[Page, ...], overrides: Mapping[str, Any], root: Path,
-                       runner_values: Mapping[str, Any] | None = None) -> Resolved:
+                       runner_values: Mapping[str, Any] | None = None,
+                       validated: Callable[[Page, Mapping[str, Any]], bool] | None = None) -> Resolved:
     """Merge overrides into each chapter's defaults and validate them all before any run.
+
+    ``validated(chapter, parameters)``: true when these exact inputs passed validation before
+    (their executed notebook is in the execution cache, whose key covers the validators' code
+    and the data); such a chapter is not validated again.
 
     A chapter whose validator raises :class:`DataUnavailableError` (the data cannot serve its
     date) is listed in ``unavailable``; any other ParameterError stops here, named by chapter.
@@ -121,15 +126,15 @@ def resolve_parameters(chapters: tuple[Page, ...], overrides: Mapping[str, Any],
         used.update(chosen)
         parameters = {**defaults, **chosen}
         checked = {key: value for key, value in parameters.items() if key not in RUNNER_PARAMETERS}
-        if chapter.validate is not None:
+        extra = {key: value for key, value in (runner_values or {}).items() if key in defaults}
+        resolved[chapter.name] = {**parameters, **extra}
+        if chapter.validate is not None and not (validated and validated(chapter, resolved[chapter.name])):
             try:
                 chapter.validate(**checked)
             except DataUnavailableError as error:
                 unavailable[chapter.name] = str(error)
             except ParameterError as error:
                 raise ParameterError(f"{chapter.name}: {error}") from error
-        extra = {key: value for key, value in (runner_values or {}).items() if key in defaults}
-        resolved[chapter.name] = {**parameters, **extra}
     unknown = sorted(set(overrides) - used)
     if unknown:
         raise ParameterError(f"unknown parameter(s) {unknown}: no chapter declares them")
@@ -414,21 +419,31 @@ def build_gallery(gallery: list[editions.GalleryEdition], root: Path | None = No
     workers = workers or os.cpu_count() or 1
     write_toc(root)
     defaults = canonical_defaults(CHAPTERS, root)
+    cache = ExecutionCache(_build_dir(root) / "cache" / "executed")
+    shared = shared_inputs_digest(root)
+    staging = Path(tempfile.mkdtemp(prefix="gallery-", dir=_build_dir(root)))
+    sources = {chapter.name: _instrument(source_of(chapter, root), staging / "sources" / f"{chapter.name}.ipynb")
+               for chapter in CHAPTERS}
+
+    def validated(chapter: Page, parameters: Mapping[str, Any]) -> bool:
+        job = Job(chapter.name, sources[chapter.name], staging / "unused.ipynb", parameters, root / "book")
+        return use_cache and cache.lookup(execution_key(job, shared)) is not None
+
     planned: list[tuple[editions.GalleryEdition, str | None, Resolved, Path, Path]] = []
     for entry in gallery:
         name = editions.edition_name(entry.overrides, defaults)
         try:
-            resolved = resolve_parameters(CHAPTERS, entry.overrides, root, {"edition": name})
-        except ParameterError as error:
-            raise ParameterError(f"edition {entry.name!r} ({entry.event_date}): {error}") from error
+            resolved = resolve_parameters(CHAPTERS, entry.overrides, root, {"edition": name}, validated)
+        except DeepSeekMondayError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(error, ParameterError):
+                raise ParameterError(f"edition {entry.name!r} ({entry.event_date}): {error}") from error
+            raise
         if name is None:
             source, target = root, root / "_build" / "html"
         else:
             source, target = editions.prepare_source(root, name), editions.editions_dir(root) / name / "html"
         planned.append((entry, name, resolved, source, target))
-    cache = ExecutionCache(_build_dir(root) / "cache" / "executed")
-    shared = shared_inputs_digest(root)
-    staging = Path(tempfile.mkdtemp(prefix="gallery-", dir=_build_dir(root)))
     report = GalleryReport()
     try:
         plans = [_plan(CHAPTERS, resolved, root, source / "book", staging / str(number), shared, cache, use_cache)
