@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,9 +28,38 @@ def _real_data_dir() -> Path:
 
 
 REAL_DATA = _real_data_dir()
-requires_real_data = pytest.mark.skipif(
-    not (REAL_DATA / "MANIFEST.csv").is_file(), reason=f"real market-data snapshot not found at {REAL_DATA}"
-)
+# Tests on the real snapshot skip without it, unless REQUIRE_REAL_DATA=1 (set by .ci/run): then they fail,
+# so a CI run that cannot see ../shared does not pass by skipping them.
+REQUIRE_REAL_DATA = os.environ.get("REQUIRE_REAL_DATA") == "1"
+_MISSING_REAL_DATA = f"real market-data snapshot not found at {REAL_DATA}"
+
+
+@pytest.fixture
+def _real_data() -> Path:
+    """The real snapshot's folder; skips (or fails under REQUIRE_REAL_DATA=1) when it is missing."""
+    if not (REAL_DATA / "MANIFEST.csv").is_file():
+        if REQUIRE_REAL_DATA:
+            pytest.fail(f"{_MISSING_REAL_DATA} and REQUIRE_REAL_DATA=1: set $DEEPSEEK_MONDAY_DATA or put "
+                        "the data at ../shared", pytrace=False)
+        pytest.skip(_MISSING_REAL_DATA)
+    return REAL_DATA
+
+
+requires_real_data = pytest.mark.usefixtures("_real_data")
+# Skip reasons that mean "the real data are missing", also where a test skips by itself.
+_DATA_SKIP = re.compile(r"real (market-data|data)|market-data directory absent|facts absent|no seeds folder", re.I)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under REQUIRE_REAL_DATA=1, a test skipped because the real data are missing fails instead."""
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_REAL_DATA and report.skipped and isinstance(report.longrepr, tuple):
+        reason = str(report.longrepr[2])
+        if _DATA_SKIP.search(reason):
+            report.outcome = "failed"
+            report.longrepr = f"REQUIRE_REAL_DATA=1 but the test was skipped: {reason}"
 
 # SYNTHETIC prices: six NYSE sessions around the Martin Luther King Day holiday 2025-01-20.
 SYNTHETIC_DATES = ["2025-01-14", "2025-01-15", "2025-01-16", "2025-01-17", "2025-01-21", "2025-01-22"]

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import requires_real_data
 
 from deepseek_monday.build.cli import _parse_overrides, main
 
@@ -47,3 +48,26 @@ def test_module_entry_point_exits_with_the_commands_status() -> None:
                                capture_output=True, text=True, check=False)
     assert completed.returncode == 0
     assert "build" in completed.stdout and "validate" in completed.stdout
+
+
+@requires_real_data
+def test_validate_lists_chapters_the_data_cannot_serve_and_still_stops_on_parameter_errors() -> None:
+    result = CliRunner().invoke(main, ["validate", "--event-date", "2008-10-15"])
+    assert result.exit_code == 0, result.output
+    assert "20_saas: not available for this date" in result.output
+    assert "WCLD from 2019-09-06" in result.output and "can run from 2019-09-09" in result.output
+    assert "30_sanctions: not available for this date" in result.output and "can run from 2021-02-01" in result.output
+    assert "10_bubble: not available" not in result.output
+    weekend = CliRunner().invoke(main, ["validate", "--event-date", "2025-01-25"])
+    assert weekend.exit_code == 1
+    assert "Sat 2025-01-25 is not a trading day of XNYS" in weekend.output
+    unknown = CliRunner().invoke(main, ["validate", "--event-date", "2008-10-15", "-p", "focus=NOPE"])
+    assert unknown.exit_code == 1 and "10_bubble: focus:" in unknown.output
+
+
+def test_editions_check_refuses_a_malformed_gallery(tmp_path: Path) -> None:
+    gallery = tmp_path / "editions.yml"
+    gallery.write_text("editions:\n  - {name: Bad, event_date: 2008-13-01, description: d}\n")
+    result = CliRunner().invoke(main, ["editions", "--check", "--file", str(gallery)])
+    assert result.exit_code == 1
+    assert "editions.yml: entry 1 (Bad): event_date: '2008-13-01' is not a calendar date" in result.output

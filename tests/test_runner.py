@@ -16,18 +16,24 @@ from nbclient.exceptions import DeadKernelError
 from deepseek_monday.build import execution, runner
 from deepseek_monday.build.jupyter_book_process import PREPARE_NICENESS, JupyterBookProcess
 from deepseek_monday.build.runner import (
-    Chapter,
     NotebookExecutionError,
     build_html,
     execute_chapters,
     resolve_parameters,
 )
-from deepseek_monday.errors import DeepSeekMondayError, ParameterError
+from deepseek_monday.chapters.registry import Page
+from deepseek_monday.errors import DataUnavailableError, DeepSeekMondayError, ParameterError
 
 
 def reject_negative(limit: int) -> None:
     if limit < 0:
         raise ParameterError(f"limit: {limit} must not be negative")
+    if limit == 7:
+        raise DataUnavailableError("limit: the data stop at 6; it can run up to 6")
+
+
+def Chapter(name: str, validate: object = None) -> Page:
+    return Page(name, f"The {name} chapter", "The event", validate)
 
 
 TINY = Chapter("tiny", reject_negative)
@@ -59,7 +65,8 @@ def test_success_writes_sanitised_notebook_with_parameters(project: Path) -> Non
     assert "limit = 3" in "".join(injected["source"])
     assert "remove-cell" in injected["metadata"]["tags"]
     assert injected["id"] == "injected-parameters"
-    assert notebook["cells"][-1]["outputs"][0]["text"] == ["6\n"]
+    check = next(c for c in notebook["cells"] if c["id"] == "check")
+    assert check["outputs"][0]["text"] == ["6\n"]
     assert "start_time" not in notebook["metadata"]["papermill"]
     assert all("execution" not in c["metadata"] for c in notebook["cells"])
 
@@ -108,7 +115,8 @@ def test_cache_reuses_unchanged_chapters_and_reexecutes_changed_ones(project: Pa
     source.write_text(source.read_text().replace("limit * 2", "limit * 3"))
     executed, _ = execute_chapters((TINY,), {"limit": 4}, project, book)
     assert executed == [book / "tiny.ipynb"]  # new source
-    assert json.loads((book / "tiny.ipynb").read_text())["cells"][-1]["outputs"][0]["text"] == ["12\n"]
+    cells = json.loads((book / "tiny.ipynb").read_text())["cells"]
+    assert next(c for c in cells if c["id"] == "check")["outputs"][0]["text"] == ["12\n"]
 
 
 def test_cached_notebook_is_shared_by_another_destination(project: Path) -> None:
@@ -258,3 +266,75 @@ def test_resolve_parameters_checks_the_facts_files_first(tmp_path: Path, monkeyp
     finally:
         for loader in loaders:
             loader.cache_clear()
+
+
+def test_a_chapter_the_data_cannot_serve_becomes_a_page_saying_why(project: Path) -> None:
+    other = add_notebook(project, "other", "print(limit + 1)")
+    resolved = resolve_parameters((TINY, other), {"limit": 7}, project)
+    assert resolved.unavailable == {"tiny": "limit: the data stop at 6; it can run up to 6",
+                                    "other": "limit: the data stop at 6; it can run up to 6"}
+    executed, reused = execute_chapters((TINY,), {"limit": 7}, project, project / "book")
+    assert (executed, reused) == ([], [])  # nothing executed: the page is written instead
+    page = nbformat.read(project / "book" / "tiny.ipynb", as_version=4)
+    [cell] = page.cells
+    assert cell.cell_type == "markdown" and cell.source.startswith("# The tiny chapter\n")
+    assert "Not available in this edition" in cell.source
+    assert "it can run up to 6" in cell.source  # the validator's own message, with the date it runs from/to
+    assert page.metadata["deepseek_monday"] == {"unavailable": "limit: the data stop at 6; it can run up to 6"}
+
+
+def test_a_parameter_error_still_stops_when_another_chapter_is_unavailable(project: Path) -> None:
+    def strict(limit: int) -> None:
+        raise ParameterError(f"limit: {limit} is malformed")
+
+    other = add_notebook(project, "other", "print(limit)")
+    with pytest.raises(ParameterError, match="other: limit: 7 is malformed"):
+        execute_chapters((TINY, Page("other", "Other", "The event", strict)), {"limit": 7}, project,
+                         project / "book")
+    assert not (project / "book" / "tiny.ipynb").exists() and other.name == "other"
+
+
+def test_glued_values_are_printed_by_a_checked_hidden_cell(project: Path) -> None:
+    glued = add_notebook(project, "glued", 'from myst_nb import glue\nglue("doubled", limit * 2, display=False)\n'
+                                            'glue("label", f"limit {limit}", display=False)')
+    [written], _ = execute_chapters((glued,), {"limit": 3}, project, project / "book")
+    cells = nbformat.read(written, as_version=4).cells
+    first, last = cells[0], cells[-1]
+    assert first.id == "glue-record" and "remove-cell" in first.metadata.tags
+    assert last.id == "glue-check" and last.source.startswith("# NBVAL_CHECK_OUTPUT")
+    assert "remove-cell" in last.metadata.tags
+    assert "".join(last.outputs[0]["text"]) == "doubled: 6\nlabel: 'limit 3'\n"
+    source = nbformat.read(project / "notebooks" / "glued.ipynb", as_version=4)
+    assert [c.id for c in source.cells] == ["parameters", "check"]  # the authors' notebook is untouched
+
+
+def test_the_glue_check_fails_under_nbval_when_a_glued_value_changes(project: Path) -> None:
+    glued = add_notebook(project, "glued", 'from myst_nb import glue\nglue("doubled", limit * 2, display=False)')
+    [written], _ = execute_chapters((glued,), {"limit": 3}, project, project / "book")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--nbval-lax",
+               "--nbval-current-env", str(written), "-k", "not conftest"]
+    passed = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert passed.returncode == 0, passed.stdout[-2000:]
+    notebook = nbformat.read(written, as_version=4)
+    notebook.cells[-1].outputs[0]["text"] = "doubled: 8\n"  # as if the computation had changed
+    nbformat.write(notebook, written)
+    failed = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert failed.returncode != 0 and "doubled: 6" in failed.stdout + failed.stderr
+
+
+def test_every_build_module_a_notebook_imports_is_in_the_execution_key() -> None:
+    import re
+
+    from deepseek_monday.data.paths import project_root
+
+    imported = set()
+    for notebook in (project_root() / "notebooks").glob("*.ipynb"):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            for module in re.findall(r"from deepseek_monday\.build(?:\.(\w+))? import ([\w, ]+)", cell.source):
+                names = [module[0]] if module[0] else [n.strip() for n in module[1].split(",")]
+                imported.update(f"{name}.py" for name in names)
+    imported.add("glue_check.py")  # the cells the build adds
+    assert imported <= set(execution.BUILD_MODULES_IN_KERNELS)
+    sources = "".join(c.source for n in (project_root() / "notebooks").glob("*.ipynb")
+                      for c in nbformat.read(n, as_version=4).cells)
+    assert "chapters.registry" not in sources and "import registry" not in sources  # left out of the key too

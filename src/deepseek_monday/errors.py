@@ -17,3 +17,11 @@ class ParameterError(DeepSeekMondayError, ValueError):
 
 class NotCheckable(Exception):
     """The data cannot give this measurement (a claim, a market value, a ratio); the message says why."""
+
+
+class DataUnavailableError(ParameterError):
+    """Valid parameters that the data cannot serve: e.g. an event date before a series starts.
+
+    A chapter refusing its event date this way is left out of an edition (its page says why)
+    instead of stopping the build; any other ParameterError still stops it.
+    """

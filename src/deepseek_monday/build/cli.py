@@ -89,6 +89,8 @@ def build(event_date: str | None, pairs: tuple[str, ...], no_execute: bool, jobs
         click.echo(f"executed {path}")
     for path in report.reused:
         click.echo(f"unchanged, not re-executed: {path}")
+    for name, why in report.unavailable.items():
+        click.echo(f"not available for this date, replaced by a page saying why: {name}: {why}")
     state = "built" if report.html_rebuilt else "unchanged (sources identical)"
     label = "edition " + report.edition if report.edition else "book"
     click.echo(f"{label} {state}: open {report.html / 'index.html'}")
@@ -114,8 +116,58 @@ def validate(event_date: str | None, pairs: tuple[str, ...]) -> None:
         sys.exit(1)
     click.echo(f"snapshot {snapshot.directory}: {len(snapshot.manifest)} files valid "
                f"(checksum {snapshot.checksum[:12]})")
-    for name, parameters in resolved.items():
+    for name, parameters in resolved.parameters.items():
         click.echo(f"{name}: {parameters}")
+    for name, why in resolved.unavailable.items():
+        click.echo(f"{name}: not available for this date (its page will say so): {why}")
+
+
+@main.command()
+@click.option("--file", "gallery_file", type=click.Path(dir_okay=False), default=None,
+              help="The gallery (default: editions.yml at the project root).")
+@click.option("--check", is_flag=True, help="Only validate the gallery and every edition's parameters.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Notebooks executed (and sites built) in parallel (default: the number of cores).")
+@click.option("--force", is_flag=True, help="Re-execute every notebook even if its execution key is unchanged.")
+@click.option("--spawn-kernels", is_flag=True,
+              help="Start every kernel afresh instead of forking it from a template with the imports done.")
+def editions(gallery_file: str | None, check: bool, jobs: int | None, force: bool, spawn_kernels: bool) -> None:
+    """Build every edition of the gallery (editions.yml) and the editions page that compares them."""
+    from pathlib import Path
+
+    from deepseek_monday.build import editions as editions_module
+    from deepseek_monday.data.paths import project_root
+
+    root = project_root()
+    try:
+        gallery = editions_module.load_gallery(Path(gallery_file) if gallery_file else root / "editions.yml")
+        if check:
+            from deepseek_monday.build.runner import CHAPTERS, canonical_defaults, resolve_parameters
+
+            defaults = canonical_defaults(CHAPTERS, root)
+            for entry in gallery:
+                try:
+                    resolved = resolve_parameters(CHAPTERS, entry.overrides, root)
+                except DeepSeekMondayError as error:
+                    raise type(error)(f"edition {entry.name!r} ({entry.event_date}): {error}") from error
+                label = editions_module.edition_name(entry.overrides, defaults) or "canonical"
+                missing = ", ".join(resolved.unavailable) or "none"
+                click.echo(f"{entry.name} [{label}]: valid; chapters not available for this date: {missing}")
+            return
+        from deepseek_monday.build.runner import build_gallery
+
+        # The kernel template is started only if some notebook needs executing (a warm run starts none).
+        report = build_gallery(gallery, root, workers=jobs, use_cache=not force, progress=True,
+                               warm_kernels=not spawn_kernels)
+    except DeepSeekMondayError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    for name, build in report.builds.items():
+        label = name or "canonical"
+        missing = f"; not available for this date: {', '.join(build.unavailable)}" if build.unavailable else ""
+        click.echo(f"{label}: {len(build.executed)} executed, {len(build.reused)} reused{missing}; "
+                   f"site {'built' if build.html_rebuilt else 'unchanged'}: {build.html / 'index.html'}")
+    click.echo(f"editions page: {report.editions_index}")
 
 
 @main.group()

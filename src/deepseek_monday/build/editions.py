@@ -10,24 +10,34 @@ there that links them all.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import html
 import json
 import os
+import re
 import shutil
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from deepseek_monday.data.paths import html_sources_stamp
+from deepseek_monday.errors import DeepSeekMondayError
 from deepseek_monday.present.style import long_date
+from deepseek_monday.present.tables import format_number
 
 CANONICAL_TITLE = "DeepSeek Monday"
 EDITION_FILE = "edition.json"
 # In the site's editions folder: the sources digest of each edition as published there.
 PUBLISHED_FILE = ".published.json"
+# The canonical edition's record (chapters that ran, gallery entry), beside the editions' folders.
+CANONICAL_FILE = "canonical.json"
+GALLERY_FILE = "editions.yml"
+# Key figures of the editions page: symbol -> column heading (each a one-day return on the event date).
+KEY_FIGURES = {"GSPC": "S&P 500", "IXIC": "Nasdaq Composite", "SOX": "PHLX Semiconductor (SOX)", "NVDA": "Nvidia"}
 
 
 def edition_name(overrides: Mapping[str, Any], defaults: Mapping[str, Any]) -> str | None:
@@ -61,10 +71,38 @@ def prepare_source(root: Path, name: str) -> Path:
     return source
 
 
-def record(root: Path, name: str, overrides: Mapping[str, Any]) -> None:
-    """Remember an edition's parameters next to its HTML."""
-    path = editions_dir(root) / name / EDITION_FILE
-    path.write_text(json.dumps({"name": name, "parameters": dict(overrides)}, indent=1, sort_keys=True, default=str))
+def readable_date(day: object) -> str:
+    """Return ``day`` as the prose writes it (6 January 2025), or as given if it is no date."""
+    try:
+        return long_date(day)
+    except ValueError:
+        return str(day)
+
+
+def record(root: Path, name: str | None, overrides: Mapping[str, Any], ran: list[str] | None = None,
+           unavailable: Mapping[str, str] | None = None, gallery_entry: Mapping[str, Any] | None = None) -> Path:
+    """Remember an edition's parameters, the chapters that ran and those the data could not serve.
+
+    ``name`` None records the canonical edition. ``gallery_entry``: its entry in ``editions.yml``.
+    Returns the record's path.
+    """
+    path = editions_dir(root) / CANONICAL_FILE if name is None else editions_dir(root) / name / EDITION_FILE
+    content: dict[str, Any] = {"name": name, "parameters": dict(overrides), "ran": list(ran or []),
+                               "unavailable": dict(unavailable or {})}
+    if gallery_entry:
+        content["gallery"] = {key: gallery_entry[key] for key in ("name", "description", "position")
+                              if key in gallery_entry}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(content, indent=1, sort_keys=True, default=str))
+    return path
+
+
+def canonical_record(root: Path) -> dict[str, Any] | None:
+    """Return the canonical edition's record, if a build wrote one."""
+    try:
+        return json.loads((editions_dir(root) / CANONICAL_FILE).read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def built_editions(root: Path) -> list[dict[str, Any]]:
@@ -101,21 +139,196 @@ def parameters_text(parameters: Mapping[str, Any]) -> str:
     return "; ".join(parts) or "the notebooks' default parameters"
 
 
-def index_page(editions: list[dict[str, Any]], edition_href: str, canonical_href: str, static_href: str) -> str:
-    """Return an HTML page listing the canonical edition and every edition built."""
-    rows = "\n".join(
-        f'<tr><td><a href="{edition_href.format(name=html.escape(e["name"]))}">{html.escape(e["name"])}</a></td>'
-        f"<td>{html.escape(parameters_text(e['parameters']))}</td></tr>"
-        for e in editions
-    ) or '<tr><td colspan="2">No other edition built yet: <code>make book EVENT_DATE=YYYY-MM-DD</code></td></tr>'
+class GalleryError(DeepSeekMondayError):
+    """``editions.yml`` is missing or malformed; the message names the entry and the field."""
+
+
+@dataclass(frozen=True)
+class GalleryEdition:
+    """One entry of ``editions.yml``: a named shock day and the parameters its edition is built with."""
+
+    name: str
+    event_date: str
+    description: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def overrides(self) -> dict[str, Any]:
+        """The build's overrides: the event date and the further parameters."""
+        return {"event_date": self.event_date, **self.parameters}
+
+
+GALLERY_FIELDS = {"name": "a short title", "event_date": "the event day, YYYY-MM-DD",
+                  "description": "one line saying why this day", "parameters": "optional overrides (a mapping)"}
+_REQUIRED = ("name", "event_date", "description")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text (checked here, with a message naming the entry)."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def parse_gallery(text: str, origin: str = GALLERY_FILE) -> list[GalleryEdition]:
+    """Return the editions of a gallery file's ``text``; raise GalleryError naming each problem's entry and field."""
+    try:
+        content = yaml.load(text, Loader=_TextDatesLoader)  # a SafeLoader: no arbitrary objects
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise GalleryError(f"{origin}: not valid YAML{where} ({getattr(error, 'problem', None) or error})") from None
+    if not isinstance(content, dict) or not isinstance(content.get("editions"), list) or not content["editions"]:
+        raise GalleryError(f"{origin}: expected a mapping with a non-empty list 'editions:' of entries, each with "
+                           + ", ".join(f"{key} ({meaning})" for key, meaning in GALLERY_FIELDS.items()))
+    extra = sorted(set(content) - {"editions"})
+    if extra:
+        raise GalleryError(f"{origin}: unknown top-level key(s) {extra}; only 'editions' is read")
+    found: list[GalleryEdition] = []
+    for number, entry in enumerate(content["editions"], start=1):
+        label = f"{origin}: entry {number}"
+        if not isinstance(entry, dict):
+            raise GalleryError(f"{label}: expected a mapping with {list(GALLERY_FIELDS)}, got {entry!r}")
+        if isinstance(entry.get("name"), str):
+            label += f" ({entry['name']})"
+        unknown = sorted(set(entry) - set(GALLERY_FIELDS))
+        if unknown:
+            raise GalleryError(f"{label}: unknown field(s) {unknown}; the fields are {list(GALLERY_FIELDS)}")
+        missing = [key for key in _REQUIRED if entry.get(key) in (None, "")]
+        if missing:
+            raise GalleryError(f"{label}: missing {missing} ("
+                               + "; ".join(f"{key}: {GALLERY_FIELDS[key]}" for key in missing) + ")")
+        for key in ("name", "description"):
+            value = entry[key]
+            if not isinstance(value, str) or "\n" in value.strip():
+                raise GalleryError(f"{label}: {key}: expected one line of text, got {value!r}")
+        day = entry["event_date"]
+        if not isinstance(day, str) or not _DATE.fullmatch(day):
+            raise GalleryError(f"{label}: event_date: {entry['event_date']!r} is not a date (YYYY-MM-DD)")
+        try:
+            datetime.date.fromisoformat(day)
+        except ValueError as error:
+            raise GalleryError(f"{label}: event_date: {day!r} is not a calendar date ({error})") from None
+        parameters = entry.get("parameters") or {}
+        if not isinstance(parameters, dict) or not all(isinstance(key, str) for key in parameters):
+            raise GalleryError(f"{label}: parameters: expected a mapping of parameter names to values, "
+                               f"got {parameters!r}")
+        clash = sorted(set(parameters) & {"event_date", "edition"})
+        if clash:
+            raise GalleryError(f"{label}: parameters: {clash} cannot be set here (event_date is its own field; "
+                               "edition is set by the runner)")
+        found.append(GalleryEdition(entry["name"].strip(), day, entry["description"].strip(), parameters))
+    for attribute in ("name", "overrides"):
+        seen: dict[str, int] = {}
+        for number, edition in enumerate(found, start=1):
+            key = json.dumps(getattr(edition, attribute), sort_keys=True, default=str)
+            if key in seen:
+                what = "name" if attribute == "name" else "event date and parameters"
+                raise GalleryError(f"{origin}: entries {seen[key]} and {number} have the same {what} "
+                                   f"({edition.name}); each edition must differ")
+            seen[key] = number
+    return found
+
+
+def load_gallery(path: Path) -> list[GalleryEdition]:
+    """Return the editions listed in the gallery file ``path`` (see :func:`parse_gallery`)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise GalleryError(f"{path}: cannot be read ({error.strerror or error})") from None
+    return parse_gallery(text, path.name)
+
+
+def key_figures(days: list[str]) -> dict[str, dict[str, float]]:
+    """Return, per event date, the one-day return (a fraction; NaN without a session) of each :data:`KEY_FIGURES`."""
+    import pandas as pd
+
+    from deepseek_monday.data.returns import daily_returns
+
+    returns = daily_returns(list(KEY_FIGURES))
+    figures: dict[str, dict[str, float]] = {}
+    for day in days:
+        try:
+            stamp = pd.Timestamp(day)
+        except ValueError:
+            stamp = None
+        row = returns.loc[stamp] if stamp is not None and stamp in returns.index else None
+        figures[day] = {symbol: float(row[symbol]) if row is not None else float("nan") for symbol in KEY_FIGURES}
+    return figures
+
+
+def _percent(value: float) -> str:
+    shown = format_number(value * 100, 2, signed=True)
+    return shown if shown == format_number(None) else f"{shown} %"
+
+
+def _chapters_cell(edition: Mapping[str, Any]) -> str:
+    from deepseek_monday.chapters.registry import PAGES
+
+    titles = {page.name: page.title for page in PAGES}
+    ran, unavailable = edition.get("ran", []), edition.get("unavailable", {})
+    total = len(ran) + len(unavailable)
+    if not total:
+        return ""
+    text = f"{len(ran)} of {total} ran"
+    if unavailable:
+        names = ", ".join(html.escape(titles.get(name, name)) for name in unavailable)
+        reasons = html.escape(" | ".join(f"{name}: {why}" for name, why in unavailable.items()), quote=True)
+        text += f'; <span title="{reasons}">not for this date: {names}</span>'
+    return text
+
+
+def index_page(editions: list[dict[str, Any]], edition_href: str, canonical_href: str, static_href: str,
+               canonical: Mapping[str, Any] | None = None,
+               figures: Mapping[str, Mapping[str, float]] | None = None) -> str:
+    """Return the editions page: the canonical edition and every edition built, key figures side by side.
+
+    Each row links to its edition and gives its event date, the one-day returns of
+    :data:`KEY_FIGURES` on that date (``figures``, by event date), the chapters that ran
+    and, for gallery editions, their one-line description.
+    """
+    figures = figures or {}
+
+    def row(edition: Mapping[str, Any], href: str) -> str:
+        gallery = edition.get("gallery", {})
+        day = str(edition.get("parameters", {}).get("event_date", ""))
+        title = gallery.get("name") or edition.get("name") or CANONICAL_TITLE
+        label = html.escape(title) + ("" if edition.get("name") is None else
+                                      f' <small>({html.escape(str(edition["name"]))})</small>')
+        others = {k: v for k, v in edition.get("parameters", {}).items() if k != "event_date"}
+        note = f"<br><small>{html.escape(parameters_text(others))}</small>" if others else ""
+        numbers = "".join(f'<td class="num">{_percent(figures.get(day, {}).get(s, float("nan")))}</td>'
+                          for s in KEY_FIGURES)
+        when = html.escape(readable_date(day)) if day else ""
+        return (f'<tr><td><a href="{href}">{label}</a>{note}</td><td>{when}</td>'
+                f"{numbers}<td>{_chapters_cell(edition)}</td>"
+                f"<td>{html.escape(gallery.get('description', ''))}</td></tr>")
+
+    rows = [row(canonical or {"name": None, "parameters": {}}, canonical_href)]
+    rows += [row(e, edition_href.format(name=html.escape(e["name"]))) for e in editions]
+    if not editions:
+        rows.append('<tr><td colspan="8">No other edition built yet: <code>make editions</code> builds the gallery '
+                    "of editions.yml, <code>make book EVENT_DATE=YYYY-MM-DD</code> one date</td></tr>")
+    headings = "".join(f'<th class="num">{html.escape(h)}</th>' for h in KEY_FIGURES.values())
+    body = "\n".join(rows)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{CANONICAL_TITLE}: editions</title>
 <link rel="icon" href="{static_href}/favicon.png">
-<style>body{{font-family:sans-serif;max-width:50rem;margin:2rem auto}}td{{padding:.3rem .8rem}}</style></head>
+<style>body{{font-family:sans-serif;max-width:80rem;margin:2rem auto;padding:0 1rem}}
+td,th{{padding:.3rem .6rem;vertical-align:top;text-align:left}}.num{{text-align:right;white-space:nowrap}}
+tbody tr:nth-child(odd){{background:#f4f4f4}}</style></head>
 <body><h1>{CANONICAL_TITLE}: editions</h1>
-<p><a href="{canonical_href}">The canonical edition (the notebooks' default parameters)</a></p>
-<table><thead><tr><th>Edition</th><th>Parameters</th></tr></thead><tbody>
-{rows}
+<p>The report re-run for other trading days. Each row links to a complete edition; the figures are one-day
+returns on its event date (close before to close of the day; indices in price, Nvidia with dividends),
+computed from the report's data. A chapter whose data cannot serve a date is replaced by a page saying why
+(hover over its name here for the reason).</p>
+<table><thead><tr><th>Edition</th><th>Event date</th>{headings}<th>Chapters</th><th>Why this day</th></tr></thead>
+<tbody>
+{body}
 </tbody></table></body></html>
 """
 
@@ -169,8 +382,14 @@ def publish(root: Path, site: Path | None = None) -> Path | None:
             _replace_tree(built, target / name)
             published[name] = digest
     record_path.write_text(json.dumps(published, indent=1, sort_keys=True))
-    (target / "index.html").write_text(index_page(editions, "{name}/index.html", "../index.html", "../_static"))
+    canonical = canonical_record(root)
+    days = {str(e.get("parameters", {}).get("event_date", "")) for e in [*editions, canonical or {}]}
+    figures = key_figures(sorted(days - {""}))
+    editions = sorted(editions, key=lambda e: (e.get("gallery", {}).get("position", len(editions)), e["name"]))
+    (target / "index.html").write_text(index_page(editions, "{name}/index.html", "../index.html", "../_static",
+                                                  canonical, figures))
     editions_dir(root).mkdir(parents=True, exist_ok=True)
     (editions_dir(root) / "index.html").write_text(
-        index_page(editions, "{name}/html/index.html", "../html/index.html", "../html/_static"))
+        index_page(editions, "{name}/html/index.html", "../html/index.html", "../html/_static", canonical, figures))
     return target / "index.html"
+

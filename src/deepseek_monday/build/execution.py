@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import papermill
+import tenacity
 from nbclient.exceptions import DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 from tqdm import tqdm
@@ -38,9 +39,18 @@ from deepseek_monday.errors import DeepSeekMondayError
 KERNEL_NAME = "deepseek-monday"
 # A kernel that fails to start is retried this many times before the job fails.
 KERNEL_START_RETRIES = 2
+# What a kernel that dies or does not start raises (a failing cell raises PapermillExecutionError).
+KERNEL_FAILURES = (DeadKernelError, RuntimeError, TimeoutError)
 # Libraries whose versions can change a notebook's outputs.
 OUTPUT_LIBRARIES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "exchange_calendars",
                     "myst-nb", "papermill", "ipykernel")
+# The build's modules that shape an executed notebook: the cells it adds, the kernels' start-up and
+# the sanitising of the output, and editions (the landing page imports it). The others (command
+# line, runner, HTML) do not, so editing them re-executes nothing (the notebooks never import them;
+# tests/test_runner.py checks).
+BUILD_MODULES_IN_KERNELS = ("__init__.py", "glue_check.py", "kernel_template.py", "execution.py", "editions.py")
+# Modules outside build/ that only the build reads (no notebook imports them).
+BUILD_ONLY_MODULES = ("chapters/registry.py",)
 _VOLATILE_NOTEBOOK_KEYS = ("duration", "end_time", "start_time", "input_path", "output_path",
                            "environment_variables", "version")
 
@@ -111,30 +121,31 @@ def execute_job(job: Job, failed_dir: Path, template_socket: str = "") -> str | 
 
     The kernel is forked from the kernel template at ``template_socket`` when one is given
     (see :mod:`deepseek_monday.build.kernel_template`). A kernel that dies or fails to start is
-    retried :data:`KERNEL_START_RETRIES` times, the retries with a freshly spawned kernel.
+    retried :data:`KERNEL_START_RETRIES` times (tenacity), the retries with a freshly spawned kernel.
     """
-    for attempt in range(KERNEL_START_RETRIES + 1):
-        config = Config({"TemplateKernelManager": {"template_socket": template_socket if attempt == 0 else ""}})
-        try:
-            papermill.execute_notebook(
-                str(job.source), str(job.output), parameters=dict(job.parameters), kernel_name=KERNEL_NAME,
-                cwd=str(job.cwd), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                kernel_manager_class=TemplateKernelManager, config=config,
-            )
-        except PapermillExecutionError as error:
-            failed_dir.mkdir(parents=True, exist_ok=True)
-            kept = failed_dir / job.output.name
-            shutil.copyfile(job.output, kept)
-            return _describe_failure(job, error, kept)
-        except (DeadKernelError, RuntimeError, TimeoutError) as error:
-            if attempt == KERNEL_START_RETRIES:
-                return (f"notebook {job.source.name}: the kernel failed {attempt + 1} times "
-                        f"({type(error).__name__}: {error}); parameters: {dict(job.parameters)}")
-            continue
-        sanitize_notebook(job.output)
-        (failed_dir / job.output.name).unlink(missing_ok=True)  # a failure of an earlier run is stale now
-        return None
-    raise AssertionError("unreachable")
+    retrying = tenacity.Retrying(stop=tenacity.stop_after_attempt(KERNEL_START_RETRIES + 1),
+                                 retry=tenacity.retry_if_exception_type(KERNEL_FAILURES), reraise=True)
+    try:
+        for attempt in retrying:
+            with attempt:
+                socket = template_socket if attempt.retry_state.attempt_number == 1 else ""
+                papermill.execute_notebook(
+                    str(job.source), str(job.output), parameters=dict(job.parameters), kernel_name=KERNEL_NAME,
+                    cwd=str(job.cwd), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    kernel_manager_class=TemplateKernelManager,
+                    config=Config({"TemplateKernelManager": {"template_socket": socket}}),
+                )
+    except PapermillExecutionError as error:
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        kept = failed_dir / job.output.name
+        shutil.copyfile(job.output, kept)
+        return _describe_failure(job, error, kept)
+    except KERNEL_FAILURES as error:
+        return (f"notebook {job.source.name}: the kernel failed {KERNEL_START_RETRIES + 1} times "
+                f"({type(error).__name__}: {error}); parameters: {dict(job.parameters)}")
+    sanitize_notebook(job.output)
+    (failed_dir / job.output.name).unlink(missing_ok=True)  # a failure of an earlier run is stale now
+    return None
 
 
 @contextmanager
@@ -236,7 +247,10 @@ def shared_inputs_digest(root: Path) -> str:
     """Return a SHA-256 over what every notebook depends on besides its own source and parameters."""
     digest = hashlib.sha256()
     package = Path(deepseek_monday.__file__).parent
-    _digest_files(digest, package, (p for p in package.rglob("*") if p.suffix in (".py", ".mplstyle")))
+    code = (p for p in package.rglob("*") if p.suffix in (".py", ".mplstyle")
+            and (p.parent.name != "build" or p.name in BUILD_MODULES_IN_KERNELS)
+            and p.relative_to(package).as_posix() not in BUILD_ONLY_MODULES)
+    _digest_files(digest, package, code)
     digest.update(load_snapshot().checksum.encode())
     facts = facts_dir()
     _digest_files(digest, facts, facts.glob("*.csv"))

@@ -12,19 +12,24 @@ failing notebook, its cell and its parameters.
 from __future__ import annotations
 
 import ast
+import copy
 import hashlib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import papermill
+from sphinx_external_toc.parsing import parse_toc_yaml
 
-from deepseek_monday.build import editions
+from deepseek_monday.build import editions, glue_check
 from deepseek_monday.build.execution import (
     ExecutionCache,
     Job,
@@ -35,45 +40,17 @@ from deepseek_monday.build.execution import (
 )
 from deepseek_monday.build.jupyter_book_process import JupyterBookProcess
 from deepseek_monday.build.kernel_template import KernelTemplate
-from deepseek_monday.build.toc import toc_documents
-from deepseek_monday.chapters.bubble import BubbleParameters
-from deepseek_monday.chapters.cross_event.analysis import CrossEventParameters
-from deepseek_monday.chapters.market import MarketParameters
-from deepseek_monday.chapters.overview.analysis import OverviewParameters
-from deepseek_monday.chapters.saas.analysis import SaasParameters
-from deepseek_monday.chapters.sanctions import SanctionsParameters
-from deepseek_monday.claims.ledger import LedgerParameters
+from deepseek_monday.chapters import registry
+from deepseek_monday.chapters.registry import Page
 from deepseek_monday.data.facts import check_facts
 from deepseek_monday.data.paths import html_sources_stamp, project_root
-from deepseek_monday.data.prices import check_data_dir
-from deepseek_monday.errors import DeepSeekMondayError, ParameterError
+from deepseek_monday.errors import DataUnavailableError, DeepSeekMondayError, ParameterError
 
-__all__ = ["CHAPTERS", "BuildReport", "Chapter", "NotebookExecutionError", "build", "build_html",
+__all__ = ["CHAPTERS", "BuildReport", "NotebookExecutionError", "Resolved", "build", "build_html",
            "execute_chapters", "resolve_parameters"]
 
-
-@dataclass(frozen=True)
-class Chapter:
-    """A notebook of ``notebooks/`` and the validator of its parameters."""
-
-    name: str
-    validate: Callable[..., object] | None = None
-
-    def source(self, root: Path) -> Path:
-        return root / "notebooks" / f"{self.name}.ipynb"
-
-
-CHAPTERS: tuple[Chapter, ...] = (
-    Chapter("intro", LedgerParameters.validate),
-    Chapter("00_overview", OverviewParameters.validate),
-    Chapter("05_market", MarketParameters.validate),
-    Chapter("10_bubble", BubbleParameters.validate),
-    Chapter("20_saas", SaasParameters.validate),
-    Chapter("30_sanctions", SanctionsParameters.validate),
-    Chapter("40_cross_event", CrossEventParameters.validate),
-    Chapter("claims_ledger", LedgerParameters.validate),
-    Chapter("data_sources", check_data_dir),
-)
+# The chapter notebooks, as the registry lists them (the build knows no other list).
+CHAPTERS: tuple[Page, ...] = registry.NOTEBOOKS
 # Parameters the runner sets itself; notebooks may declare them, overrides may not.
 RUNNER_PARAMETERS = ("edition",)
 
@@ -84,22 +61,53 @@ class BuildReport:
 
     executed: list[Path] = field(default_factory=list)
     reused: list[Path] = field(default_factory=list)
+    unavailable: dict[str, str] = field(default_factory=dict)
     html: Path | None = None
     html_rebuilt: bool = False
     edition: str | None = None
     editions_index: Path | None = None
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """Every chapter's parameters (defaults merged with overrides), and the chapters the data cannot serve.
+
+    ``unavailable`` maps a chapter to its validator's DataUnavailableError message; such a chapter
+    is rendered as a page saying so instead of being executed.
+    """
+
+    parameters: dict[str, dict[str, Any]]
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+
+def source_of(chapter: Page, root: Path) -> Path:
+    """Return the chapter's source notebook under ``root``."""
+    return root / "notebooks" / f"{chapter.name}.ipynb"
+
+
+@cache
+def _inspect(path: str, stamp: tuple[int, int]) -> tuple[tuple[str, Any], ...]:
+    declared = papermill.inspect_notebook(path)
+    return tuple((name, ast.literal_eval(spec["default"])) for name, spec in declared.items())
+
+
 def notebook_parameters(path: Path) -> dict[str, Any]:
-    """Return the defaults of the notebook's ``parameters`` cell as Python values."""
-    declared = papermill.inspect_notebook(str(path))
-    return {name: ast.literal_eval(spec["default"]) for name, spec in declared.items()}
+    """Return the defaults of the notebook's ``parameters`` cell as Python values (the ONE source of defaults)."""
+    status = path.stat()
+    return copy.deepcopy(dict(_inspect(str(path), (status.st_mtime_ns, status.st_size))))
 
 
-def resolve_parameters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any], root: Path,
-                       runner_values: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+def resolve_parameters(chapters: tuple[Page, ...], overrides: Mapping[str, Any], root: Path,
+                       runner_values: Mapping[str, Any] | None = None,
+                       validated: Callable[[Page, Mapping[str, Any]], bool] | None = None) -> Resolved:
     """Merge overrides into each chapter's defaults and validate them all before any run.
 
+    ``validated(chapter, parameters)``: true when these exact inputs passed validation before
+    (their executed notebook is in the execution cache, whose key covers the validators' code
+    and the data); such a chapter is not validated again.
+
+    A chapter whose validator raises :class:`DataUnavailableError` (the data cannot serve its
+    date) is listed in ``unavailable``; any other ParameterError stops here, named by chapter.
     ``runner_values`` (e.g. the edition's name) go to the notebooks that declare them and
     are not validated as chapter parameters. The report's own chapters read the facts
     files, so these are checked first (a defect is named by file and line).
@@ -110,31 +118,34 @@ def resolve_parameters(chapters: tuple[Chapter, ...], overrides: Mapping[str, An
     if reserved:
         raise ParameterError(f"{reserved} are set by the runner and cannot be overridden")
     resolved: dict[str, dict[str, Any]] = {}
+    unavailable: dict[str, str] = {}
     used: set[str] = set()
     for chapter in chapters:
-        defaults = notebook_parameters(chapter.source(root))
+        defaults = notebook_parameters(source_of(chapter, root))
         chosen = {key: value for key, value in overrides.items() if key in defaults}
         used.update(chosen)
         parameters = {**defaults, **chosen}
         checked = {key: value for key, value in parameters.items() if key not in RUNNER_PARAMETERS}
-        if chapter.validate is not None:
-            try:
-                chapter.validate(**checked)
-            except ParameterError as error:
-                raise ParameterError(f"{chapter.name}: {error}") from error
         extra = {key: value for key, value in (runner_values or {}).items() if key in defaults}
         resolved[chapter.name] = {**parameters, **extra}
+        if chapter.validate is not None and not (validated and validated(chapter, resolved[chapter.name])):
+            try:
+                chapter.validate(**checked)
+            except DataUnavailableError as error:
+                unavailable[chapter.name] = str(error)
+            except ParameterError as error:
+                raise ParameterError(f"{chapter.name}: {error}") from error
     unknown = sorted(set(overrides) - used)
     if unknown:
         raise ParameterError(f"unknown parameter(s) {unknown}: no chapter declares them")
-    return resolved
+    return Resolved(resolved, unavailable)
 
 
-def canonical_defaults(chapters: tuple[Chapter, ...], root: Path) -> dict[str, Any]:
+def canonical_defaults(chapters: tuple[Page, ...], root: Path) -> dict[str, Any]:
     """Return every parameter's default across the chapters (first declaration wins)."""
     defaults: dict[str, Any] = {}
     for chapter in chapters:
-        for key, value in notebook_parameters(chapter.source(root)).items():
+        for key, value in notebook_parameters(source_of(chapter, root)).items():
             defaults.setdefault(key, value)
     return defaults
 
@@ -145,52 +156,125 @@ def _build_dir(root: Path) -> Path:
     return path
 
 
-def execute_chapters(chapters: tuple[Chapter, ...], overrides: Mapping[str, Any], root: Path,
+def unavailable_notebook(chapter: Page, message: str, parameters: Mapping[str, Any]) -> nbformat.NotebookNode:
+    """Return the page that stands for a chapter the data cannot serve: its title, why, and from when it runs."""
+    day = parameters.get("event_date")
+    when = f"the event date {editions.readable_date(day)}" if day is not None else "these parameters"
+    body = (f"# {chapter.title}\n\n"
+            f"```{{admonition}} Not available in this edition\n:class: warning\n"
+            f"This chapter cannot run for {when}: the data cannot serve it. Its parameter check says:\n\n"
+            f"{message}\n```\n\n"
+            "The other chapters of this edition were built as usual; the chapter runs in every edition "
+            "whose date its data cover, like the canonical edition.")
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_markdown_cell(body, id="unavailable")]
+    notebook.metadata["deepseek_monday"] = {"unavailable": message}
+    return notebook
+
+
+def _instrument(source: Path, target: Path) -> Path:
+    """Write ``source`` with the glue-check cells of :mod:`glue_check` added; return ``target``."""
+    notebook = nbformat.read(source, as_version=4)
+    glue_check.add_cells(notebook)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, target)
+    return target
+
+
+@dataclass
+class _Plan:
+    """What executing one edition's chapters takes: jobs to run, cache hits, pages of unavailable chapters."""
+
+    destination: Path
+    jobs: list[Job] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)
+    cached: dict[str, Path] = field(default_factory=dict)
+    placeholders: dict[str, nbformat.NotebookNode] = field(default_factory=dict)
+
+
+def _plan(chapters: tuple[Page, ...], resolved: Resolved, root: Path, destination: Path, staging: Path,
+          shared: str, cache: ExecutionCache, use_cache: bool) -> _Plan:
+    plan = _Plan(destination)
+    for chapter in chapters:
+        parameters = resolved.parameters[chapter.name]
+        if chapter.name in resolved.unavailable:
+            plan.placeholders[chapter.name] = unavailable_notebook(chapter, resolved.unavailable[chapter.name],
+                                                                   parameters)
+            continue
+        source = _instrument(source_of(chapter, root), staging / "sources" / f"{chapter.name}.ipynb")
+        job = Job(chapter.name, source, staging / f"{chapter.name}.ipynb", parameters, root / "book")
+        plan.keys[job.name] = execution_key(job, shared)
+        hit = cache.lookup(plan.keys[job.name]) if use_cache else None
+        if hit is None:
+            plan.jobs.append(job)
+        else:
+            plan.cached[job.name] = hit
+    return plan
+
+
+def _run_plans(plans: list[_Plan], root: Path, cache: ExecutionCache, workers: int, progress: bool,
+               warm_kernels: bool, template: KernelTemplate | None) -> list[tuple[list[Path], list[Path]]]:
+    """Execute every plan's jobs in one pool (a job with the same key as another runs once), then install each."""
+    unique: dict[str, Job] = {}
+    for plan in plans:
+        for job in plan.jobs:
+            unique.setdefault(plan.keys[job.name], job)
+    failures = run_jobs(list(unique.values()), root / "_build" / "failed", workers, progress, warm_kernels,
+                        durations_path=_build_dir(root) / "cache" / "durations.json", template=template)
+    if failures:
+        raise NotebookExecutionError("\n".join(failures))
+    for key, job in unique.items():
+        cache.store(key, job.output)
+    results = []
+    for plan in plans:
+        plan.destination.mkdir(parents=True, exist_ok=True)
+        executed, reused = [], []
+        for job in plan.jobs:
+            executed.append(_install(unique[plan.keys[job.name]].output, plan.destination, name=f"{job.name}.ipynb"))
+        for name, hit in plan.cached.items():
+            reused.append(_install(hit, plan.destination, name=f"{name}.ipynb"))
+        for name, notebook in plan.placeholders.items():
+            _install_text(nbformat.writes(notebook) + "\n", plan.destination / f"{name}.ipynb")
+        results.append((executed, reused))
+    return results
+
+
+def execute_chapters(chapters: tuple[Page, ...], overrides: Mapping[str, Any], root: Path,
                      destination: Path, workers: int = 1, runner_values: Mapping[str, Any] | None = None,
                      use_cache: bool = True, progress: bool = False, warm_kernels: bool = True,
-                     template: KernelTemplate | None = None,
-                     on_execute: Callable[[], None] | None = None) -> tuple[list[Path], list[Path]]:
+                     template: KernelTemplate | None = None, on_execute: Callable[[], None] | None = None,
+                     resolved: Resolved | None = None) -> tuple[list[Path], list[Path]]:
     """Validate, execute the chapters whose key is not cached, and copy them to ``destination``.
 
+    ``resolved``: the parameters as :func:`resolve_parameters` returned them, if the caller
+    validated already (they are validated once). A chapter the data cannot serve gets a page
+    saying so (:func:`unavailable_notebook`) instead of being executed. Each notebook is run
+    with the glue-check cells added (:mod:`glue_check`).
     Executed notebooks are cached under their key, so any edition with the same inputs
     reuses them. ``use_cache=False`` re-executes everything (and refreshes the cache).
     ``warm_kernels`` forks kernels from a preloaded template, ``template`` if the caller
     started one (see :func:`execution.run_jobs`). ``on_execute`` is called before any
     chapter is executed (not when all are cached).
-    Returns (executed, reused). Nothing in ``destination`` changes unless every chapter
-    succeeded.
+    Returns (executed, reused); unavailable chapters' pages count as neither. Nothing in
+    ``destination`` changes unless every chapter succeeded.
     """
-    resolved = resolve_parameters(chapters, overrides, root, runner_values)
+    resolved = resolved or resolve_parameters(chapters, overrides, root, runner_values)
     cache = ExecutionCache(_build_dir(root) / "cache" / "executed")
     shared = shared_inputs_digest(root)  # also with use_cache=False: a forced run refreshes the cache
     staging = Path(tempfile.mkdtemp(prefix="execute-", dir=_build_dir(root)))
     try:
-        jobs, keys, cached = [], {}, {}
-        for chapter in chapters:
-            job = Job(chapter.name, chapter.source(root), staging / f"{chapter.name}.ipynb",
-                      resolved[chapter.name], root / "book")
-            keys[job.name] = execution_key(job, shared)
-            hit = cache.lookup(keys[job.name]) if use_cache else None
-            if hit is None:
-                jobs.append(job)
-            else:
-                cached[job.name] = hit
-        if jobs and on_execute is not None:
+        plan = _plan(chapters, resolved, root, destination, staging, shared, cache, use_cache)
+        if plan.jobs and on_execute is not None:
             on_execute()
-        failures = run_jobs(jobs, root / "_build" / "failed", workers, progress, warm_kernels,
-                            durations_path=_build_dir(root) / "cache" / "durations.json", template=template)
-        if failures:
-            raise NotebookExecutionError("\n".join(failures))
-        destination.mkdir(parents=True, exist_ok=True)
-        executed, reused = [], []
-        for job in jobs:
-            cache.store(keys[job.name], job.output)
-            executed.append(_install(job.output, destination))
-        for name, hit in cached.items():
-            reused.append(_install(hit, destination, name=f"{name}.ipynb"))
-        return executed, reused
+        [result] = _run_plans([plan], root, cache, workers, progress, warm_kernels, template)
+        return result
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _install_text(text: str, target: Path) -> None:
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
 
 
 def _install(executed: Path, destination: Path, name: str | None = None) -> Path:
@@ -204,7 +288,7 @@ def _install(executed: Path, destination: Path, name: str | None = None) -> Path
 def book_sources_digest(source: Path) -> str:
     """Return a SHA-256 over what the HTML is built from: config, table of contents, listed pages."""
     digest = hashlib.sha256(version("jupyter-book").encode())
-    documents = sorted(toc_documents(source / "_toc.yml"))
+    documents = sorted(parse_toc_yaml(source / "_toc.yml")) if (source / "_toc.yml").is_file() else []
     pages = [source / f"{document}{suffix}" for document in documents for suffix in (".md", ".ipynb")]
     for path in [source / "_config.yml", source / "_toc.yml", *pages]:
         if path.is_file():
@@ -260,36 +344,121 @@ def build_html(source: Path, target: Path | None = None, force: bool = False,
     return target, True
 
 
+def write_toc(root: Path) -> Path:
+    """Write ``_toc.yml`` from the chapter registry (only when it differs, so its digest stays put)."""
+    path = root / "_toc.yml"
+    text = registry.toc_text()
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
 def build(overrides: Mapping[str, Any] | None = None, execute: bool = True, root: Path | None = None,
           workers: int | None = None, use_cache: bool = True, progress: bool = False,
-          warm_kernels: bool = True, template: KernelTemplate | None = None) -> BuildReport:
+          warm_kernels: bool = True, template: KernelTemplate | None = None,
+          gallery_entry: Mapping[str, Any] | None = None, publish: bool = True) -> BuildReport:
     """Execute the chapters (unless ``execute`` is false) and build the HTML book.
 
     Overrides that leave the canonical parameters build the canonical edition into
     ``book/`` and ``_build/html``; any other set builds an edition (see :mod:`editions`).
-    ``template``: a kernel template the caller started early (see :func:`execute_chapters`).
+    Parameters are validated once, before anything is laid out; chapters the data cannot
+    serve become pages saying so. ``template``: a kernel template the caller started early
+    (see :func:`execute_chapters`). ``gallery_entry``: the edition's entry in ``editions.yml``,
+    recorded with it. ``publish``: copy the editions into the site and write its index.
     """
     root = root or project_root()
     overrides = dict(overrides or {})
     workers = workers or os.cpu_count() or 1
-    name = editions.edition_name(overrides, canonical_defaults(CHAPTERS, root))
+    write_toc(root)
+    defaults = canonical_defaults(CHAPTERS, root)
+    name = editions.edition_name(overrides, defaults)
     report = BuildReport(edition=name)
     if name is None:
         source, target = root, root / "_build" / "html"
     else:
         if not execute:
             raise ParameterError("an edition for other parameters must be executed; drop --no-execute")
-        resolve_parameters(CHAPTERS, overrides, root)  # fail fast, before laying anything out
         source = editions.prepare_source(root, name)
         target = editions.editions_dir(root) / name / "html"
+    resolved = resolve_parameters(CHAPTERS, overrides, root, {"edition": name}) if execute else None
+    report.unavailable = dict(resolved.unavailable) if resolved else {}
     with JupyterBookProcess() as jupyter_book:
         if execute:
             # Executed chapters mean a new HTML build: its process imports while they run.
             report.executed, report.reused = execute_chapters(
                 CHAPTERS, overrides, root, source / "book", workers, {"edition": name}, use_cache, progress,
-                warm_kernels, template, on_execute=jupyter_book.prepare)
+                warm_kernels, template, on_execute=jupyter_book.prepare, resolved=resolved)
         report.html, report.html_rebuilt = build_html(source, target, jupyter_book=jupyter_book)
-    if name is not None:
-        editions.record(root, name, overrides)
+    ran = [chapter.name for chapter in CHAPTERS if chapter.name not in report.unavailable]
+    recorded = overrides if name is not None else {"event_date": defaults.get("event_date")}
+    editions.record(root, name, recorded, ran, report.unavailable, gallery_entry)
+    if publish:
+        report.editions_index = editions.publish(root)
+    return report
+
+
+@dataclass
+class GalleryReport:
+    """What a gallery build did, per edition (None: the canonical edition)."""
+
+    builds: dict[str | None, BuildReport] = field(default_factory=dict)
+    editions_index: Path | None = None
+
+
+def build_gallery(gallery: list[editions.GalleryEdition], root: Path | None = None, workers: int | None = None,
+                  use_cache: bool = True, progress: bool = False, warm_kernels: bool = True,
+                  template: KernelTemplate | None = None) -> GalleryReport:
+    """Build every edition of the gallery: validate all, execute all chapters in one pool, build the sites.
+
+    Every edition's parameters are validated before anything runs (a parameter error stops
+    all, naming the edition). The notebooks of all editions run in one process pool, longest
+    first, each distinct execution once and reusing the execution cache; then the HTML sites
+    are built ``workers`` at a time and published once, with the editions page.
+    """
+    root = root or project_root()
+    workers = workers or os.cpu_count() or 1
+    write_toc(root)
+    defaults = canonical_defaults(CHAPTERS, root)
+    cache = ExecutionCache(_build_dir(root) / "cache" / "executed")
+    shared = shared_inputs_digest(root)
+    staging = Path(tempfile.mkdtemp(prefix="gallery-", dir=_build_dir(root)))
+    sources = {chapter.name: _instrument(source_of(chapter, root), staging / "sources" / f"{chapter.name}.ipynb")
+               for chapter in CHAPTERS}
+
+    def validated(chapter: Page, parameters: Mapping[str, Any]) -> bool:
+        job = Job(chapter.name, sources[chapter.name], staging / "unused.ipynb", parameters, root / "book")
+        return use_cache and cache.lookup(execution_key(job, shared)) is not None
+
+    planned: list[tuple[editions.GalleryEdition, str | None, Resolved, Path, Path]] = []
+    for entry in gallery:
+        name = editions.edition_name(entry.overrides, defaults)
+        try:
+            resolved = resolve_parameters(CHAPTERS, entry.overrides, root, {"edition": name}, validated)
+        except DeepSeekMondayError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(error, ParameterError):
+                raise ParameterError(f"edition {entry.name!r} ({entry.event_date}): {error}") from error
+            raise
+        if name is None:
+            source, target = root, root / "_build" / "html"
+        else:
+            source, target = editions.prepare_source(root, name), editions.editions_dir(root) / name / "html"
+        planned.append((entry, name, resolved, source, target))
+    report = GalleryReport()
+    try:
+        plans = [_plan(CHAPTERS, resolved, root, source / "book", staging / str(number), shared, cache, use_cache)
+                 for number, (_, _, resolved, source, _) in enumerate(planned)]
+        results = _run_plans(plans, root, cache, workers, progress, warm_kernels, template)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        sites = list(pool.map(lambda item: build_html(item[3], item[4]), planned))
+    for position, ((entry, name, resolved, _, _), (executed, reused), (html, rebuilt)) in enumerate(
+            zip(planned, results, sites, strict=True)):
+        recorded = entry.overrides if name is not None else {"event_date": defaults.get("event_date")}
+        ran = [chapter.name for chapter in CHAPTERS if chapter.name not in resolved.unavailable]
+        editions.record(root, name, recorded, ran, resolved.unavailable,
+                        {"name": entry.name, "description": entry.description, "position": position})
+        report.builds[name] = BuildReport(executed, reused, dict(resolved.unavailable), html, rebuilt, name)
     report.editions_index = editions.publish(root)
     return report

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deepseek_monday.build.toc import toc_documents
+from sphinx_external_toc.parsing import parse_toc_yaml
+
 from deepseek_monday.data.paths import project_root
 
 # Chapter name -> title, in reading order.
@@ -30,7 +31,8 @@ CHAPTER_TITLES: dict[str, str] = {
 def chapters_in_book(root: Path | None = None) -> frozenset[str]:
     """Return the chapter names that exist in ``book/`` and are listed in ``_toc.yml``."""
     root = root or project_root()
-    listed = toc_documents(root / "_toc.yml")
+    toc = root / "_toc.yml"
+    listed = set(parse_toc_yaml(toc)) if toc.is_file() else set()
     present = set()
     for name in CHAPTER_TITLES:
         pages = (root / "book" / f"{name}.ipynb", root / "book" / f"{name}.md", root / "notebooks" / f"{name}.ipynb")

@@ -6,7 +6,7 @@ import pandas as pd
 
 from deepseek_monday.data.calendars import check_trading_day, sessions
 from deepseek_monday.data.prices import load_snapshot
-from deepseek_monday.errors import ParameterError
+from deepseek_monday.errors import DataUnavailableError, ParameterError
 
 # The series whose dates define "inside the data" for each market calendar.
 MARKET_REFERENCE = {"XNYS": "SPY", "XETR": "GDAXI", "XHKG": "HSI", "XTKS": "N225"}
@@ -42,14 +42,15 @@ def check_event_date(event_date: object, market: str = "XNYS", before: int = 0, 
     inside = market_sessions[(market_sessions >= first) & (market_sessions <= last)]
     position = inside.get_loc(date)
     if position - before < 0:
-        raise ParameterError(
+        raise DataUnavailableError(
             f"{parameter}: {date:%Y-%m-%d} leaves only {position} trading days of data before it; "
-            f"this chapter needs {before}"
+            f"this chapter needs {before}, so it can run from {inside[min(before, len(inside) - 1)]:%Y-%m-%d}"
         )
     if position + after >= len(inside):
-        raise ParameterError(
+        raise DataUnavailableError(
             f"{parameter}: {date:%Y-%m-%d} leaves only {len(inside) - position - 1} trading days of "
-            f"data after it (data end {last:%Y-%m-%d}); this chapter needs {after}"
+            f"data after it (data end {last:%Y-%m-%d}); this chapter needs {after}, so it can run "
+            f"up to {inside[max(len(inside) - 1 - after, 0)]:%Y-%m-%d}"
         )
     return date
 

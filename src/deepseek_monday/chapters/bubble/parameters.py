@@ -18,7 +18,7 @@ from deepseek_monday.data.calendars import check_trading_day, sessions
 from deepseek_monday.data.params import check_event_date, check_positive_int
 from deepseek_monday.data.prices import load_snapshot
 from deepseek_monday.data.universe import check_symbols, load_universe
-from deepseek_monday.errors import ParameterError
+from deepseek_monday.errors import DataUnavailableError, ParameterError
 
 
 def _check_whole(value: object, parameter: str, minimum: int, maximum: int, unit: str) -> int:
@@ -46,11 +46,25 @@ def _check_listing(symbol: object, parameter: str, kinds: tuple[str, ...]) -> st
     return symbol
 
 
-def _check_coverage(symbol: str, parameter: str, start: pd.Timestamp, end: pd.Timestamp) -> None:
+def _check_coverage(symbol: str, parameter: str, start: pd.Timestamp, end: pd.Timestamp,
+                    event: tuple[pd.Timestamp, int, int] | None = None) -> None:
+    """Raise if ``symbol``'s data do not cover ``start``..``end``.
+
+    ``event`` (event date, sessions needed before, after) marks a window drawn around the event
+    date: its gap is a DataUnavailableError that names the dates the chapter can run from/up to.
+    """
     first, last = _series_span(symbol)
     if first > start or last < end:
-        raise ParameterError(f"{parameter}: {symbol}'s data run {first:%Y-%m-%d}..{last:%Y-%m-%d}; this chapter "
-                             f"needs {start:%Y-%m-%d}..{end:%Y-%m-%d}")
+        message = (f"{parameter}: {symbol}'s data run {first:%Y-%m-%d}..{last:%Y-%m-%d}; this chapter "
+                   f"needs {start:%Y-%m-%d}..{end:%Y-%m-%d}")
+        if event is None:
+            raise ParameterError(message)
+        market, (_, before, after) = sessions("XNYS"), event
+        if first > start:
+            message += f", so it can run from {market[market.searchsorted(first) + before]:%Y-%m-%d}"
+        else:
+            message += f", so it can run up to {market[market.searchsorted(last, side='right') - 1 - after]:%Y-%m-%d}"
+        raise DataUnavailableError(message)
 
 
 @dataclass(frozen=True)
@@ -88,22 +102,26 @@ class BubbleParameters:
         market = sessions("XNYS")
         position = market.get_loc(date)
         start, end = market[position - before], market[position + MIN_SESSIONS_AFTER]
+        # Parameters first, then what the data allow (a DataUnavailableError leaves the chapter out of an
+        # edition, so it must not hide a malformed parameter); the era overlap, the latest constraint, first.
         focus = _check_listing(focus, "focus", ("stock",))
         benchmark = _check_listing(benchmark, "benchmark", ("etf", "index"))
         if benchmark == focus:
             raise ParameterError(f"benchmark: {benchmark} is the focus itself; choose a market benchmark")
-        for symbol, parameter in ((focus, "focus"), (benchmark, "benchmark")):
-            _check_coverage(symbol, parameter, start, end)
         if semiconductor_etf not in SEMICONDUCTOR_ETFS:
             raise ParameterError(f"semiconductor_etf: {semiconductor_etf!r} is not one of {SEMICONDUCTOR_ETFS} "
                                  "(the snapshot has no series of the PHLX Semiconductor index itself)")
-        _check_coverage(str(semiconductor_etf), "semiconductor_etf", start, date)
         peak = check_trading_day(dotcom_peak, "XNYS", "dotcom_peak")
         peak_window = (peak - pd.Timedelta(days=search), peak + pd.Timedelta(days=search)
                        + pd.DateOffset(years=horizon))
         for symbol in (DOTCOM_STOCK, DOTCOM_INDEX):
             _check_coverage(symbol, "dotcom_peak", *peak_window)
         if peak_window[1] >= start:
-            raise ParameterError(f"dotcom_peak: {peak:%Y-%m-%d} plus {horizon} years overlaps the window before the "
-                                 f"event (from {start:%Y-%m-%d}); the two eras must not overlap")
+            clear = market[market.searchsorted(peak_window[1], side="right") + before]
+            raise DataUnavailableError(f"dotcom_peak: {peak:%Y-%m-%d} plus {horizon} years overlaps the window before "
+                                       f"the event (from {start:%Y-%m-%d}); the two eras must not overlap, so with "
+                                       f"this dot-com peak the chapter can run from {clear:%Y-%m-%d}")
+        for symbol, parameter in ((focus, "focus"), (benchmark, "benchmark")):
+            _check_coverage(symbol, parameter, start, end, (date, before, MIN_SESSIONS_AFTER))
+        _check_coverage(str(semiconductor_etf), "semiconductor_etf", start, date, (date, before, 0))
         return cls(date, focus, benchmark, str(semiconductor_etf), peak, lookback, search, horizon, window, context)

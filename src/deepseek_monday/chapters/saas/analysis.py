@@ -35,7 +35,7 @@ from deepseek_monday.data.paths import facts_dir
 from deepseek_monday.data.prices import load_snapshot, price_panel, read_csv_text
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import check_symbols, load_universe
-from deepseek_monday.errors import DataValidationError, ParameterError
+from deepseek_monday.errors import DataUnavailableError, DataValidationError, ParameterError
 from deepseek_monday.eventstudy import window_label
 from deepseek_monday.measures import group_study
 from deepseek_monday.present.tables import MINUS, MISSING, format_number, readable
@@ -158,7 +158,7 @@ def check_basket_coverage(returns: pd.DataFrame, baskets: Mapping[str, tuple[str
         needed = [s for s in members if universe.at[s, "kind"] == "stock"] if basket in STOCK_BASKETS else members
         what = "stock" if basket in STOCK_BASKETS else "member"
         if not needed or returns.loc[event_date, list(needed)].notna().sum() == 0:
-            raise ParameterError(
+            raise (DataUnavailableError if needed else ParameterError)(
                 f"event_date: no {what} of basket {basket!r} ({', '.join(members)}) has a return on "
                 f"{event_date:%Y-%m-%d} (none given, or not yet listed); choose a later date or other tickers"
             )
@@ -180,7 +180,7 @@ def check_etf_coverage(baskets: Mapping[str, tuple[str, ...]], event_date: pd.Ti
         market = sessions(MARKET)
         runnable_from = market[market.searchsorted(latest, side="right")]
         listed = ", ".join(f"{s} from {first:%Y-%m-%d}" for s, first in late.items())
-        raise ParameterError(
+        raise DataUnavailableError(
             f"event_date: {event_date:%Y-%m-%d} is too early for the baskets' ETFs, each drawn from the close "
             f"before the event ({base:%Y-%m-%d}); their data start: {listed}. With these baskets the chapter "
             f"can run from {runnable_from:%Y-%m-%d}"

@@ -24,7 +24,7 @@ from deepseek_monday.data.calendars import sessions
 from deepseek_monday.data.facts import fundamentals, load_events
 from deepseek_monday.data.params import check_event_date
 from deepseek_monday.data.universe import check_symbols, load_universe
-from deepseek_monday.errors import DataValidationError, ParameterError
+from deepseek_monday.errors import DataUnavailableError, DataValidationError, ParameterError
 from deepseek_monday.eventstudy import window_label
 
 MARKET = "XNYS"
@@ -276,7 +276,7 @@ def check_nvidia_share_counts(day0s: pd.Series, event_date: pd.Timestamp) -> Non
     basis = (f"Nvidia's market value on day 0 needs a share count of a fiscal year ended before it, and the "
              f"facts' first (fundamentals.csv, {first['fiscal_period']}) ended {first_end:%Y-%m-%d}")
     if event_date <= first_end:
-        raise ParameterError(f"event_date: {event_date:%Y-%m-%d} is too early for this chapter: {basis}; "
+        raise DataUnavailableError(f"event_date: {event_date:%Y-%m-%d} is too early for this chapter: {basis}; "
                              f"it can run from {runnable_from:%Y-%m-%d}")
     early = [f"{d:%Y-%m-%d}" for d in day0s if d <= first_end]
     if early:
