@@ -32,11 +32,12 @@ def test_every_page_exists_and_every_notebook_is_registered() -> None:
 
 
 def test_a_new_chapter_is_one_line_and_lands_in_its_part() -> None:
-    new = registry.Page("05_market", "Who paid: the whole market", "The event", "builtins:dict")
-    pages = (*registry.PAGES[:2], new, *registry.PAGES[2:])
+    new = registry.Page("07_extra", "An extra chapter", "The event", "builtins:dict")
+    pages = (*registry.PAGES[:3], new, *registry.PAGES[3:])
     event = yaml.safe_load(registry.toc_text(pages))["parts"][0]
     assert event["caption"] == "The event"
-    assert [c["file"] for c in event["chapters"]] == ["book/00_overview", "book/05_market", "book/40_cross_event"]
+    assert [c["file"] for c in event["chapters"]] == [
+        "book/00_overview", "book/05_market", "book/07_extra", "book/40_cross_event"]
     with pytest.raises(ValueError, match="not in PARTS"):
         registry.toc((registry.Page("x", "X", "No such part"),))
 

@@ -608,9 +608,9 @@ def test_series_end_note_synthetic() -> None:
     levels = pd.DataFrame({"A": 1.0, "B": [1.0, 1.0, 1.0, np.nan, np.nan], "C": [1.0, 1.0, np.nan, np.nan, np.nan]},
                           index=index)
     assert sanctions.series_end_note(levels, ("A",)) == "whose data run to the end of the chart"
-    assert sanctions.series_end_note(levels, ("B",)) == "whose data end on 03 January 2024"
+    assert sanctions.series_end_note(levels, ("B",)) == "whose data end on 3 January 2024"
     assert sanctions.series_end_note(levels, ("B", "C")) == (
-        "whose data end early: B on 03 January 2024, C on 02 January 2024")
+        "whose data end early: B on 3 January 2024, C on 2 January 2024")
 
 
 # ---------------------------------------------------------------- how readers see the tables

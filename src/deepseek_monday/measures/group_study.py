@@ -331,7 +331,7 @@ def _group_study(event_date: pd.Timestamp, definitions: tuple[GroupDefinition, .
                 "makers, chip-equipment makers and the report's networking, server and power names).")
     else:
         note = (f"The S&P 500 cross-section behind the {CLEAN_LABEL} does not cover the estimation and event "
-                f"windows of {event_date:%d %B %Y} (it starts in 2015), so US groups fall back to SPY, which "
+                f"windows of {event_date:%-d %B %Y} (it starts in 2015), so US groups fall back to SPY, which "
                 "itself holds the AI-infrastructure stocks.")
     frame = returns.assign(**{CLEAN: clean})
     portfolios = pd.DataFrame({g.name: portfolio_returns(frame, dict.fromkeys(g.members, g.name))[g.name]

@@ -151,7 +151,7 @@ class CoverCount:
     def describe(self) -> str:
         """Say which count this is: shares and as-of date."""
         extra = f", {self.note}" if self.note else ""
-        return f"{self.shares / 1e9:,.3f} bn shares outstanding as of {self.as_of:%d %B %Y}{extra}"
+        return f"{self.shares / 1e9:,.3f} bn shares outstanding as of {self.as_of:%-d %B %Y}{extra}"
 
 
 def count_on(counts: pd.DataFrame, date: pd.Timestamp, ticker: str = "",

@@ -127,11 +127,11 @@ def vix_sentence(data: ChapterData, params: BubbleParameters) -> str:
     vix = data.prices[VOLATILITY_INDEX].dropna()
     if params.event_date not in vix.index:
         return (f"The VIX has no close on the event day in the snapshot (its series runs "
-                f"{vix.index[0]:%d %B %Y} to {vix.index[-1]:%d %B %Y}).")
+                f"{vix.index[0]:%-d %B %Y} to {vix.index[-1]:%-d %B %Y}).")
     position = vix.index.get_loc(params.event_date)
     later = vix.iloc[position + 1: position + 1 + params.volatility_window]
     text = (f"The VIX closed at {vix.iloc[position - 1]:.2f} on the session before the event and "
             f"{vix.iloc[position]:.2f} on the event day")
     if later.empty:
         return text + "; the snapshot has no later closes."
-    return text + f"; its highest close in the following sessions was {later.max():.2f} ({later.idxmax():%d %B %Y})."
+    return text + f"; its highest close in the following sessions was {later.max():.2f} ({later.idxmax():%-d %B %Y})."

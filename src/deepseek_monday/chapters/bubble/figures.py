@@ -43,7 +43,7 @@ def _finish_with_legend(fig: Figure, axes: list[Axes], title: str, source: str, 
 def value_loss_bars(records: pd.DataFrame, focus: str, event_date: pd.Timestamp) -> Figure:
     """Horizontal bars of the largest one-day market-value losses; the focus on the event day highlighted."""
     data = records.iloc[::-1]
-    labels = [f"{row.ticker} {row.date:%d %b %Y} ({100 * row['return']:+.1f} %)" for _, row in data.iterrows()]
+    labels = [f"{row.ticker} {row.date:%-d %b %Y} ({100 * row['return']:+.1f} %)" for _, row in data.iterrows()]
     colours = [HIGHLIGHT if (row.ticker == focus and row.date == event_date) else MUTED for _, row in data.iterrows()]
     fig, ax = plt.subplots(figsize=(9, max(3.5, 0.38 * len(data) + 1.2)))
     ax.barh(labels, data["loss"].to_numpy(), color=colours)
@@ -62,7 +62,7 @@ def price_to_sales_line(series: pd.Series, ticker: str, event_date: pd.Timestamp
     fig, ax = plt.subplots(figsize=(9, 4.8))
     ax.plot(own.index, own.to_numpy(), color=ROLE_COLOURS["stock"], label=f"{ticker}: market value / revenue of "
                                                                             "the last four published quarters")
-    ax.axvline(event_date, color=REFERENCE, linestyle=":", linewidth=1, label=f"event date {event_date:%d %b %Y}")
+    ax.axvline(event_date, color=REFERENCE, linestyle=":", linewidth=1, label=f"event date {event_date:%-d %b %Y}")
     for (label, value), style in zip(references.items(), ("--", "-."), strict=False):
         ax.axhline(value, color=HIGHLIGHT, linestyle=style, linewidth=1, label=f"{label}: {value:.1f}x")
     ax.set_xlabel("Date")
@@ -123,7 +123,7 @@ def overlay_panels(paths: pd.DataFrame, series: list[OverlaySeries], years: int)
     for item in series:
         path = paths[paths["symbol"] == item.symbol]
         style = {"color": ROLE_COLOURS[item.role], "linestyle": ERA_STYLES[item.era], "linewidth": 1.4}
-        label = f"{item.label} ({item.era}, peak {item.peak:%d %b %Y})"
+        label = f"{item.label} ({item.era}, peak {item.peak:%-d %b %Y})"
         left.plot(path["years"], path["level"], label=label, **style)
         right.plot(path["years"], path["drawdown"], **style)
     left.axhline(1, color=REFERENCE, linewidth=0.8)
@@ -148,7 +148,7 @@ def market_value_panels(values: dict[str, pd.Series], titles: dict[str, str]) ->
         ax.plot(own.index, own.to_numpy(), color=_COLOURS[position])
         peak = own.idxmax()
         ax.scatter([peak], [own.loc[peak]], color=HIGHLIGHT, zorder=3, s=18)
-        ax.annotate(f"highest: {own.loc[peak] / 1e9:,.0f} bn ({peak:%d %b %Y})", (peak, own.loc[peak]),
+        ax.annotate(f"highest: {own.loc[peak] / 1e9:,.0f} bn ({peak:%-d %b %Y})", (peak, own.loc[peak]),
                     textcoords="offset points", xytext=(6, 6), fontsize=8)
         ax.set_title(titles.get(ticker, ticker))
         ax.set_xlabel("Date")
@@ -165,7 +165,7 @@ def market_value_panels(values: dict[str, pd.Series], titles: dict[str, str]) ->
 def own_history_bars(history: pd.DataFrame, ticker: str, event_date: pd.Timestamp) -> Figure:
     """Horizontal bars of one company's largest one-day losses at printed levels; the event day highlighted."""
     data = history.iloc[::-1]
-    labels = [f"{row.date:%d %b %Y} ({format_number(100 * row['return'], 1, signed=True)} %)"
+    labels = [f"{row.date:%-d %b %Y} ({format_number(100 * row['return'], 1, signed=True)} %)"
               for _, row in data.iterrows()]
     colours = [HIGHLIGHT if row.date == event_date else MUTED for _, row in data.iterrows()]
     fig, ax = plt.subplots(figsize=(9, max(3.5, 0.38 * len(data) + 1.2)))
@@ -189,7 +189,7 @@ def volatility_lines(frame: pd.DataFrame, focus: str, benchmark: str, event_date
     for column in frame.columns:
         own = frame[column].dropna()
         ax.plot(own.index, own.to_numpy(), label=labels[column], color=colours[column])
-    ax.axvline(event_date, color=REFERENCE, linestyle=":", linewidth=1, label=f"event date {event_date:%d %b %Y}")
+    ax.axvline(event_date, color=REFERENCE, linestyle=":", linewidth=1, label=f"event date {event_date:%-d %b %Y}")
     ax.set_xlabel("Date")
     ax.set_ylabel("Annualised volatility (%)")
     ax.set_ylim(bottom=0)

@@ -18,7 +18,8 @@ from deepseek_monday.data.calendars import check_trading_day, sessions
 from deepseek_monday.data.params import check_event_date, check_positive_int
 from deepseek_monday.data.prices import load_snapshot
 from deepseek_monday.data.universe import check_symbols, load_universe
-from deepseek_monday.errors import DataUnavailableError, ParameterError
+from deepseek_monday.errors import DataUnavailableError, NotCheckable, ParameterError
+from deepseek_monday.measures.levels import COUNT_MAX_GAP_DAYS, outstanding_counts
 
 
 def _check_whole(value: object, parameter: str, minimum: int, maximum: int, unit: str) -> int:
@@ -65,6 +66,28 @@ def _check_coverage(symbol: str, parameter: str, start: pd.Timestamp, end: pd.Ti
         else:
             message += f", so it can run up to {market[market.searchsorted(last, side='right') - 1 - after]:%Y-%m-%d}"
         raise DataUnavailableError(message)
+
+
+def _check_share_count(focus: str, date: pd.Timestamp, market: pd.DatetimeIndex) -> None:
+    """Raise DataUnavailableError unless the facts date a share count of ``focus`` near ``date``.
+
+    The chapter's levels (market value, its loss, price to sales) are printed closes times a cover
+    count dated within :data:`COUNT_MAX_GAP_DAYS` days of the event; the message names the dates it can serve.
+    """
+    try:
+        dated = outstanding_counts(focus)["as_of"]
+    except NotCheckable as error:
+        raise DataUnavailableError(f"focus: the chapter measures {focus}'s market value, but {error}") from None
+    gap = pd.Timedelta(days=COUNT_MAX_GAP_DAYS)
+    if ((dated - date).abs() <= gap).any():
+        return
+    first = market[market.searchsorted(dated.min() - gap)]
+    last = market[market.searchsorted(dated.max() + gap, side="right") - 1]
+    raise DataUnavailableError(
+        f"focus: the chapter measures {focus}'s market value at printed closes, which needs a share count dated "
+        f"within {COUNT_MAX_GAP_DAYS} days of the event; the facts date {focus}'s counts "
+        f"{', '.join(f'{d:%Y-%m-%d}' for d in dated)}, so the chapter can run from {first:%Y-%m-%d} "
+        f"to {last:%Y-%m-%d}")
 
 
 @dataclass(frozen=True)
@@ -124,4 +147,5 @@ class BubbleParameters:
         for symbol, parameter in ((focus, "focus"), (benchmark, "benchmark")):
             _check_coverage(symbol, parameter, start, end, (date, before, MIN_SESSIONS_AFTER))
         _check_coverage(str(semiconductor_etf), "semiconductor_etf", start, date, (date, before, 0))
+        _check_share_count(focus, date, market)
         return cls(date, focus, benchmark, str(semiconductor_etf), peak, lookback, search, horizon, window, context)

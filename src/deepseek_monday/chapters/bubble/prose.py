@@ -44,19 +44,19 @@ def _move(change: float) -> str:
 def setting_numbers(params: BubbleParameters) -> dict[str, object]:
     """Return the chapter's settings the prose and captions quote, in plain words rather than parameter names."""
     return {"peak_lookback_days": params.peak_lookback_days, "peak_search_days": params.peak_search_days,
-            "dotcom_anchor": f"{params.dotcom_peak:%d %B %Y}", "volatility_window": params.volatility_window,
+            "dotcom_anchor": f"{params.dotcom_peak:%-d %B %Y}", "volatility_window": params.volatility_window,
             "horizon_years": params.horizon_years}
 
 
 def record_sentence(loss: DayLoss, name: str) -> str:
     """Say how much market value the focus lost, or why that cannot be computed."""
-    day = f"{loss.date:%A %d %B %Y}"
+    day = f"{loss.date:%A %-d %B %Y}"
     if loss.loss is None or loss.shares is None:
         return (f"{name}'s change in market value on {day} cannot be computed: {loss.why_no_value}. Its adjusted "
                 f"close {_move(loss.change)}.")
     verb = "lost" if loss.loss > 0 else "gained"
     return (f"On {day} {name} {verb} **{_bn(abs(loss.loss))}** of market value: {loss.shares.describe()} times "
-            f"the change of its adjusted close from {loss.previous_close:.2f} USD ({loss.previous_date:%d %b %Y}) "
+            f"the change of its adjusted close from {loss.previous_close:.2f} USD ({loss.previous_date:%-d %b %Y}) "
             f"to {loss.close:.2f} USD: its price **{_move(loss.change)}**.")
 
 
@@ -66,7 +66,7 @@ def headline_numbers(params: BubbleParameters, data: ChapterData, loss: DayLoss,
     name = company_name(params.focus)
     worst = ranking.index[0]
     numbers: dict[str, object] = {
-        "event_day": f"{params.event_date:%A %d %B %Y}",
+        "event_day": f"{params.event_date:%A %-d %B %Y}",
         "focus": params.focus,
         "focus_name": f"{name} ({params.focus})",
         "benchmark": params.benchmark,
@@ -85,7 +85,7 @@ def headline_numbers(params: BubbleParameters, data: ChapterData, loss: DayLoss,
         numbers[f"{row['symbol'].lower()}_since"] = f"{row['from']:%Y}"
         if pd.isna(row["return"]):
             parts.append(f"the {name} has no return that day in the snapshot (its returns run from "
-                         f"{row['from']:%d %B %Y} to {row['to']:%d %B %Y})")
+                         f"{row['from']:%-d %B %Y} to {row['to']:%-d %B %Y})")
         else:
             returned = format_number(100 * row["return"], 2, signed=True)
             parts.append(f"the {name} returned {returned} %, rank {int(row['rank']):,} of its {row['sessions']:,} "
@@ -101,7 +101,7 @@ def value_record_sentence(records: pd.DataFrame, coverage: pd.DataFrame, params:
     top = records.iloc[0]
     opening = f"Market values can be computed where the facts hold share counts: {covered}."
     largest = (f"The largest one-day loss of market value in that coverage is {company_name(top['ticker'])}'s "
-               f"{_bn(top['loss'])} on {top['date']:%d %B %Y}.")
+               f"{_bn(top['loss'])} on {top['date']:%-d %B %Y}.")
     if own_rank is None:
         return f"{opening} {largest}"
     hit = records[(records["ticker"] == params.focus) & (records["date"] == params.event_date)]
@@ -138,10 +138,10 @@ def valuation_numbers(subject: ValuationSubject, ratio: PriceToSales | None, com
                                   "subject_note": subject.note}
     if ratio is not None:
         numbers["ps_sentence"] = (
-            f"On {ratio.date:%d %B %Y} the market valued {name} at **{ratio.ratio:.1f} times** the revenue of its "
+            f"On {ratio.date:%-d %B %Y} the market valued {name} at **{ratio.ratio:.1f} times** the revenue of its "
             f"four quarters {ratio.first_quarter} to {ratio.last_quarter} ({_bn(ratio.ttm_revenue)}; "
             f"{ratio.last_quarter} was {'taken as ' if ratio.published_assumed else ''}published on "
-            f"{ratio.published:%d %B %Y}): a market value of "
+            f"{ratio.published:%-d %B %Y}): a market value of "
             f"{_bn(ratio.market_value)}, from {ratio.shares.describe()} at an adjusted close of {ratio.price:.2f} "
             "USD.")
     else:
@@ -154,7 +154,7 @@ def valuation_numbers(subject: ValuationSubject, ratio: PriceToSales | None, com
                     "cisco_ps_last_year_basis": str(cisco.at[0, "revenue_basis"]),
                     "cisco_ps_containing_year": float(cisco.at[1, "price_to_sales"]),
                     "cisco_ps_containing_year_basis": str(cisco.at[1, "revenue_basis"]),
-                    "cisco_peak_day": f"{cisco.at[0, 'date']:%d %B %Y}",
+                    "cisco_peak_day": f"{cisco.at[0, 'date']:%-d %B %Y}",
                     "cisco_market_value": float(cisco.at[0, "market_value"]),
                     "cisco_net_margin": float(cisco.at[1, "net_margin"])})
     margins = accounts.dropna(subset=["gross_margin"])
@@ -186,7 +186,7 @@ def valuation_numbers(subject: ValuationSubject, ratio: PriceToSales | None, com
 def _level_phrase(lead: str, value: float, data_end: pd.Timestamp) -> str:
     """Say where a series stood relative to its peak, or that the data do not reach that far yet."""
     if pd.isna(value):
-        return f"{lead}: not yet in the data (which end on {data_end:%d %B %Y})"
+        return f"{lead}: not yet in the data (which end on {data_end:%-d %B %Y})"
     return f"{lead} at {100 * value:.0f} % of the peak"
 
 
@@ -194,11 +194,11 @@ def overlay_sentences(summary: pd.DataFrame) -> str:
     """Return one Markdown bullet per overlay series: its peak, its level one and two years on, its worst drawdown."""
     lines = []
     for _, row in summary.iterrows():
-        lines.append(f"- **{row['series']}** ({row['era']}, peak {row['peak']:%d %B %Y}): "
+        lines.append(f"- **{row['series']}** ({row['era']}, peak {row['peak']:%-d %B %Y}): "
                      f"{_level_phrase('one year on', row['after_1y'], row['data_end'])}; "
                      f"{_level_phrase('two years on', row['after_2y'], row['data_end'])}; largest drawdown within "
                      f"the window {format_number(100 * row['max_drawdown'], 0)} % "
-                     f"(trough {row['drawdown_trough']:%d %B %Y}).")
+                     f"(trough {row['drawdown_trough']:%-d %B %Y}).")
     return "\n".join(lines)
 
 
@@ -242,7 +242,7 @@ def sequoia_numbers(table: pd.DataFrame, question: SequoiaQuestion, annual: pd.D
     numbers["reached_sentence"] = (
         f"Quarterly data-centre revenue first reached that level in **{reached.index[0]}** "
         f"({reached['data_centre_revenue'].iloc[0] / 1e9:.1f} bn USD, published "
-        f"{reached['published'].iloc[0]:%d %B %Y})."
+        f"{reached['published'].iloc[0]:%-d %B %Y})."
         if not reached.empty else "No quarter in the facts reaches that level.")
     known = table[table["published"] < event_date]
     if known.empty:
@@ -257,7 +257,7 @@ def sequoia_numbers(table: pd.DataFrame, question: SequoiaQuestion, annual: pd.D
     latest = table.index[-1]
     numbers["latest_quarter"] = latest
     numbers["latest_required"] = float(table.at[latest, "required_revenue"] / 1e9)
-    numbers["latest_published"] = f"{table.at[latest, 'published']:%d %B %Y}"
+    numbers["latest_published"] = f"{table.at[latest, 'published']:%-d %B %Y}"
     if not annual.empty:
         year = annual.index[-1]
         numbers["annual_sentence"] = (
@@ -312,13 +312,13 @@ def share_count_timing_sentence(loss: DayLoss, subject: str, ratio: PriceToSales
         return (f"Whether {loss.ticker}'s share count was published before the event cannot be checked: "
                 f"{reason}.")
     used = timing.used
-    published = f"{timing.used_published:%d %B %Y}" + (" (assumed: year end plus the longest reporting lag)"
+    published = f"{timing.used_published:%-d %B %Y}" + (" (assumed: year end plus the longest reporting lag)"
                                                       if timing.used_assumed else "")
     if not timing.published_after:
         return (f"The share count used ({used.fiscal_period}) was published on {published}, before the event, so "
                 "the market value, like the revenue, uses only what was known at the time.")
     opening = (f"**Share counts are the one exception to *known at the time*.** The count used, "
-               f"{used.fiscal_period}'s, belongs to a fiscal year that ended on {used.period_end:%d %B %Y}, before "
+               f"{used.fiscal_period}'s, belongs to a fiscal year that ended on {used.period_end:%-d %B %Y}, before "
                f"the event, but was published only with its results on {published}. A market value is the day's "
                "shares times the day's price, and the count of the year that ended nearest the date is the closer "
                "estimate of the day's shares, so the chapter keeps it, as the claims ledger does.")
@@ -342,7 +342,7 @@ def megacap_sentence(data: ChapterData) -> str:
     except NotCheckable as reason:
         return f"The megacaps' share of the universe's market value cannot be computed: {reason}."
     return (f"The megacaps held {100 * share.iloc[-1]:.1f} % of the universe's market value on "
-            f"{share.index[-1]:%d %B %Y}, against {100 * share.iloc[0]:.1f} % on {share.index[0]:%d %B %Y}.")
+            f"{share.index[-1]:%-d %B %Y}, against {100 * share.iloc[0]:.1f} % on {share.index[0]:%-d %B %Y}.")
 
 
 def ledger_row(claims: pd.DataFrame, measure: str, measured_only: bool = True) -> dict[str, str]:
@@ -372,7 +372,7 @@ def ledger_numbers(claims: pd.DataFrame) -> dict[str, object]:
         for field, value in ledger_row(claims, measure, measured_only=False).items():
             numbers[f"ledger_{measure}_{field}"] = value
     record = claims[claims["measure"] == "market_value_loss"]
-    numbers["articles_day"] = f"{pd.Timestamp(record['dates'].iloc[0]):%A %d %B %Y}"
+    numbers["articles_day"] = f"{pd.Timestamp(record['dates'].iloc[0]):%A %-d %B %Y}"
     return numbers
 
 
@@ -380,7 +380,7 @@ def conclusion_sentences(params: BubbleParameters, loss: DayLoss, value_rank: tu
                          subject: str, ratio: PriceToSales | None, comparison: pd.DataFrame,
                          overlay: pd.DataFrame, sequoia: pd.DataFrame, question: SequoiaQuestion) -> str:
     """Return the chapter's findings as Markdown bullets, each saying so where the data cannot answer."""
-    name, day = company_name(params.focus), f"{params.event_date:%d %B %Y}"
+    name, day = company_name(params.focus), f"{params.event_date:%-d %B %Y}"
     if loss.loss is None:
         record = f"its change in market value cannot be computed ({loss.why_no_value})"
     else:
@@ -394,14 +394,14 @@ def conclusion_sentences(params: BubbleParameters, loss: DayLoss, value_rank: tu
     cisco_text = (f"Cisco at its dot-com peak traded at no less than {cisco.iloc[0]:.1f} times its last reported "
                   f"annual revenue and {cisco.iloc[1]:.1f} times that of the fiscal year of the peak")
     valuation = (f"{company_name(subject)} traded at {ratio.ratio:.1f} times its trailing revenue on "
-                 f"{ratio.date:%d %B %Y}" if ratio is not None
+                 f"{ratio.date:%-d %B %Y}" if ratio is not None
                  else f"{company_name(subject)}'s price to sales cannot be computed for the event date")
     lines.append(f"- **Valuation.** {valuation}; {cisco_text}.")
     focus_row, cisco_row = overlay.loc[params.focus], overlay.loc[DOTCOM_STOCK]
-    lines.append(f"- **After the peak.** {name} (pre-event peak {focus_row['peak']:%d %B %Y}): "
+    lines.append(f"- **After the peak.** {name} (pre-event peak {focus_row['peak']:%-d %B %Y}): "
                  f"{_level_phrase('one year on', focus_row['after_1y'], focus_row['data_end'])}, largest drawdown "
                  f"{format_number(100 * focus_row['max_drawdown'], 0)} % in the data. "
-                 f"Cisco (peak {cisco_row['peak']:%d %B %Y}): "
+                 f"Cisco (peak {cisco_row['peak']:%-d %B %Y}): "
                  f"{_level_phrase('one year on', cisco_row['after_1y'], cisco_row['data_end'])}, largest drawdown "
                  f"within {params.horizon_years} years {format_number(100 * cisco_row['max_drawdown'], 0)} %.")
     known = sequoia[sequoia["published"] < params.event_date]

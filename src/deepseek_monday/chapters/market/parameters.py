@@ -2,7 +2,7 @@
 
 The chapter runs for any NYSE session that the S&P 500 cross-section can serve: one with a
 full estimation window of :data:`ESTIMATION_WINDOW` sessions of returns before it and the
-longest event window after it. A date outside gets a ParameterError naming the first (and
+longest event window after it. A date outside gets a DataUnavailableError (a ParameterError) naming the first (and
 last) usable date.
 """
 
@@ -14,7 +14,7 @@ import pandas as pd
 
 from deepseek_monday.data.calendars import check_trading_day
 from deepseek_monday.data.cross_section import CALENDAR, CrossSection, load_cross_section
-from deepseek_monday.errors import ParameterError
+from deepseek_monday.errors import DataUnavailableError
 
 DEFAULT_EVENT_DATE = "2025-01-27"
 WINDOWS: tuple[tuple[int, int], ...] = ((0, 0), (0, 1), (0, 5))
@@ -46,18 +46,18 @@ class MarketParameters:
     @classmethod
     def validate(cls, event_date: object = DEFAULT_EVENT_DATE,
                  cross_section: CrossSection | None = None) -> MarketParameters:
-        """Check ``event_date`` against the cross-section; raise ParameterError otherwise."""
+        """Check ``event_date`` against the cross-section; raise DataUnavailableError when the data cannot serve it."""
         cs = load_cross_section() if cross_section is None else cross_section
         first, last = usable_range(cs)
         day = check_trading_day(event_date, CALENDAR, "event_date")
         if day < first:
-            raise ParameterError(
+            raise DataUnavailableError(
                 f"event_date: {day:%Y-%m-%d} leaves fewer than {-ESTIMATION_WINDOW[0]} sessions of S&P 500 "
                 f"returns (from {cs.first_return_date:%Y-%m-%d}) before it for the estimation window; the first "
                 f"usable date is {first:%Y-%m-%d} (the last is {last:%Y-%m-%d})"
             )
         if day > last:
-            raise ParameterError(
+            raise DataUnavailableError(
                 f"event_date: {day:%Y-%m-%d} leaves fewer than {WINDOWS[-1][1]} sessions of S&P 500 returns after "
                 f"it (data end {cs.last_return_date:%Y-%m-%d}); the last usable date is {last:%Y-%m-%d} (the first "
                 f"is {first:%Y-%m-%d})"

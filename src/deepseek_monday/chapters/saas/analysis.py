@@ -811,8 +811,8 @@ def revival_numbers(paths: pd.DataFrame, relative: pd.DataFrame, params: SaasPar
         ahead = series[series > 0]
         numbers[f"{key}_end"] = float(series.iloc[-1])
         numbers[f"{key}_peak"] = float(series.max())
-        numbers[f"{key}_peak_date"] = f"{series.idxmax():%d %B %Y}"
-        numbers[f"{key}_last_ahead"] = (f"last ahead on {ahead.index[-1]:%d %B %Y}" if not ahead.empty
+        numbers[f"{key}_peak_date"] = f"{series.idxmax():%-d %B %Y}"
+        numbers[f"{key}_last_ahead"] = (f"last ahead on {ahead.index[-1]:%-d %B %Y}" if not ahead.empty
                                         else "never ahead after the event day")
         numbers[f"{key}_end_word"] = "ahead of" if series.iloc[-1] > 0 else "behind"
         verdicts.append(series.iloc[-1] > 0)
@@ -1121,7 +1121,7 @@ def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, study: BasketSt
     """Return the event-day and event-study numbers the prose quotes, keyed by glue name."""
     caar = study.caar.set_index(["basket", "window"])
     numbers: dict[str, object] = {
-        "event_day": f"{params.event_date:%A %d %B %Y}",
+        "event_day": f"{params.event_date:%A %-d %B %Y}",
         "post_days": params.post_days, "pre_days": params.pre_days,
         "full_window": window_label((-params.pre_days, params.post_days)).replace("-", MINUS),
         "estimation_window": window_label(params.estimation_window),

@@ -130,13 +130,13 @@ def firm_abnormal_bars(table: pd.DataFrame, params: SaasParameters) -> Figure:
     ax.invert_yaxis()
     ax.axvline(0, color="0.2", linewidth=0.8)
     percent_axis(ax.xaxis)
-    ax.set_xlabel(f"Return on {params.event_date:%a %d %b %Y} (%)")
+    ax.set_xlabel(f"Return on {params.event_date:%a %-d %b %Y} (%)")
     ax.set_ylabel("Basket member (sorted by abnormal return within basket)")
     extra = [Patch(facecolor="white", edgecolor="0.3", hatch=ETF_HATCH, label="ETF (not in the CAAR)"),
              Line2D([], [], color="0.1", marker="o", linestyle="", markersize=4, label="raw return"),
              Patch(facecolor="none", edgecolor="none", label="bar: abnormal return\n(market model)")]
     _basket_legend(ax, list(dict.fromkeys(data["basket"])), extra)
-    return finish(fig, f"Basket members on {params.event_date:%d %B %Y}: abnormal and raw returns", SNAPSHOT_SOURCE)
+    return finish(fig, f"Basket members on {params.event_date:%-d %B %Y}: abnormal and raw returns", SNAPSHOT_SOURCE)
 
 
 def returns_heatmap(frame: pd.DataFrame, params: SaasParameters) -> Figure:
@@ -164,7 +164,7 @@ def returns_heatmap(frame: pd.DataFrame, params: SaasParameters) -> Figure:
     ax.tick_params(axis="y", labelsize=8, rotation=0, pad=12)
     handles = [Patch(facecolor=BASKET_PALETTE[b], label=b) for b in dict.fromkeys(baskets)]
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=len(handles), fontsize=8)
-    return finish(fig, f"Daily returns around {params.event_date:%d %B %Y}, member by member "
+    return finish(fig, f"Daily returns around {params.event_date:%-d %B %Y}, member by member "
                        "(numbers: rounded %)", SNAPSHOT_SOURCE)
 
 
@@ -176,7 +176,7 @@ def basket_car_paths(paths: pd.DataFrame, params: SaasParameters) -> Figure:
     ax.set_xlabel(X_SESSIONS)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="Basket")
-    return finish(fig, f"Cumulative abnormal returns around {params.event_date:%d %B %Y}", SNAPSHOT_SOURCE)
+    return finish(fig, f"Cumulative abnormal returns around {params.event_date:%-d %B %Y}", SNAPSHOT_SOURCE)
 
 
 def _claim_lines() -> dict[str, tuple[str, str, str]]:
@@ -199,7 +199,7 @@ def cloud_claim_figure(prices: pd.DataFrame, windows: pd.DataFrame, drawdowns: p
     left.axhline(0, color="0.3", linewidth=0.8)
     left.set_title("The two weeks before article 002")
     left.set_xlabel("Date")
-    left.set_ylabel(f"Return since the close of {start:%d %b %Y} (%)")
+    left.set_ylabel(f"Return since the close of {start:%-d %b %Y} (%)")
     left.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     left.tick_params(axis="x", rotation=45)
     left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=3)
@@ -210,7 +210,7 @@ def cloud_claim_figure(prices: pd.DataFrame, windows: pd.DataFrame, drawdowns: p
     right.plot(since.index, since, color=BASKET_PALETTE["cloud software"])
     right.axhline(high, color="0.4", linestyle=":", linewidth=1)
     right.scatter([high_date], [high], color="0.1", zorder=3)
-    right.annotate(f"high {high_date:%d %b %Y}", (high_date, high), xytext=(8, 4),
+    right.annotate(f"high {high_date:%-d %b %Y}", (high_date, high), xytext=(8, 4),
                    textcoords="offset points", fontsize=8)
     # The labels sit in the empty band between the line's recent highs and the old high, each ending at
     # its own date; the later one is higher, so that no label or leader line covers the line or another.
@@ -219,7 +219,7 @@ def cloud_claim_figure(prices: pd.DataFrame, windows: pd.DataFrame, drawdowns: p
     for share, (_, row) in zip((0.35, 0.75), drawdowns.sort_values("date").iterrows(), strict=False):
         day = pd.Timestamp(row["date"])
         right.scatter([day], [row["close"]], color=BASKET_PALETTE["cloud software"], edgecolor="0.1", zorder=3)
-        right.annotate(f"{day:%d %b %Y}: {distance_from_high(row['below the high'], 'the high', 1)}",
+        right.annotate(f"{day:%-d %b %Y}: {distance_from_high(row['below the high'], 'the high', 1)}",
                        (day, row["close"]), xytext=(day, recent_top + share * (high - recent_top)),
                        textcoords="data", fontsize=8, ha="right", va="center",
                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
@@ -310,7 +310,7 @@ def after_shock_figure(paths: pd.DataFrame, relative: pd.DataFrame, events: pd.D
     _mark_events(top, events, with_numbers=True)
     _mark_events(bottom, events, with_numbers=False)
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    return finish(fig, f"After the shock: {params.event_date:%d %b %Y} to {paths.index[-1]:%d %b %Y} "
+    return finish(fig, f"After the shock: {params.event_date:%-d %b %Y} to {paths.index[-1]:%-d %b %Y} "
                        "(dotted lines: numbered events)", SNAPSHOT_SOURCE)
 
 
@@ -369,7 +369,7 @@ def capex_figure(points: pd.DataFrame, outcomes: pd.DataFrame, params: SaasParam
         ax.set_title(f"{name}, {outcome['period']} ({comparable})", fontsize=10.5, loc="left")
         ax.grid(axis="y", visible=False)
     axes.flat[-1].set_xlabel("Capital expenditure (USD bn per year)")
-    return finish(fig, f"First 2025 capex plans and what was spent (event day {params.event_date:%d %b %Y})",
+    return finish(fig, f"First 2025 capex plans and what was spent (event day {params.event_date:%-d %b %Y})",
                   CAPEX_SOURCE)
 
 
@@ -382,7 +382,7 @@ def capex_baskets_figure(long_run: pd.DataFrame, params: SaasParameters) -> Figu
     ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))  # 1, 2, 5, 10, 20, ...
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    ax.set_ylabel(f"Value of 1 USD invested {long_run.index[0]:%d %b %Y} (log scale)")
+    ax.set_ylabel(f"Value of 1 USD invested {long_run.index[0]:%-d %b %Y} (log scale)")
     ax.set_xlabel("Date")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.axvline(params.event_date, color="0.2", linestyle="--", linewidth=1.0)

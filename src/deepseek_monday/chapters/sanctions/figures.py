@@ -202,7 +202,7 @@ def timeline_figure(levels: pd.DataFrame, events: pd.DataFrame, params: Sanction
                  fontsize=7.5, family="DejaVu Sans Mono", linespacing=1.3)
     key.text(0.0, 1.0, "Milestones: day 0 = first NYSE session on or after the stated date; ≈ date approximate",
              transform=key.transAxes, fontsize=9, fontweight="bold", va="bottom")
-    fig.suptitle(f"Export-control milestones and prices, relative to the close of {timeline_base(params):%d %b %Y}",
+    fig.suptitle(f"Export-control milestones and prices, relative to the close of {timeline_base(params):%-d %b %Y}",
                  x=MARGIN, ha="left")
     return fig
 
@@ -216,7 +216,7 @@ def event_study_bars(comparison: pd.DataFrame, window_text: str) -> Figure:
     series = (("nvda", "NVDA (single firm)", CHIP_COLOUR),
               ("chips", f"{CHIPS_GROUP} (mean)", shades(CHIP_COLOUR, 3)[2]),
               ("china", f"{CHINA_GROUP} (mean)", CHINA_COLOUR))
-    labels = [f"{label}  {'≈' if row['approximate'] else ''}{row['date']:%d %b %Y}"
+    labels = [f"{label}  {'≈' if row['approximate'] else ''}{row['date']:%-d %b %Y}"
               + ("  (event day)" if label == EVENT_DAY_LABEL else "") for label, row in comparison.iterrows()]
     positions = np.arange(len(comparison))
     height = 0.26
@@ -265,7 +265,7 @@ def china_after_figure(paths: pd.DataFrame, relative: pd.Series, params: Sanctio
     for when, what, above in ((relative.idxmax(), "peak", True), (relative.idxmin(), "trough", False)):
         share = (when - relative.index[0]) / span
         align = "right" if share > 0.85 else "left" if share < 0.15 else "center"
-        bottom.annotate(f"{what} {format_number(100 * relative[when], 0, signed=True)} % ({when:%d %b %Y})",
+        bottom.annotate(f"{what} {format_number(100 * relative[when], 0, signed=True)} % ({when:%-d %b %Y})",
                         xy=(when, relative[when]), xytext=(0, 12 if above else -12), textcoords="offset points",
                         fontsize=8, va="bottom" if above else "top", ha=align,
                         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0},
@@ -280,7 +280,7 @@ def china_after_figure(paths: pd.DataFrame, relative: pd.Series, params: Sanctio
     bottom.set_xlabel("Date (NYSE sessions)")
     bottom.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
-    return finish(fig, f"After the R1 release: returns since the close before {params.comparison_start:%d %b %Y}",
+    return finish(fig, f"After the R1 release: returns since the close before {params.comparison_start:%-d %b %Y}",
                   SNAPSHOT_SOURCE)
 
 

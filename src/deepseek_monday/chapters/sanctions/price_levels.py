@@ -88,8 +88,8 @@ def series_end_note(levels: pd.DataFrame, symbols: tuple[str, ...]) -> str:
         return "whose data run to the end of the chart"
     dates = sorted(set(early.values()))
     if len(dates) == 1 and len(early) == len(present):
-        return f"whose data end on {dates[0]:%d %B %Y}"
-    return "whose data end early: " + ", ".join(f"{s} on {end:%d %B %Y}" for s, end in early.items())
+        return f"whose data end on {dates[0]:%-d %B %Y}"
+    return "whose data end early: " + ", ".join(f"{s} on {end:%-d %B %Y}" for s, end in early.items())
 
 
 def returns_over(prices: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp | None = None,
