@@ -200,6 +200,11 @@ def test_editions_page_sets_every_gallery_edition_side_by_side() -> None:
         assert html.escape(heading) in page
 
 
+# The S&P 500 cross-section starts in 2015, Nvidia's share count is dated 2024-11-15, WCLD starts
+# in 2019 and the sanctions chapter's first milestone needs a 2021 Nvidia count.
+UNAVAILABLE_IN_2008 = ["05_market", "10_bubble", "20_saas", "30_sanctions"]
+
+
 # The one real edition of the suite: slow (a few minutes), built once for the tests below.
 @pytest.fixture(scope="module")
 def lehman_edition() -> Path:
@@ -208,25 +213,25 @@ def lehman_edition() -> Path:
 
     report = build({"event_date": "2008-10-15"}, root=project_root(), progress=False)
     assert report.edition == "2008-10-15"
-    assert sorted(report.unavailable) == ["20_saas", "30_sanctions"]
+    assert sorted(report.unavailable) == UNAVAILABLE_IN_2008
     return report.html
 
 
 @pytest.mark.slow
 def test_an_edition_for_2008_is_built_with_its_unavailable_chapters_as_pages(lehman_edition: Path) -> None:
-    for name in ("20_saas", "30_sanctions"):
+    for name in UNAVAILABLE_IN_2008:
         page = (lehman_edition / "book" / f"{name}.html").read_text()
         assert "Not available in this edition" in page and "15 October 2008" in page
         assert "can run from" in page
     sanctions = (lehman_edition / "book" / "30_sanctions.html").read_text()
     assert "it can run from 2021-02-01" in sanctions
-    for name in ("00_overview", "10_bubble", "40_cross_event", "claims_ledger", "data_sources"):
+    for name in ("00_overview", "40_cross_event", "claims_ledger", "data_sources"):
         assert "Not available in this edition" not in (lehman_edition / "book" / f"{name}.html").read_text()
     source = lehman_edition.parent / "source" / "book"
     overview = nbformat.read(source / "00_overview.ipynb", as_version=4)
     assert overview.metadata["papermill"]["parameters"]["event_date"] == "2008-10-15"
     record = json.loads((lehman_edition.parent / editions.EDITION_FILE).read_text())
-    assert sorted(record["unavailable"]) == ["20_saas", "30_sanctions"] and "00_overview" in record["ran"]
+    assert sorted(record["unavailable"]) == UNAVAILABLE_IN_2008 and "00_overview" in record["ran"]
 
 
 @pytest.mark.slow
@@ -236,4 +241,4 @@ def test_the_published_editions_page_links_the_2008_edition(lehman_edition: Path
     index = project_root() / "_build" / "editions" / "index.html"
     page = index.read_text()
     assert 'href="2008-10-15/html/index.html"' in page and "15 October 2008" in page
-    assert "not for this date: Software against infrastructure, Export controls and efficiency" in page
+    assert "not for this date: " in page and "Software against infrastructure, Export controls and efficiency" in page

@@ -54,12 +54,12 @@ class MarketParameters:
             raise DataUnavailableError(
                 f"event_date: {day:%Y-%m-%d} leaves fewer than {-ESTIMATION_WINDOW[0]} sessions of S&P 500 "
                 f"returns (from {cs.first_return_date:%Y-%m-%d}) before it for the estimation window; the first "
-                f"usable date is {first:%Y-%m-%d} (the last is {last:%Y-%m-%d})"
+                f"usable date is {first:%Y-%m-%d}, so the chapter can run from {first:%Y-%m-%d} to {last:%Y-%m-%d}"
             )
         if day > last:
             raise DataUnavailableError(
                 f"event_date: {day:%Y-%m-%d} leaves fewer than {WINDOWS[-1][1]} sessions of S&P 500 returns after "
-                f"it (data end {cs.last_return_date:%Y-%m-%d}); the last usable date is {last:%Y-%m-%d} (the first "
-                f"is {first:%Y-%m-%d})"
+                f"it (data end {cs.last_return_date:%Y-%m-%d}); the last usable date is {last:%Y-%m-%d}, so "
+                f"the chapter can run from {first:%Y-%m-%d} to {last:%Y-%m-%d}"
             )
         return cls(cs.check_event_date(day, days_after=WINDOWS[-1][1]))
