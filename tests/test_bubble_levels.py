@@ -313,6 +313,16 @@ def test_concentration_is_a_lower_bound_with_its_basis(chapter) -> None:
     assert "nan" not in text.lower() and "CSCO" not in text
 
 
+@requires_real_data
+def test_index_total_is_the_nearest_dated_one_carried_back_before_the_first() -> None:
+    latest, latest_date = market.index_total(pd.Timestamp("2025-01-27"))
+    assert latest_date == pd.Timestamp("2024-12-31") and latest == raw_value("GSPC", "2024-12-31",
+                                                                              "index_total_market_cap") * 1e9
+    first, first_date = market.index_total(pd.Timestamp("2024-08-05"))  # before the facts' first total
+    assert first_date == pd.Timestamp("2024-09-30") and first == raw_value("GSPC", "2024-09-30",
+                                                                           "index_total_market_cap") * 1e9
+
+
 def test_highest_multiple_says_when_the_next_quarter_enters_on_an_assumed_date() -> None:
     # SYNTHETIC: two quarters, the second taken as published on an assumed date; a daily ratio series.
     accounts = pd.DataFrame({"revenue": [1.0, 1.0], "published": pd.to_datetime(["2024-01-02", "2024-01-20"]),

@@ -173,7 +173,7 @@ def concentration_sentence(companies: pd.DataFrame, summary: pd.DataFrame, event
             f"lower bound twice over: {int(event['companies']) - int(event['printed'])} of the "
             f"{int(event['companies'])} "
             "are valued at their adjusted closes, which sit below the printed ones by the dividends paid since, and "
-            "a tenth company is missing.")
+            "large companies without a count in the facts are left out.")
 
 
 def verdict_paragraphs(numbers: dict[str, object]) -> str:

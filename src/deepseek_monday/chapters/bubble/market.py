@@ -89,19 +89,22 @@ def own_loss_rank(level: pd.Series, counts: pd.DataFrame, ticker: str, date: pd.
 
 
 def index_total(date: pd.Timestamp) -> tuple[float, pd.Timestamp]:
-    """Return the facts' latest S&P 500 total market value (USD) dated on or before ``date``, and its date."""
+    """Return the facts' S&P 500 total market value (USD) nearest ``date`` and its date.
+
+    The latest total dated on or before ``date``; where the facts hold none that early, the earliest
+    one after it (the caller carries it back by the index's move, :func:`rolled_total`).
+    """
     try:
         rows = fundamentals(INDEX_SYMBOL, INDEX_TOTAL_METRIC, "USD")
     except ParameterError:
         raise NotCheckable("the facts hold no S&P 500 total market value") from None
     earlier = rows[rows["period_end"] <= date]
-    if earlier.empty:
-        raise NotCheckable(f"the facts hold no S&P 500 total market value on or before {date:%Y-%m-%d}")
-    return float(earlier["value"].iloc[-1]), pd.Timestamp(earlier["period_end"].iloc[-1])
+    chosen = earlier.iloc[-1] if not earlier.empty else rows.sort_values("period_end").iloc[0]
+    return float(chosen["value"]), pd.Timestamp(chosen["period_end"])
 
 
 def rolled_total(total: float, total_date: pd.Timestamp, index_closes: pd.Series, date: pd.Timestamp) -> float:
-    """Return the total carried from ``total_date`` to ``date`` by the index's price change.
+    """Return the total carried from ``total_date`` to ``date`` (forward or back) by the index's price change.
 
     Each date takes the index's last close on or before it.
     """
@@ -118,7 +121,7 @@ def concentration(prices: Callable[[str], pd.Series], index_closes: pd.Series, t
 
     ``prices(ticker)`` returns the adjusted closes of the ticker's listed class. The price is the
     printed level where the facts give printed closes, else the adjusted close (a lower bound). The
-    total is the facts' latest S&P 500 total on or before the date, carried forward by the index.
+    total is the facts' S&P 500 total nearest the date (:func:`index_total`), carried to it by the index.
     """
     rows = []
     for ticker in tickers:
