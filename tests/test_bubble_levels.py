@@ -180,6 +180,9 @@ def test_verdict_counts_the_criteria_from_the_numbers() -> None:
     assert "the data meet 3, do not meet 0" in richer
     unknown = findings.verdict_paragraphs(verdict_numbers(after_1y=np.nan))
     assert "cannot decide 3" in unknown
+    assert "2.1 times its next-largest loss" in text
+    unranked = findings.verdict_paragraphs(verdict_numbers(loss_multiple=""))  # the day is not in the history shown
+    assert f"off its value in one session ({MINUS}17.00 %). Such a shock" in unranked
 
 
 def test_loss_multiple_against_the_next_largest() -> None:

@@ -181,10 +181,11 @@ def verdict_paragraphs(numbers: dict[str, object]) -> str:
     n = numbers
     met, not_met, open_ = [], [], []
     if n["fall"] <= -0.10:
+        largest = (f", {n['loss_multiple']} its next-largest loss in the sessions the facts cover"
+                   if n["loss_multiple"] else "")
         met.append(f"**Fragility.** News that did not touch {n['name']}'s accounts took {n['loss_text']} off its "
-                   f"value in one session ({n['fall_text']}), {n['loss_multiple']} its next-largest loss in the "
-                   "sessions the facts cover. Such a shock is what a price resting on expectations produces; on its "
-                   "own it does not show the expectations were wrong.")
+                   f"value in one session ({n['fall_text']}){largest}. Such a shock is what a price resting on "
+                   "expectations produces; on its own it does not show the expectations were wrong.")
     else:
         not_met.append(f"**Fragility.** The event-day move of {n['fall_text']} is not the kind of collapse the "
                        "criterion asks for.")
@@ -255,7 +256,8 @@ def verdict_inputs(loss: LevelLoss, history: pd.DataFrame, table: pd.DataFrame, 
     after_year = f"FY{int(peak_year[2:]) + 1}"
     return {
         "name": company_name(ticker), "highest_text": highest_text, "fall": loss.change, "fall_text": pct(loss.change),
-        "loss_text": bn(loss.loss), "loss_multiple": loss_multiple(history, loss.date),
+        "loss_text": bn(loss.loss), "loss_multiple": (loss_multiple(history, loss.date)
+                                                     if loss.date in set(history["date"]) else ""),
         "ps_event": finite(event["price_to_sales"].iloc[0]), "pe_event": finite(event["price_to_earnings"].iloc[0]),
         "ps_event_text": times(event["price_to_sales"].iloc[0]),
         "pe_event_text": times(event["price_to_earnings"].iloc[0]),
