@@ -209,8 +209,9 @@ def group_study_numbers(params: SanctionsParameters) -> dict[str, object]:
                                            f"({reason or 'no result'}).")
         return numbers
     numbers["chips_study_sentence"] = (
-        "The event-day average above sets the event day beside the milestones, measured the same way. Whether the "
-        "chip firms fell abnormally on the event day is answered, here as in every chapter, by the report's group study: the "
+        "The event-day average above sets the event day beside the milestones, measured the same way. Whether "
+        "the chip firms fell abnormally on the event day is answered, here as in every chapter, by the report's "
+        "group study: the "
         f"equal-weighted portfolio of the group's {numbers['chips_study_n']} stocks ({chosen.name}) against the "
         f"{numbers['chips_study_benchmark']} returned {numbers['chips_study_car_text']} beyond its market model "
         f"(portfolio time-series test, {numbers['chips_study_p_text']}; Kolari\u2013Pynnönen on the same benchmark "
