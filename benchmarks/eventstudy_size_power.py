@@ -13,22 +13,35 @@ Seeded simulations (deepseek_monday.eventstudy.simulation; not market data) of c
 Then, under the null, residual cross-correlation 0, 0.05, 0.2 and 0.5 among the 20 firms of
 each cell (one shared event date), with the portfolio time-series test added.
 The tests in tests/eventstudy/test_simulated_size_power.py and test_correlated_size.py
-assert these rates.
+assert these rates. ``--write-table`` writes the second table to book/size_power_table.md,
+the table the methods page includes (a test checks that it matches the simulation).
 """
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
 from deepseek_monday.eventstudy.simulation import (
     CORRELATIONS,
     SCENARIOS,
+    SIZE_TABLE_CELLS,
     correlation_size_table,
     rejection_rates,
     simulated_tables,
+    size_table_markdown,
 )
 
-CORRELATED_CELLS = 1000
+CORRELATED_CELLS = SIZE_TABLE_CELLS
+TABLE_PATH = Path(__file__).resolve().parents[1] / "book" / "size_power_table.md"
+
+
+def write_table() -> None:
+    """Write the size table of the methods page (book/size_power_table.md)."""
+    TABLE_PATH.write_text(size_table_markdown(correlation_size_table(CORRELATIONS, n_cells=CORRELATED_CELLS)),
+                          encoding="utf-8")
+    print(f"wrote {TABLE_PATH}")
 
 
 def main() -> None:
@@ -49,4 +62,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    write_table() if "--write-table" in sys.argv[1:] else main()

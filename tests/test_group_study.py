@@ -135,6 +135,81 @@ def test_both_chapters_quote_the_same_numbers(study: group_study.GroupStudy) -> 
     assert shown.loc[("AI chips", "[0,0]"), "CAR (%)"].replace("\u2212", "-") == f"{100 * q['car']:.2f}"
 
 
+def _notebook_source(name: str) -> str:
+    import json
+    from pathlib import Path
+
+    cells = json.loads((Path(__file__).parents[1] / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(cell["source"]) for cell in cells)
+
+
+def test_sanctions_chapter_quotes_the_group_study_for_the_event_day(study: group_study.GroupStudy) -> None:
+    """The sanctions chapter's event-day answer for US chip firms is the group study's, as the notebook glues it.
+
+    Its milestone study measures the event day like the milestones (SPY, masked estimation days);
+    that figure is shown as such, but the event day's group answer (text, bullet and headline
+    table) is the group study's number, never a recomputation.
+    """
+    from deepseek_monday.chapters import sanctions
+    from deepseek_monday.chapters.sanctions import prose
+
+    params = sanctions.SanctionsParameters.validate(EVENT)
+    assert set(params.chip_symbols) == set(group_study.definition(sanctions.CHIPS_GROUP).members)
+    numbers = sanctions.group_study_numbers(params)
+    q = group_study.quote(study, sanctions.CHIPS_GROUP)
+    assert numbers["chips_study_car"] == q["car"] and numbers["chips_study_p"] == q["p"]
+    assert numbers["chips_study_p_kp"] == q["p_kp"] and numbers["chips_study_n"] == q["n_firms"]
+    assert numbers["chips_study_car_text"] in numbers["chips_study_sentence"]
+    # The notebook glues these numbers, and its headline table and summary bullet quote them.
+    source = _notebook_source("30_sanctions.ipynb")
+    assert "numbers |= sanctions.group_study_numbers(params)" in source
+    assert "{glue:text}`chips_study_sentence`" in source
+    bullet = source.split("**The event day.**")[1].split("- **")[0]
+    assert "chips_study_car_text" in bullet and "chips_study_p_text" in bullet
+    rows = {label: (value, p) for label, value, p in prose.HEADLINE_ROWS}
+    event_rows = [label for label in rows if label.startswith("US chip firms, event day")]
+    assert rows[event_rows[0]] == ("chips_study_car_text", "chips_study_p_text")
+    # A changed chip list is another group under another name, never the report's "US chip firms".
+    other = sanctions.SanctionsParameters.validate(EVENT, chip_symbols=["NVDA", "AMD", "SMH"])
+    assert sanctions.chips_group_definition(other).name == f"{sanctions.CHIPS_GROUP} (this run)"
+    assert sanctions.chips_group_definition(other).beside == ("SMH",)
+
+
+def test_landing_page_quotes_the_group_study(study: group_study.GroupStudy) -> None:
+    """The landing page's SaaS paragraph quotes the group study's portfolio CARs and p-values."""
+    from deepseek_monday.chapters import landing
+    from deepseek_monday.present.tables import format_percent
+    from deepseek_monday.present.wording import p_text
+
+    text = landing.saas_answer(pd.Timestamp(EVENT))["saas_answer"]
+    for group in ("AI infrastructure", "US cloud software"):
+        q = group_study.quote(study, group)
+        assert f"**{format_percent(q['car'], signed=True)}** ({p_text(q['p'])}" in text, group
+    cloud = group_study.quote(study, "US cloud software")
+    assert format_percent(cloud["market_spy"], signed=True) in text
+
+
+def test_overview_group_means_are_the_study_raw_returns(study: group_study.GroupStudy) -> None:
+    """The overview's (and cross-event's) equal-weighted group mean on the day is the group study's raw return
+    for every group with the same stocks: one definition of each group."""
+    from deepseek_monday.chapters import overview
+    from deepseek_monday.data.universe import load_universe
+
+    params = overview.OverviewParameters.validate(EVENT)
+    table = overview.event_day_returns(overview.load_event_returns(params), params.event_date)
+    summary = overview.group_summary(table)
+    universe = load_universe()
+    raw = study.benchmarks.set_index(["group", "window"])["raw"]
+    compared = 0
+    for name in group_study.OVERVIEW_GROUPS:
+        members = set(group_study.definition(name).members)
+        stocks = set(universe.index[(universe["group"] == name) & (universe["kind"] == "stock")])
+        if name in summary.index and stocks == members:
+            assert summary.at[name, "mean"] == pytest.approx(raw[(name, "[0,0]")], abs=1e-12), name
+            compared += 1
+    assert compared >= 5  # AI chips, networking/servers, power for AI, hyperscalers and megacaps, cloud software
+
+
 def test_before_2015_us_groups_fall_back_to_spy() -> None:
     early = group_study.group_study("2014-03-03")
     assert not early.clean_benchmark_used and "fall back to SPY" in early.benchmark_note

@@ -45,3 +45,18 @@ def test_table_has_every_test_and_correlation():
     assert list(table.columns) == ["rho=0", "rho=0.2"]
     assert len(table) == 2 * len(CORRELATION_TESTS)  # two windows
     assert ((table >= 0) & (table <= 1)).all().all()
+
+
+def test_methods_page_table_is_the_simulation_s():
+    """The size table the methods page includes (book/size_power_table.md) is generated, never typed:
+    it equals the seeded simulation's table (SYNTHETIC), rate for rate."""
+    from pathlib import Path
+
+    from deepseek_monday.eventstudy.simulation import CORRELATIONS, SIZE_TABLE_CELLS, size_table_markdown
+
+    page = Path(__file__).parents[2] / "book" / "size_power_table.md"
+    table = correlation_size_table(CORRELATIONS, n_cells=SIZE_TABLE_CELLS)
+    assert page.read_text(encoding="utf-8") == size_table_markdown(table), (
+        "book/size_power_table.md is stale: run benchmarks/eventstudy_size_power.py --write-table")
+    methods = (Path(__file__).parents[2] / "book" / "methods_event_study.md").read_text(encoding="utf-8")
+    assert "```{include} size_power_table.md" in methods

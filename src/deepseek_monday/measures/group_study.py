@@ -126,10 +126,14 @@ GROUPS: tuple[GroupDefinition, ...] = (
                     description="SaaS chapter: the companies renting out cloud capacity (no Apple)"),
     GroupDefinition("US cloud software", ("CRM", "NOW", "SNOW", "DDOG", "MDB", "PLTR"), beside=("WCLD", "IGV"),
                     description="SaaS chapter: US application software (no SAP)"),
+    # The sanctions chapter's chip group: US-headquartered firms only (export controls bind US firms).
+    GroupDefinition("US chip firms", ("NVDA", "AMD", "AVGO", "MU", "INTC", "QCOM", "MRVL"), beside=("SMH", "SOXX"),
+                    description="sanctions chapter: US-headquartered chip designers and makers (no TSMC, ASML, Arm)"),
 )
 OVERVIEW_GROUPS = ("AI chips", "networking/servers", "power for AI", "hyperscalers and megacaps", "cloud software",
                    "China (US-listed)", "China (Hong Kong)", "Europe", "Japan")
 SAAS_GROUPS = ("AI infrastructure", "hyperscalers", "US cloud software")
+SANCTIONS_GROUPS = ("US chip firms",)
 
 
 def check_definitions(definitions: Iterable[GroupDefinition], universe: pd.DataFrame | None = None

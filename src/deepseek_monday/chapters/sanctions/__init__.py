@@ -99,7 +99,9 @@ from deepseek_monday.chapters.sanctions.price_levels import (
     timeline_returns,
 )
 from deepseek_monday.chapters.sanctions.prose import (
+    chips_group_definition,
     event_against_controls,
+    group_study_numbers,
     headline_numbers,
     headline_table,
     milestones_mentioning,
@@ -128,6 +130,7 @@ __all__ = [
     "basket_value",
     "check_against_ledger",
     "check_stage_sums",
+    "chips_group_definition",
     "combined_car",
     "comparison_paths",
     "comparison_table",
@@ -157,6 +160,7 @@ __all__ = [
     "event_day_car_sentence",
     "excluded_for_estimation",
     "first_session_on_or_after",
+    "group_study_numbers",
     "headline_numbers",
     "headline_table",
     "hong_kong_end_note",

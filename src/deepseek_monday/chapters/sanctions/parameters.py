@@ -26,6 +26,7 @@ from deepseek_monday.data.params import check_event_date
 from deepseek_monday.data.universe import check_symbols, load_universe
 from deepseek_monday.errors import DataUnavailableError, DataValidationError, ParameterError
 from deepseek_monday.eventstudy import window_label
+from deepseek_monday.measures.group_study import definition as group_definition
 
 MARKET = "XNYS"
 EXPORT_CONTROL = "export_control"
@@ -33,8 +34,9 @@ NONEVENT = "export_control_nonevent"  # a dated step that never happened (e.g. a
 CHIPS_GROUP = "US chip firms"
 CHINA_GROUP = "China tech"
 EVENT_DAY_LABEL = "E"
-# US-headquartered chip designers and makers of the universe (TSMC, ASML and Arm are not US firms).
-DEFAULT_CHIP_SYMBOLS = ("NVDA", "AMD", "AVGO", "MU", "INTC", "QCOM", "MRVL")
+# US-headquartered chip designers and makers of the universe (TSMC, ASML and Arm are not US firms): the
+# members of the report's group "US chip firms" (measures.group_study), one definition for every chapter.
+DEFAULT_CHIP_SYMBOLS = group_definition(CHIPS_GROUP).members
 # China tech: the internet ETF, two US-listed platforms and three Hong Kong names (to 2025-05-22).
 DEFAULT_CHINA_SYMBOLS = ("KWEB", "BABA", "BIDU", "0700.HK", "9988.HK", "0981.HK")
 # Price series of the timeline: the chip champion, two semiconductor ETFs (stand-ins for the

@@ -25,6 +25,9 @@ from deepseek_monday.chapters.sanctions.parameters import (
     dropped_note,
     nonevent_note,
 )
+from deepseek_monday.data.universe import load_universe
+from deepseek_monday.errors import ParameterError
+from deepseek_monday.measures import group_study
 from deepseek_monday.present.tables import format_number
 from deepseek_monday.present.wording import of_total, p_text
 
@@ -159,6 +162,64 @@ def headline_numbers(params: SanctionsParameters, comparison: pd.DataFrame, valu
     return numbers
 
 
+def chips_group_definition(params: SanctionsParameters) -> group_study.GroupDefinition:
+    """The group of :mod:`deepseek_monday.measures.group_study` behind the chip firms: the report's "US chip
+    firms" if this run's stocks are its members, else "US chip firms (this run)" (ETFs beside, never averaged)."""
+    universe = load_universe()
+    stocks = tuple(s for s in params.chip_symbols if universe.at[s, "kind"] == "stock")
+    etfs = tuple(s for s in params.chip_symbols if universe.at[s, "kind"] != "stock")
+    default = group_study.definition(CHIPS_GROUP)
+    if set(stocks) == set(default.members):
+        return default
+    return group_study.GroupDefinition(f"{CHIPS_GROUP} (this run)", stocks, beside=etfs)
+
+
+def group_study_numbers(params: SanctionsParameters) -> dict[str, object]:
+    """The event day's answer for the chip firms as every chapter gives it: the report's group study.
+
+    The chapter's milestone study measures the event day as it measures the milestones (SPY,
+    masked estimation days, firm by firm, Kolari-Pynnonen), so the two can be compared; whether
+    the group fell abnormally on the event day is the group study's question (equal-weighted
+    portfolio of the stocks against the S&P 500 without AI infrastructure, portfolio
+    time-series test), quoted here from :func:`group_study.quote`, never recomputed. Keys:
+    ``chips_study_car``, ``chips_study_p``, ``chips_study_p_kp`` (plain and as ``*_text``),
+    ``chips_study_benchmark`` and ``chips_study_sentence``.
+    """
+    chosen = chips_group_definition(params)
+    nan = float("nan")
+    numbers: dict[str, object] = {"chips_study_car": nan, "chips_study_p": nan, "chips_study_p_kp": nan,
+                                  "chips_study_n": 0, "chips_study_benchmark": ""}
+    try:
+        study = (group_study.group_study(params.event_date) if chosen in group_study.GROUPS
+                 else group_study.group_study(params.event_date, (chosen,)))
+    except ParameterError as why:
+        reason = str(why)
+    else:
+        reason = "; ".join(study.dropped.loc[study.dropped["group"] == chosen.name, "reason"])
+        if not reason:
+            q = group_study.quote(study, chosen.name)
+            numbers |= {"chips_study_car": q["car"], "chips_study_p": q["p"], "chips_study_p_kp": q["p_kp"],
+                        "chips_study_n": int(q["n_firms"]),
+                        "chips_study_benchmark": str(study.row(chosen.name)["benchmark"])}
+    numbers["chips_study_car_text"] = percent_text(float(numbers["chips_study_car"]))
+    for name in ("chips_study_p", "chips_study_p_kp"):
+        numbers[f"{name}_text"] = p_text(float(numbers[name]))
+    if numbers["chips_study_benchmark"] == "":
+        numbers["chips_study_sentence"] = (f"The report's group study cannot measure the {chosen.name} on this date "
+                                           f"({reason or 'no result'}).")
+        return numbers
+    numbers["chips_study_sentence"] = (
+        "The event-day average above sets the event day beside the milestones, measured the same way. Whether "
+        "the chip firms fell abnormally on the event day is answered, here as in every chapter, by the report's "
+        "group study: the "
+        f"equal-weighted portfolio of the group's {numbers['chips_study_n']} stocks ({chosen.name}) against the "
+        f"{numbers['chips_study_benchmark']} returned {numbers['chips_study_car_text']} beyond its market model "
+        f"(portfolio time-series test, {numbers['chips_study_p_text']}; Kolari\u2013Pynnönen on the same benchmark "
+        f"{numbers['chips_study_p_kp_text']}). SPY holds Nvidia and Broadcom, so against SPY part of the chip fall "
+        "counts as the market's.")
+    return numbers
+
+
 def _day(date: pd.Timestamp) -> str:
     """Write a date as the house style does: 6 January 2025 (no leading zero)."""
     return f"{date.day} {date:%B %Y}"
@@ -224,7 +285,8 @@ def milestones_mentioning(events: pd.DataFrame, word: str) -> str:
 HEADLINE_ROWS = (
     ("Nvidia, event day, day 0", "nvda_car_event_text", "nvda_p_event_text"),
     ("Nvidia, event day, day +1 (the rebound)", "nvda_car_day1_text", "nvda_p_day1_text"),
-    ("US chip firms, event day, day 0", "chips_caar_event_text", "chips_p_kp_event_text"),
+    ("US chip firms, event day, day 0 (group study: portfolio test)", "chips_study_car_text", "chips_study_p_text"),
+    ("US chip firms, event day, day 0, measured as the milestones", "chips_caar_event_text", "chips_p_kp_event_text"),
     ("China tech, event day, day 0", "china_caar_event_text", "china_p_kp_event_text"),
     ("Nvidia, lowest milestone, day 0", "worst_control_car_text", "worst_control_p_holm_text"),
     ("Nvidia, sum over all milestones, day 0", "nvda_car_controls_sum_text", "nvda_p_controls_sum_text"),
