@@ -202,7 +202,16 @@ def test_market_value_panels_share_one_logarithmic_axis() -> None:
     assert [ax.get_yscale() for ax in fig.axes] == ["log", "log"]
     assert "logarithmic" in fig.axes[0].get_ylabel() and "USD bn" in fig.axes[0].get_ylabel()
     assert fig.axes[0].get_title() == "AAA, AI era" and fig.axes[1].get_title() == "BBB"
+    # Readable ticks in bn USD: round steps across both eras, not one lone power of ten.
+    fig.canvas.draw()
+    labels = [label.get_text() for label in fig.axes[0].get_yticklabels()]
+    assert labels == ["500", "1,000", "2,000", "3,000"]
     plt.close(fig)
+
+
+def test_log_ticks_cover_the_range_in_round_steps() -> None:
+    assert bubble_figures.log_ticks(180e9, 3_700e9) == [200e9, 300e9, 500e9, 1_000e9, 2_000e9, 3_000e9]
+    assert bubble_figures.log_ticks(1.0, 1.1) == [1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 30.0, 50.0]
 
 
 def test_own_history_bars_highlight_the_event_day() -> None:

@@ -52,6 +52,47 @@ def test_malformed_facts_file_names_file_and_line(tmp_path: Path, content: bytes
         facts.check_facts(str(tmp_path))
 
 
+GUIDANCE_HEADER = ("ticker,announced_date,announced_via,period_label,period_type,period_start,period_end,"
+                   "value_low,value_high,unit,scope,source\n")
+
+
+def test_capex_guidance_in_usd_bn_with_dates_and_the_company_figure_flag(tmp_path: Path) -> None:
+    # SYNTHETIC plans: one company figure in USD bn, one press reading in USD m.
+    (tmp_path / "capex_guidance.csv").write_text(
+        GUIDANCE_HEADER
+        + "AAA,2025-01-03,blog,FY2025,fiscal,2024-07-01,2025-06-30,80,80,USD_billions,capex,synthetic\n"
+        + 'BBB,2025-02-06,call,CY2025,calendar,2025-01-01,2025-12-31,100000,105000,USD_millions,'
+          '"NOT a formal guidance figure","synthetic; not a company figure"\n')
+    plans = facts.load_capex_guidance(str(tmp_path))
+    assert plans["value_low"].tolist() == [80.0, 100.0] and plans["value_high"].tolist() == [80.0, 105.0]
+    assert set(plans["unit"]) == {"USD_billions"}
+    assert plans.at[0, "announced_date"] == pd.Timestamp("2025-01-03")
+    assert plans["company_figure"].tolist() == [True, False]
+    assert facts.is_press_reading("NOT a formal guidance figure: press shorthand")
+    assert not facts.is_press_reading("capex")
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("AAA,2025-13-03,x,FY2025,fiscal,2024-07-01,2025-06-30,80,80,USD_billions,s,s\n", "line 2: announced_date"),
+        ("AAA,2025-01-03,x,FY2025,fiscal,2024-07-01,2025-06-30,90,80,USD_billions,s,s\n", "line 2: a plan's low end"),
+        ("AAA,2025-01-03,x,FY2025,fiscal,2024-07-01,2025-06-30,80,80,shares,s,s\n", "different dimension"),
+    ],
+)
+def test_capex_guidance_refuses_bad_rows(tmp_path: Path, row: str, message: str) -> None:
+    (tmp_path / "capex_guidance.csv").write_text(GUIDANCE_HEADER + row)  # SYNTHETIC
+    with pytest.raises((DataValidationError, ParameterError), match=message):
+        facts.load_capex_guidance(str(tmp_path))
+
+
+@requires_real_data
+def test_real_capex_guidance_marks_amazons_press_reading() -> None:
+    plans = facts.load_capex_guidance().set_index("ticker")
+    assert plans.index.tolist() == ["MSFT", "META", "GOOGL", "AMZN"]
+    assert not plans.at["AMZN", "company_figure"] and plans.drop(index="AMZN")["company_figure"].all()
+
+
 @requires_real_data
 def test_real_fundamentals_keep_units_and_convert_on_request() -> None:
     revenue = facts.fundamentals("NVDA", "revenue", "USD_millions")

@@ -6,6 +6,8 @@ real snapshot and facts.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,6 +16,7 @@ from conftest import requires_real_data
 from deepseek_monday.chapters.saas import analysis as saas
 from deepseek_monday.chapters.saas import figures as saas_figures
 from deepseek_monday.claims import get_measure, load_claims
+from deepseek_monday.data.facts import load_capex_guidance
 from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.present.wording import of_total, p_text
 
@@ -273,7 +276,9 @@ def test_hyperscaler_capex_flags_fiscal_lookalikes_and_sums() -> None:
     numbers = saas.capex_numbers(capex)
     combined = capex[capex["metric"] == "capex_combined_as_reported"].set_index("fiscal_period")["value"]
     assert numbers["capex_growth_2024"] == pytest.approx(combined["CY2024"] / combined["CY2023"] - 1)
-    assert numbers["n_plans_compared"] == len(saas.guidance_revisions(capex))
+    revisions = saas.guidance_revisions(capex)
+    assert numbers["n_plans_compared"] == int(revisions["counted"].sum()) < len(revisions)
+    assert not revisions.at["AMZN", "counted"]  # Amazon's first figure is the press's, not guidance
     assert saas.capex_start(capex) == pd.Timestamp(f"{capex.loc[capex['annual'], 'period_end'].dt.year.min()}-01-01")
 
 
@@ -376,14 +381,23 @@ def _synthetic_capex() -> pd.DataFrame:
 
 
 def test_guidance_revisions_keep_low_and_high_ends_synthetic() -> None:
-    revisions = saas.guidance_revisions(_synthetic_capex())
+    press = pd.DataFrame({  # SYNTHETIC: a first figure the source calls the press's reading
+        "ticker": "DDD", "fiscal_period": "CY2025", "period_end": pd.Timestamp("2025-12-31"),
+        "metric": ["capex_guidance_initial", "capex_guidance_oct2025"], "value": [50.0, 80.0],
+        "source": ["s1; not a company figure: press reading", "s2"], "guidance": True})
+    revisions = saas.guidance_revisions(pd.concat([_synthetic_capex(), press], ignore_index=True))
     assert revisions.loc["AAA", ["first_low", "first_high"]].tolist() == [100.0, 100.0]  # one figure: both ends
     assert np.isnan(revisions.at["BBB", "first_low"]) and revisions.at["BBB", "first_high"] == 60.0
-    assert revisions["raised"].tolist() == [False, True]  # AAA cut its plan; BBB's October low is above 60
+    assert revisions["raised"].tolist() == [False, True, True]  # AAA cut its plan; BBB's October low is above 60
     assert revisions.at["BBB", "change_of_upper_end"] == pytest.approx(70 / 60 - 1)
+    # DDD's first figure is a press reading: shown, but not counted as a company plan revised.
+    assert revisions["counted"].tolist() == [True, True, False]
     shown = saas.display_guidance(revisions)
     assert shown.index.name == "Company" and shown.at["BBB (BBB)", "First plan, low (USD bn)"] == "\u2013"
     assert shown.at["AAA (AAA)", "Raised (October low above first high)"] == "no"
+    assert shown.at["DDD (DDD)", "Raised (October low above first high)"].startswith("not counted")
+    assert saas.revisions_not_counted_sentence(revisions).startswith("DDD is shown but not counted")
+    assert saas.revisions_not_counted_sentence(revisions.iloc[:2]) == ""
 
 
 def test_combined_plan_sentence_names_what_is_mixed_synthetic() -> None:
@@ -404,6 +418,28 @@ def test_spread_labels_keeps_order_and_gap_synthetic() -> None:
     assert (np.diff(ordered) >= 0.05 - 1e-9).all()
     assert spread[0] == pytest.approx(1.17)  # a label far from the others stays at its line's end
     assert saas_figures.spread_labels([0.0, 1.0], 0.1) == [0.0, 1.0]
+
+
+def test_after_shock_figure_separates_baskets_and_etfs_synthetic() -> None:
+    import matplotlib.pyplot as plt
+
+    days = pd.bdate_range("2025-01-24", periods=30)
+    columns = ["AI infrastructure", "hyperscalers", "cloud software", "WCLD", "IGV", "QQQ", "SPY"]
+    # SYNTHETIC paths: the four ETFs end within two percentage points of each other.
+    paths = pd.DataFrame({c: np.linspace(0.0, 0.1 + 0.005 * k, len(days)) for k, c in enumerate(columns)}, index=days)
+    relative = pd.DataFrame({"cloud software vs AI infrastructure": 0.0, "WCLD vs QQQ": 0.0}, index=days)
+    events = pd.DataFrame({"date": [days[5]], "event": ["SYNTHETIC"]}, index=pd.Index([1], name="number"))
+    params = SimpleNamespace(event_date=days[1])
+    fig = saas_figures.after_shock_figure(paths, relative, events, params)
+    top, middle, _ = fig.axes[:3]
+    assert len(top.get_lines()) >= 3 and len(top.texts) - 1 == 3  # three basket end labels (and one event label)
+    etf_lines = [line for line in middle.get_lines() if line.get_label() in
+                 {saas.line_label(c) for c in ("WCLD", "IGV", "QQQ", "SPY")}]
+    looks = {(line.get_color(), line.get_linestyle()) for line in etf_lines}
+    assert len(etf_lines) == 4 and len({colour for colour, _ in looks}) == 4
+    assert not {colour for colour, _ in looks} & {saas_figures.BASKET_PALETTE[b] for b in saas.STOCK_BASKETS}
+    assert middle.get_legend() is not None and not middle.texts
+    plt.close(fig)
 
 
 def test_etf_shades_differ_from_their_baskets_colour() -> None:
@@ -429,7 +465,7 @@ def test_reader_tables_have_meaningful_rows_and_no_code_names(chapter: dict) -> 
     shown = saas.display_capex(capex)
     assert shown.index.names == ["Company", "Period"]
     assert not shown["What the figure measures"].str.contains("_").any()
-    plans = saas.display_plan_outcomes(saas.plan_outcomes(capex, saas.load_capex_guidance(), params.event_date))
+    plans = saas.display_plan_outcomes(saas.plan_outcomes(capex, load_capex_guidance(), params.event_date))
     assert not plans.isin(["nan", "NaN", "<NA>"]).any().any() and plans.index.name == "Measure"
     assert plans.at["Outcome, same measure (USD bn)", "Meta (META)"] == "72.2"
 
@@ -491,7 +527,7 @@ def test_calendar_capex_uses_one_measure_and_marks_derived_years_synthetic() -> 
 
 @requires_real_data
 def test_dated_plans_against_the_2025_outcome() -> None:
-    guidance = saas.load_capex_guidance()
+    guidance = load_capex_guidance()
     assert guidance["ticker"].tolist() == ["MSFT", "META", "GOOGL", "AMZN"]
     capex = saas.hyperscaler_capex()
     table = saas.plan_outcomes(capex, guidance, pd.Timestamp("2025-01-27"))
@@ -509,7 +545,7 @@ def test_dated_plans_against_the_2025_outcome() -> None:
 @requires_real_data
 def test_capex_figure_has_one_panel_per_company() -> None:
     capex = saas.hyperscaler_capex()
-    table = saas.plan_outcomes(capex, saas.load_capex_guidance(), pd.Timestamp("2025-01-27"))
+    table = saas.plan_outcomes(capex, load_capex_guidance(), pd.Timestamp("2025-01-27"))
     params = saas.SaasParameters.validate("2025-01-27", 10, 10, None, False)
     fig = saas_figures.capex_figure(saas.plan_outcome_points(table, capex), table, params)
     assert len(fig.axes) == len(table) and fig.get_suptitle()

@@ -638,3 +638,12 @@ def test_event_against_controls_says_what_the_tests_support() -> None:
     both = sanctions.event_against_controls(-0.10, 0.001, -0.20, 0.01)
     assert both.endswith("the milestones together cost more.")
     assert sanctions.event_against_controls(-0.01, 0.5, -0.02, 0.6).startswith("Neither")
+
+
+def test_groups_holm_sentence_reads_plainly() -> None:
+    from deepseek_monday.chapters.sanctions.prose import groups_holm_sentence
+
+    assert groups_holm_sentence(0, 0, 14) == ("Neither US chip firms as a group nor China tech moved significantly "
+                                              "on any milestone.")
+    assert groups_holm_sentence(2, 0, 14) == ("US chip firms as a group moved significantly on 2 of the 14 "
+                                              "milestones, China tech on none.")

@@ -29,8 +29,8 @@ from deepseek_monday.data.paths import project_root
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = project_root() / "_build" / "test-output" / "screenshots"
-# Schemes that never reach the network (chrome: is the browser's own user interface).
-LOCAL_SCHEMES = ("data", "blob", "about", "chrome", "chrome-extension")
+# Schemes that never reach the network (chrome: and chrome-untrusted: are the browser's own user interface).
+LOCAL_SCHEMES = ("data", "blob", "about", "chrome", "chrome-extension", "chrome-untrusted")
 
 
 def _require_browser() -> None:

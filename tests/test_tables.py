@@ -43,6 +43,9 @@ def test_typeset_turns_sign_hyphens_into_minus_signs_and_spaces_percent() -> Non
     assert typeset("Nvidia -16.97% and (-1.5%) over [-1,+1]") == \
         f"Nvidia {MINUS}16.97 % and ({MINUS}1.5 %) over [{MINUS}1,+1]"
     assert typeset("-0.5 at the start") == f"{MINUS}0.5 at the start"
+    # After a comma, a semicolon or a comparison sign, as in an estimation window or a bound.
+    assert typeset("days [-250,-11]; p=-0.2, x <-5") == f"days [{MINUS}250,{MINUS}11]; p={MINUS}0.2, x <{MINUS}5"
+    assert hyphen_signs(f"[{MINUS}250,-11]")
     # Not signs: ISO dates, ranges, tickers and words keep their hyphens.
     for text in ("2025-01-27", "BRK-B", "27-28 January", "pre-market", "FY2024Q4-FY2025Q3", "x-1"):
         assert typeset(text) == text

@@ -7,6 +7,9 @@ becomes "17 %". Code, literals and math are left alone. At the end of the build 
 the executed notebooks offer are written next to the pages and zipped into one archive
 (:func:`deepseek_monday.present.downloads.write_tables`, :func:`~deepseek_monday.present.downloads.zip_tables`).
 
+Styles: ``static/deepseek_monday.css`` is added after the theme's: glued values are not bold
+(myst-nb bolds them all; the prose bolds key numbers itself) and wide tables scroll sideways.
+
 Scripts:
 sphinx-thebe 0.3 registers its inline configuration script in ``env-before-read-docs``,
 which fires more than once in a jupyter-book build; each page then declares
@@ -86,7 +89,19 @@ def _drop_duplicate_scripts(app: Any, pagename: str, templatename: str, context:
     scripts[:] = unique
 
 
+STATIC = Path(__file__).parent / "static"
+STYLESHEET = "deepseek_monday.css"
+
+
+def _add_static_path(app: Any, config: Any) -> None:
+    """Serve the package's own static files (the book's stylesheet) with the site's."""
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path.append(str(STATIC))
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("config-inited", _add_static_path)
+    app.add_css_file(STYLESHEET)
     # Before the theme's handlers: Sphinx stops at the first handler that returns a template.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=100)
     app.add_post_transform(NumberTypography)

@@ -1,4 +1,4 @@
-"""Loaders for the sourced facts: fundamentals, the event timeline, AI training compute.
+"""Loaders for the sourced facts: fundamentals, the event timeline, AI training compute, dated capex plans.
 
 Values keep their units. :func:`fundamentals` converts on request, through an explicit
 table of units (so ``USD_billions`` and ``USD_millions`` rows of one metric can be
@@ -20,6 +20,11 @@ FUNDAMENTALS_COLUMNS = ["ticker", "fiscal_period", "period_end", "metric", "valu
 EVENTS_COLUMNS = ["date", "event", "category", "source"]
 AI_COMPUTE_COLUMNS = ["model", "developer", "release_date", "gpu_type", "gpu_count", "gpu_hours",
                       "reported_cost_usd", "params_total", "params_active", "training_tokens", "source"]
+CAPEX_GUIDANCE_COLUMNS = ["ticker", "announced_date", "announced_via", "period_label", "period_type", "period_start",
+                          "period_end", "value_low", "value_high", "unit", "scope", "source"]
+# How the facts mark a plan that is not the company's own guidance (a press reading), in
+# capex_guidance.csv's scope and in the source of fundamentals.csv's guidance rows (case ignored).
+NOT_COMPANY_FIGURE = ("not a company figure", "not a formal guidance figure")
 AI_COMPUTE_NUMERIC = ["gpu_count", "gpu_hours", "reported_cost_usd", "params_total",
                       "params_active", "training_tokens"]
 
@@ -140,11 +145,36 @@ def load_ai_compute(facts: str | None = None) -> pd.DataFrame:
     return frame
 
 
+def is_press_reading(text: str) -> bool:
+    """Return True where a facts row's text says its plan is not the company's own figure."""
+    return any(marker in text.lower() for marker in NOT_COMPANY_FIGURE)
+
+
+def load_capex_guidance(facts: str | None = None) -> pd.DataFrame:
+    """Return the dated capex plans of ``capex_guidance.csv``: values in USD bn, dates parsed.
+
+    ``company_figure`` is False where the row's scope or source says it is not a company figure
+    (Amazon's 2025 row is the press's reading of a remark on the call, not guidance).
+    """
+    frame = _read("capex_guidance.csv", CAPEX_GUIDANCE_COLUMNS, facts)
+    for column in ("announced_date", "period_start", "period_end"):
+        frame[column] = _parse_dates(frame, column)
+    for column in ("value_low", "value_high"):
+        frame[column] = convert(_parse_numbers(frame, column, allow_empty=False), frame["unit"], "USD_billions")
+    if (frame["value_low"] > frame["value_high"]).any():
+        line = int((frame["value_low"] > frame["value_high"]).to_numpy().nonzero()[0][0]) + 2
+        raise DataValidationError(f"{frame.attrs['path']}: line {line}: a plan's low end lies above its high end")
+    frame["unit"] = "USD_billions"
+    frame["company_figure"] = ~(frame["scope"] + " " + frame["source"]).map(is_press_reading)
+    return frame
+
+
 def check_facts(facts: str | None = None) -> None:
     """Read and check every facts file; raise a DataValidationError naming the file, line and problem."""
     load_fundamentals(facts)
     load_events(facts)
     load_ai_compute(facts)
+    load_capex_guidance(facts)
 
 
 FF_FACTORS_COLUMNS = ["date", "mkt_rf", "smb", "hml", "rf", "mom", "smb5", "rmw", "cma"]

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 
 MINUS = "\u2212"
-# A hyphen-minus used as a sign: at the start, or after a space, "(" or "[", and before a digit.
-SIGN = re.compile(r"(?:^|(?<=[\s(\[]))-(?=\.?\d)")
+# A hyphen-minus used as a sign: at the start, or after a space, "(", "[", a comma, a semicolon or a
+# comparison sign ("[-250,-11]", "p=-0.2", "<-5"), and before a digit. After a letter or a digit it is
+# a hyphen ("x-1", "2025-01-27").
+SIGN = re.compile(r"(?:^|(?<=[\s(\[,;=<>\u2264\u2265]))-(?=\.?\d)")
 # A percent sign glued to a number: "17%" -> "17 %".
 PERCENT = re.compile(r"(?<=\d)%")
 # A day of the month written with a leading zero before the month's name: "06 January 2025".

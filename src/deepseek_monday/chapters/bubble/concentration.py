@@ -1,71 +1,17 @@
-"""Part 4 of the bubble chapter, *concentration and volatility*: market values where share counts exist;
-realised volatility against the benchmark and the VIX."""
+"""Part 4 of the bubble chapter, *concentration and volatility*: realised volatility against the benchmark
+and the VIX. Concentration (market values at printed levels) is in :mod:`deepseek_monday.chapters.bubble.market`."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from deepseek_monday.chapters.bubble.constants import MEGACAP_GROUP, TRADING_DAYS_PER_YEAR, VOLATILITY_INDEX
+from deepseek_monday.chapters.bubble.constants import TRADING_DAYS_PER_YEAR, VOLATILITY_INDEX
 from deepseek_monday.chapters.bubble.data import ChapterData
 from deepseek_monday.chapters.bubble.parameters import BubbleParameters
-from deepseek_monday.chapters.bubble.record import market_value
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.data.calendars import sessions
-from deepseek_monday.data.universe import load_universe
-
-
-def share_count_coverage(data: ChapterData) -> pd.DataFrame:
-    """Return per equity group of US-listed stocks: how many stocks, and which have a usable share count."""
-    universe = load_universe()
-    stocks = universe[(universe["kind"] == "stock") & (universe["calendar"] == "XNYS")]
-    rows = []
-    for group, members in stocks.groupby("group", sort=False):
-        usable = []
-        for ticker in members.index:
-            try:
-                if market_value(data.prices[ticker], ticker).notna().any():
-                    usable.append(ticker)
-            except NotCheckable:
-                continue
-        rows.append({"group": group, "stocks": len(members), "with_share_count": len(usable),
-                     "tickers": ", ".join(usable) if usable else "none"})
-    return pd.DataFrame(rows).set_index("group")
-
-
-def megacap_share(data: ChapterData) -> pd.Series:
-    """Return the megacaps' share of the universe's total market value, per date.
-
-    Needs a market value for every stock on a date; raises NotCheckable naming the stocks without one.
-    """
-    universe = load_universe()
-    stocks = universe.index[(universe["kind"] == "stock") & (universe["calendar"] == "XNYS")]
-    values, missing = {}, []
-    for ticker in stocks:
-        try:
-            values[ticker] = market_value(data.prices[ticker], ticker)
-        except NotCheckable:
-            missing.append(ticker)
-    if missing:
-        megacaps = [t for t in missing if universe.at[t, "group"] == MEGACAP_GROUP]
-        raise NotCheckable(f"{len(missing)} of the universe's {len(stocks)} US-listed stocks have no usable share "
-                           f"count in the facts, among them the megacaps {', '.join(megacaps) or 'none'}; the "
-                           "total market value, and so any share of it, cannot be computed")
-    frame = pd.DataFrame(values).dropna()
-    members = [t for t in frame.columns if universe.at[t, "group"] == MEGACAP_GROUP]
-    return frame[members].sum(axis=1) / frame.sum(axis=1)
-
-
-def market_values(data: ChapterData, tickers: list[str]) -> pd.DataFrame:
-    """Return the daily market values (USD) of ``tickers``, wide; tickers without a share count are left out."""
-    columns = {}
-    for ticker in tickers:
-        try:
-            columns[ticker] = market_value(data.prices[ticker], ticker)
-        except NotCheckable:
-            continue
-    return pd.DataFrame(columns).dropna(how="all")
 
 
 def realised_volatility(returns: pd.Series, window: int) -> pd.Series:

@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 
 from deepseek_monday.chapters.bubble.constants import SEQUOIA_COST_MULTIPLE
-from deepseek_monday.chapters.bubble.parameters import BubbleParameters
-from deepseek_monday.chapters.bubble.record import DayLoss, market_value_approximations
+from deepseek_monday.chapters.bubble.record import market_value_approximations
 from deepseek_monday.chapters.bubble.subjects import or_reason
 from deepseek_monday.eventstudy import EventStudyResult
 from deepseek_monday.measures.levels import LevelLoss
@@ -25,41 +24,12 @@ def _dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.strftime("%Y-%m-%d")
 
 
-def display_record(loss: DayLoss, own_rank: tuple[int, int], ranking: pd.DataFrame, params: BubbleParameters,
-                   value_rank: tuple[int, int] | None) -> pd.DataFrame:
-    """Return the record table: the focus's fall in percent and dollars and its ranks."""
-    rows = {
-        "Previous adjusted close (USD)": format_number(loss.previous_close),
-        "Adjusted close (USD)": format_number(loss.close),
-        "One-day return (%)": format_number(100 * loss.change),
-        "Rank among own daily returns (1 = largest fall)": f"{own_rank[0]} of {own_rank[1]:,}",
-        "Rank among the universe's US stocks that day": (
-            f"{int(ranking.at[params.focus, 'rank'])} of {len(ranking)}" if params.focus in ranking.index
-            else MISSING),
-        "Share count used": loss.shares.describe() if loss.shares else loss.why_no_value,
-        "Loss of market value (USD bn)": format_number(loss.loss / 1e9, 1) if loss.loss is not None else MISSING,
-        "Rank among own one-day market-value losses": (f"{value_rank[0]} of {value_rank[1]:,}" if value_rank
-                                                        else MISSING),
-    }
-    return pd.DataFrame({"Value": list(rows.values())}, index=pd.Index(list(rows), name="Measure"))
-
-
 def display_universe_ranking(ranking: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """Return the ``n`` largest event-day falls among the universe's US stocks, in percent."""
     shown = ranking.head(n).reset_index(names="ticker")
     table = pd.DataFrame({"Rank": shown["rank"].astype(int), "Ticker": shown["ticker"], "Name": shown["name"],
                           "Group": shown["group"].astype(str), "Return (%)": 100 * shown["return"]})
     return readable(table, decimals=2, index="Rank")
-
-
-def display_value_records(records: pd.DataFrame) -> pd.DataFrame:
-    """Return market-value losses for reading: USD bn and percent (ranked if ``rank`` is a column)."""
-    ranks = records["rank"] if "rank" in records.columns else range(1, len(records) + 1)
-    table = pd.DataFrame({"Rank": np.asarray(ranks, dtype=int), "Ticker": records["ticker"].to_numpy(),
-                          "Name": records["name"].to_numpy(), "Date": _dates(records["date"]).to_numpy(),
-                          "Return (%)": 100 * records["return"].to_numpy(),
-                          "Loss (USD bn)": records["loss"].to_numpy() / 1e9})
-    return readable(table, decimals={"Return (%)": 2, "Loss (USD bn)": 1}, index="Rank")
 
 
 def display_index_records(records: pd.DataFrame) -> pd.DataFrame:
@@ -157,14 +127,6 @@ def display_overlay(summary: pd.DataFrame) -> pd.DataFrame:
         "Largest drawdown (%)": 100 * summary["max_drawdown"], "Data end": _dates(summary["data_end"]),
     })
     return readable(shown, decimals=1, index="Series")
-
-
-def display_share_count_coverage(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Return per equity group how many US-listed stocks it has and which have a usable share count."""
-    shown = pd.DataFrame({"Group": coverage.index, "US-listed stocks": coverage["stocks"].astype(int).to_numpy(),
-                          "With a share count": coverage["with_share_count"].astype(int).to_numpy(),
-                          "Which": coverage["tickers"].to_numpy()})
-    return readable(shown, index="Group")
 
 
 def display_volatility(summary: pd.DataFrame, window: int) -> pd.DataFrame:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from deepseek_monday.chapters.bubble import (
     SEQUOIA_COST_MULTIPLE,
@@ -38,21 +39,6 @@ def _finish_with_legend(fig: Figure, axes: list[Axes], title: str, source: str, 
                 handles.append(handle)
                 labels.append(label)
     return finish(fig, title, source, FigureLegend(handles, labels, columns))
-
-
-def value_loss_bars(records: pd.DataFrame, focus: str, event_date: pd.Timestamp) -> Figure:
-    """Horizontal bars of the largest one-day market-value losses; the focus on the event day highlighted."""
-    data = records.iloc[::-1]
-    labels = [f"{row.ticker} {row.date:%-d %b %Y} ({100 * row['return']:+.1f} %)" for _, row in data.iterrows()]
-    colours = [HIGHLIGHT if (row.ticker == focus and row.date == event_date) else MUTED for _, row in data.iterrows()]
-    fig, ax = plt.subplots(figsize=(9, max(3.5, 0.38 * len(data) + 1.2)))
-    ax.barh(labels, data["loss"].to_numpy(), color=colours)
-    ax.xaxis.set_major_formatter(_BILLIONS)
-    ax.set_xlabel("Market value lost in one session (USD bn)")
-    ax.set_ylabel("Stock, session (one-day return)")
-    ax.grid(axis="y", visible=False)
-    return finish(fig, "The largest one-day losses of market value we can compute",
-                  f"{SNAPSHOT_SOURCE}; share counts from the project's sourced facts")
 
 
 def price_to_sales_line(series: pd.Series, ticker: str, event_date: pd.Timestamp,
@@ -140,6 +126,18 @@ def overlay_panels(paths: pd.DataFrame, series: list[OverlaySeries], years: int)
                                SNAPSHOT_SOURCE, 2)
 
 
+def log_ticks(low: float, high: float) -> list[float]:
+    """Return tick values 1, 2, 3, 5 times a power of ten covering ``low`` to ``high`` (positive values).
+
+    On a logarithmic axis that spans less than two decades, matplotlib labels one or two powers of ten
+    only; these steps give every panel several labelled ticks in round numbers.
+    """
+    first, last = int(np.floor(np.log10(low))), int(np.ceil(np.log10(high)))
+    steps = [step * 10.0 ** power for power in range(first, last + 1) for step in (1, 2, 3, 5)]
+    inside = [tick for tick in steps if low / 1.15 <= tick <= high * 1.15]
+    return inside if len(inside) >= 2 else steps
+
+
 def market_value_panels(values: dict[str, pd.Series], titles: dict[str, str]) -> Figure:
     """One panel per company on a shared logarithmic axis: market value at printed levels where a count applies."""
     fig, axes = plt.subplots(1, len(values), figsize=(12, 4.8), sharey=True, squeeze=False)
@@ -154,8 +152,14 @@ def market_value_panels(values: dict[str, pd.Series], titles: dict[str, str]) ->
         ax.set_xlabel("Date")
         ax.tick_params(axis="x", rotation=30)
         ax.set_yscale("log")
+    low = min(float(series.dropna().min()) for series in values.values())
+    high = max(float(series.dropna().max()) for series in values.values())
+    ticks = log_ticks(low, high)
+    for ax in axes[0]:
+        ax.yaxis.set_major_locator(FixedLocator(ticks))
+        ax.yaxis.set_minor_locator(NullLocator())
         ax.yaxis.set_major_formatter(_BILLIONS)
-        ax.yaxis.set_minor_formatter(FuncFormatter(lambda value, _: ""))
+        ax.set_ylim(low / 1.15, high * 1.15)
     axes[0][0].set_ylabel("Market value (USD bn, logarithmic scale)")
     return finish(fig, "Market value at printed prices, where the facts hold a share count",
                   f"{SNAPSHOT_SOURCE}, rescaled to printed closes and multiplied by cover share counts, both from "

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from deepseek_monday.chapters.bubble.concentration import megacap_share
 from deepseek_monday.chapters.bubble.constants import DOTCOM_STOCK, SEQUOIA_COST_MULTIPLE, SEQUOIA_END_USER_MARGIN
 from deepseek_monday.chapters.bubble.data import ChapterData, company_name
 from deepseek_monday.chapters.bubble.parameters import BubbleParameters
-from deepseek_monday.chapters.bubble.record import DayLoss, largest_approximation_error, market_value_approximations
+from deepseek_monday.chapters.bubble.record import largest_approximation_error
 from deepseek_monday.chapters.bubble.sequoia import SequoiaQuestion, implied_run_rate, required_revenue
 from deepseek_monday.chapters.bubble.subjects import ValuationSubject, fiscal_year_after
-from deepseek_monday.chapters.bubble.valuation import PriceToSales, share_count_timing
-from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims.ledger import verdict_counts
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.eventstudy import EventStudyResult
@@ -34,13 +31,6 @@ def _bn(value: float) -> str:
     return f"{value / 1e9:,.1f} bn USD"
 
 
-def _move(change: float) -> str:
-    """Say how a price moved: "fell 17.0 %", "rose 2.1 %" or "was unchanged"."""
-    if change == 0:
-        return "was unchanged"
-    return f"{'fell' if change < 0 else 'rose'} {100 * abs(change):.1f} %"
-
-
 def setting_numbers(params: BubbleParameters) -> dict[str, object]:
     """Return the chapter's settings the prose and captions quote, in plain words rather than parameter names."""
     return {"peak_lookback_days": params.peak_lookback_days, "peak_search_days": params.peak_search_days,
@@ -48,21 +38,13 @@ def setting_numbers(params: BubbleParameters) -> dict[str, object]:
             "horizon_years": params.horizon_years}
 
 
-def record_sentence(loss: DayLoss, name: str) -> str:
-    """Say how much market value the focus lost, or why that cannot be computed."""
-    day = f"{loss.date:%A %-d %B %Y}"
-    if loss.loss is None or loss.shares is None:
-        return (f"{name}'s change in market value on {day} cannot be computed: {loss.why_no_value}. Its adjusted "
-                f"close {_move(loss.change)}.")
-    verb = "lost" if loss.loss > 0 else "gained"
-    return (f"On {day} {name} {verb} **{_bn(abs(loss.loss))}** of market value: {loss.shares.describe()} times "
-            f"the change of its adjusted close from {loss.previous_close:.2f} USD ({loss.previous_date:%-d %b %Y}) "
-            f"to {loss.close:.2f} USD: its price **{_move(loss.change)}**.")
-
-
-def headline_numbers(params: BubbleParameters, data: ChapterData, loss: DayLoss, own_rank: tuple[int, int],
+def headline_numbers(params: BubbleParameters, data: ChapterData, change: float, own_rank: tuple[int, int],
                      ranking: pd.DataFrame, index_ranks: pd.DataFrame) -> dict[str, object]:
-    """Return the record's numbers the prose quotes, keyed by glue name (plain Python values)."""
+    """Return the record's numbers the prose quotes, keyed by glue name (plain Python values).
+
+    ``change`` is the focus's event-day return; its loss of market value is glued from printed closes
+    (:func:`deepseek_monday.chapters.bubble.findings.level_record_sentence`).
+    """
     name = company_name(params.focus)
     worst = ranking.index[0]
     numbers: dict[str, object] = {
@@ -70,8 +52,7 @@ def headline_numbers(params: BubbleParameters, data: ChapterData, loss: DayLoss,
         "focus": params.focus,
         "focus_name": f"{name} ({params.focus})",
         "benchmark": params.benchmark,
-        "focus_return": float(loss.change),
-        "record_sentence": record_sentence(loss, name),
+        "focus_return": float(change),
         "own_rank": own_rank[0],
         "own_count": own_rank[1],
         "own_since": f"{data.returns[params.focus].dropna().index[0]:%Y}",
@@ -94,25 +75,6 @@ def headline_numbers(params: BubbleParameters, data: ChapterData, loss: DayLoss,
     return numbers
 
 
-def value_record_sentence(records: pd.DataFrame, coverage: pd.DataFrame, params: BubbleParameters,
-                          own_rank: tuple[int, int] | None) -> str:
-    """Say where the focus's event-day loss of market value stands among the losses we can compute."""
-    covered = ", ".join(f"{t} ({row['from']:%Y} to {row['to']:%Y})" for t, row in coverage.iterrows())
-    top = records.iloc[0]
-    opening = f"Market values can be computed where the facts hold share counts: {covered}."
-    largest = (f"The largest one-day loss of market value in that coverage is {company_name(top['ticker'])}'s "
-               f"{_bn(top['loss'])} on {top['date']:%-d %B %Y}.")
-    if own_rank is None:
-        return f"{opening} {largest}"
-    hit = records[(records["ticker"] == params.focus) & (records["date"] == params.event_date)]
-    own = f"among {params.focus}'s own {own_rank[1]:,} sessions with a share count it ranks {own_rank[0]:,}"
-    if not hit.empty and int(hit["rank"].iloc[0]) == 1:
-        return f"{opening} {params.focus}'s loss on the event day is the largest of all those stock-days; {own}."
-    place = f"ranks {int(hit['rank'].iloc[0])} among" if not hit.empty else "is not among"
-    return (f"{opening} Among all those stock-days, {params.focus}'s loss on the event day {place} the "
-            f"{len(records)} largest; {own}. {largest}")
-
-
 def event_study_numbers(result: EventStudyResult) -> dict[str, object]:
     """Return the focus's abnormal return on the event day and over [0, +10], with p-values."""
     car = result.car.set_index("window")
@@ -129,26 +91,13 @@ def p_value_text(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
 
-def valuation_numbers(subject: ValuationSubject, ratio: PriceToSales | None, comparison: pd.DataFrame,
-                      years: pd.DataFrame, event_date: pd.Timestamp) -> dict[str, object]:
+def valuation_numbers(subject: ValuationSubject, comparison: pd.DataFrame, years: pd.DataFrame,
+                      event_date: pd.Timestamp) -> dict[str, object]:
     """Return the valuation numbers and sentences the prose quotes."""
     accounts = subject.accounts
     name = company_name(subject.ticker)
     numbers: dict[str, object] = {"subject": subject.ticker, "subject_name": f"{name} ({subject.ticker})",
                                   "subject_note": subject.note}
-    if ratio is not None:
-        numbers["ps_sentence"] = (
-            f"On {ratio.date:%-d %B %Y} the market valued {name} at **{ratio.ratio:.1f} times** the revenue of its "
-            f"four quarters {ratio.first_quarter} to {ratio.last_quarter} ({_bn(ratio.ttm_revenue)}; "
-            f"{ratio.last_quarter} was {'taken as ' if ratio.published_assumed else ''}published on "
-            f"{ratio.published:%-d %B %Y}): a market value of "
-            f"{_bn(ratio.market_value)}, from {ratio.shares.describe()} at an adjusted close of {ratio.price:.2f} "
-            "USD.")
-    else:
-        notes = comparison.loc[(comparison["company"] == subject.ticker) & (comparison["when"] == "event date"), "note"]
-        reason = f": {notes.iloc[0]}" if not notes.empty else ""
-        numbers["ps_sentence"] = (f"{name}'s price-to-sales ratio at the event date cannot be computed from the "
-                                  f"facts{reason}.")
     cisco = comparison[comparison["company"] == DOTCOM_STOCK].reset_index(drop=True)
     numbers.update({"cisco_ps_last_year": float(cisco.at[0, "price_to_sales"]),
                     "cisco_ps_last_year_basis": str(cisco.at[0, "revenue_basis"]),
@@ -267,25 +216,6 @@ def sequoia_numbers(table: pd.DataFrame, question: SequoiaQuestion, annual: pd.D
     return numbers
 
 
-def approximation_sentence(prices: pd.Series, loss: DayLoss) -> str:
-    """Say what the loss would be with the share count implied by the facts' latest year-end market value."""
-    if loss.loss is None or loss.shares is None:
-        return "Without a share count for the focus, no market value is computed."
-    try:
-        table = market_value_approximations(loss.ticker, prices)
-    except NotCheckable as reason:
-        return f"The share count cannot be checked against a market value: {reason}."
-    earlier = table[table["period_end"] < loss.date]
-    if earlier.empty:
-        return "The facts give no fiscal-year-end market value before the event to check the share count against."
-    year = earlier.index[-1]
-    implied = calc.market_value_loss(float(earlier.at[year, "implied_shares"]), loss.previous_close, loss.close)
-    return (f"With the share count implied by the facts' market value at the end of {year} "
-            f"({earlier.at[year, 'implied_shares'] / 1e6:,.0f} m shares) instead of the weighted diluted count, "
-            f"the loss would be **{_bn(implied)}** rather than {_bn(loss.loss)}; the adjusted close sat "
-            f"{-100 * earlier.at[year, 'price_gap']:.2f} % below the quoted price at that year end.")
-
-
 def approximation_error_sentence(ticker: str, prices: pd.Series) -> str:
     """Say by how much our market value (count x adjusted close) differs at most from the facts' year-end values."""
     try:
@@ -296,53 +226,6 @@ def approximation_error_sentence(ticker: str, prices: pd.Series) -> str:
     return (f"At the {ends} where the facts give one, the market value computed here (weighted diluted count "
             f"times adjusted close) differs from the facts' by at most **{100 * error.gap:.2f} %** "
             f"({error.fiscal_period}).")
-
-
-def share_count_timing_sentence(loss: DayLoss, subject: str, ratio: PriceToSales | None) -> str:
-    """Say whether the focus's share count was published before the event, and what the last published one gives.
-
-    ``ratio`` (the valuation subject's price to sales on the event date) is restated only when the
-    subject is the focus.
-    """
-    if loss.shares is None or loss.loss is None:
-        return ""
-    try:
-        timing = share_count_timing(loss.ticker, loss.date)
-    except NotCheckable as reason:
-        return (f"Whether {loss.ticker}'s share count was published before the event cannot be checked: "
-                f"{reason}.")
-    used = timing.used
-    published = f"{timing.used_published:%-d %B %Y}" + (" (assumed: year end plus the longest reporting lag)"
-                                                      if timing.used_assumed else "")
-    if not timing.published_after:
-        return (f"The share count used ({used.fiscal_period}) was published on {published}, before the event, so "
-                "the market value, like the revenue, uses only what was known at the time.")
-    opening = (f"**Share counts are the one exception to *known at the time*.** The count used, "
-               f"{used.fiscal_period}'s, belongs to a fiscal year that ended on {used.period_end:%-d %B %Y}, before "
-               f"the event, but was published only with its results on {published}. A market value is the day's "
-               "shares times the day's price, and the count of the year that ended nearest the date is the closer "
-               "estimate of the day's shares, so the chapter keeps it, as the claims ledger does.")
-    known = timing.known
-    if known is None:
-        return f"{opening} No earlier count was published before the event to compare it with."
-    loss_known = calc.market_value_loss(known.shares, loss.previous_close, loss.close)
-    effect = (f"the loss would be **{_bn(loss_known)}** instead of {_bn(loss.loss)} "
-              f"({format_number(100 * (known.shares / used.shares - 1), 2, signed=True)} %)")
-    if ratio is not None and subject == loss.ticker and ratio.shares == used:
-        effect += (f" and the price-to-sales ratio {ratio.ratio * known.shares / used.shares:.1f} instead of "
-                   f"{ratio.ratio:.1f}")
-    return (f"{opening} With the last count published before the event ({known.fiscal_period}'s, "
-            f"{known.shares / 1e6:,.0f} m shares) {effect}.")
-
-
-def megacap_sentence(data: ChapterData) -> str:
-    """Say what share of the universe's market value the megacaps held, or why that cannot be computed."""
-    try:
-        share = megacap_share(data)
-    except NotCheckable as reason:
-        return f"The megacaps' share of the universe's market value cannot be computed: {reason}."
-    return (f"The megacaps held {100 * share.iloc[-1]:.1f} % of the universe's market value on "
-            f"{share.index[-1]:%-d %B %Y}, against {100 * share.iloc[0]:.1f} % on {share.index[0]:%-d %B %Y}.")
 
 
 def ledger_row(claims: pd.DataFrame, measure: str, measured_only: bool = True) -> dict[str, str]:
@@ -374,44 +257,6 @@ def ledger_numbers(claims: pd.DataFrame) -> dict[str, object]:
     record = claims[claims["measure"] == "market_value_loss"]
     numbers["articles_day"] = f"{pd.Timestamp(record['dates'].iloc[0]):%A %-d %B %Y}"
     return numbers
-
-
-def conclusion_sentences(params: BubbleParameters, loss: DayLoss, value_rank: tuple[int, int] | None,
-                         subject: str, ratio: PriceToSales | None, comparison: pd.DataFrame,
-                         overlay: pd.DataFrame, sequoia: pd.DataFrame, question: SequoiaQuestion) -> str:
-    """Return the chapter's findings as Markdown bullets, each saying so where the data cannot answer."""
-    name, day = company_name(params.focus), f"{params.event_date:%-d %B %Y}"
-    if loss.loss is None:
-        record = f"its change in market value cannot be computed ({loss.why_no_value})"
-    else:
-        verb = "lost" if loss.loss > 0 else "gained"
-        record = f"{verb} {_bn(abs(loss.loss))} of market value"
-        if value_rank is not None:
-            record += (f", rank {value_rank[0]:,} among its {value_rank[1]:,} sessions with a share count "
-                       "(1 = the largest loss)")
-    lines = [f"- **Record.** {name} {_move(loss.change)} on {day} and {record}."]
-    cisco = comparison[comparison["company"] == DOTCOM_STOCK]["price_to_sales"]
-    cisco_text = (f"Cisco at its dot-com peak traded at no less than {cisco.iloc[0]:.1f} times its last reported "
-                  f"annual revenue and {cisco.iloc[1]:.1f} times that of the fiscal year of the peak")
-    valuation = (f"{company_name(subject)} traded at {ratio.ratio:.1f} times its trailing revenue on "
-                 f"{ratio.date:%-d %B %Y}" if ratio is not None
-                 else f"{company_name(subject)}'s price to sales cannot be computed for the event date")
-    lines.append(f"- **Valuation.** {valuation}; {cisco_text}.")
-    focus_row, cisco_row = overlay.loc[params.focus], overlay.loc[DOTCOM_STOCK]
-    lines.append(f"- **After the peak.** {name} (pre-event peak {focus_row['peak']:%-d %B %Y}): "
-                 f"{_level_phrase('one year on', focus_row['after_1y'], focus_row['data_end'])}, largest drawdown "
-                 f"{format_number(100 * focus_row['max_drawdown'], 0)} % in the data. "
-                 f"Cisco (peak {cisco_row['peak']:%-d %B %Y}): "
-                 f"{_level_phrase('one year on', cisco_row['after_1y'], cisco_row['data_end'])}, largest drawdown "
-                 f"within {params.horizon_years} years {format_number(100 * cisco_row['max_drawdown'], 0)} %.")
-    known = sequoia[sequoia["published"] < params.event_date]
-    at_event = (f"with the data-centre revenue published by the event date ({known.index[-1]}) it comes to "
-                f"{known['required_revenue'].iloc[-1] / 1e9:,.0f} bn USD a year" if not known.empty
-                else "no data-centre revenue in the facts was published by the event date")
-    lines.append(f"- **Sequoia's question.** Against the essay's {question.amount / 1e9:,.0f} bn USD, {at_event}; "
-                 f"with the latest quarter in the facts ({sequoia.index[-1]}), "
-                 f"{sequoia['required_revenue'].iloc[-1] / 1e9:,.0f} bn USD.")
-    return "\n".join(lines)
 
 
 def claim_counts(claims: pd.DataFrame, chapter: str = "10_bubble") -> dict[str, object]:

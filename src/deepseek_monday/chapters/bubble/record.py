@@ -1,13 +1,11 @@
-"""Part 1 of the bubble chapter, *the record*: the focus stock's loss of market value on the event day, how
-that fall ranks in its own history and in the universe, and the largest falls of the indices; and how far
-the approximations of market value are off.
+"""Part 1 of the bubble chapter, *the record*: how the focus stock's event-day fall ranks in its own
+history and in the universe, and the largest falls of the indices; and how far the approximations of
+market value are off.
 
-*Market value* = annual weighted diluted share count x adjusted close. The count is the
-latest one of a fiscal year ended before the date, used for at most
-:data:`~deepseek_monday.chapters.bubble.constants.SHARE_COUNT_VALID_DAYS` after that year's end. ADRs are
-left out: the facts count the company's ordinary shares, and the ADR ratio is not in the data.
-The convention is shared with the claims ledger (:mod:`deepseek_monday.claims.measures`), whose
-calculations are reused so that the chapter and the ledger cannot disagree.
+Dollar levels (the event-day loss of market value, each company's largest loss) are never taken from
+here: they come from printed closes and cover share counts (:mod:`deepseek_monday.chapters.bubble.market`).
+:func:`market_value` (annual weighted diluted count x adjusted close) is the claims ledger's
+approximation, kept for its ratios and for measuring how far the approximation is off.
 """
 
 from __future__ import annotations
@@ -100,53 +98,6 @@ def market_value(prices: pd.Series, ticker: str) -> pd.Series:
     return (shares_on(own.index, share_count_schedule(ticker)) * own).rename(ticker)
 
 
-def value_changes(prices: pd.Series, returns: pd.Series, ticker: str) -> pd.Series:
-    """Return each session's change in market value (USD): shares x previous close x return.
-
-    Equal to shares x (close - previous close) where the previous row is the previous session;
-    NaN where the return is undefined (a missed session) or no share count applies.
-    """
-    own = prices.dropna()
-    shares = shares_on(own.index, share_count_schedule(ticker))
-    change = shares * own.shift(1) * returns.reindex(own.index)
-    return change.rename(ticker)
-
-
-@dataclass(frozen=True)
-class DayLoss:
-    """A stock's fall on one session: prices, return and (where a share count exists) market value lost."""
-
-    ticker: str
-    date: pd.Timestamp
-    previous_date: pd.Timestamp
-    previous_close: float
-    close: float
-    change: float
-    shares: ShareCount | None
-    loss: float | None
-    why_no_value: str = ""
-
-
-def day_loss(prices: pd.Series, ticker: str, date: pd.Timestamp) -> DayLoss:
-    """Return the focus stock's move on ``date`` against the previous row, and its market-value loss (USD).
-
-    The loss is the ledger's: ``calc.market_value_loss(shares, previous close, close)``.
-    """
-    own = prices.dropna()
-    close = calc.row_on(own, date, f"{ticker} price")
-    position = own.index.get_loc(date)
-    if position == 0:
-        raise NotCheckable(f"{ticker} has no row before {date:%Y-%m-%d}")
-    previous = float(own.iloc[position - 1])
-    try:
-        count = share_count(ticker, date)
-    except NotCheckable as reason:
-        return DayLoss(ticker, date, own.index[position - 1], previous, close, close / previous - 1, None, None,
-                       str(reason))
-    loss = calc.market_value_loss(count.shares, previous, close)
-    return DayLoss(ticker, date, own.index[position - 1], previous, close, close / previous - 1, count, loss)
-
-
 def largest_falls(prices: pd.Series, returns: pd.Series, n: int = 5) -> pd.DataFrame:
     """Return the ``n`` largest one-day falls with the closes around them.
 
@@ -201,66 +152,6 @@ def universe_stock_ranking(data: ChapterData, event_date: pd.Timestamp) -> pd.Da
     stocks = stocks[stocks.index.isin(load_universe().index[load_universe()["calendar"] == "XNYS"])]
     stocks = stocks.assign(rank=np.arange(1, len(stocks) + 1))
     return stocks[["name", "group", "return", "rank"]]
-
-
-def _stocks_in(data: ChapterData) -> list[str]:
-    """Return the chapter's symbols that are stocks of the universe."""
-    universe = load_universe()
-    return [s for s in data.prices.columns if s in universe.index and universe.at[s, "kind"] == "stock"]
-
-
-def value_losses(data: ChapterData) -> pd.DataFrame:
-    """Return every one-day market-value loss (USD; negative for a gain) we can compute, long.
-
-    Covers the universe's stocks whose share count the facts hold (not ADRs), on the dates a
-    count applies. Columns: ticker, name, date, return, loss.
-    """
-    parts = []
-    for ticker in _stocks_in(data):
-        try:
-            changes = value_changes(data.prices[ticker], data.returns[ticker], ticker).dropna()
-        except NotCheckable:
-            continue
-        parts.append(pd.DataFrame({"ticker": ticker, "name": company_name(ticker), "date": changes.index,
-                                   "return": data.returns[ticker].reindex(changes.index).to_numpy(),
-                                   "loss": -changes.to_numpy()}))
-    if not parts:
-        raise NotCheckable("no stock of the universe has a share count in the facts")
-    return pd.concat(parts, ignore_index=True)
-
-
-def value_loss_records(losses: pd.DataFrame, n: int = 10) -> pd.DataFrame:
-    """Return the ``n`` largest one-day market-value losses of :func:`value_losses`, ranked."""
-    top = losses.nlargest(n, "loss").reset_index(drop=True)
-    top.insert(0, "rank", range(1, len(top) + 1))
-    return top
-
-
-def largest_loss_per_stock(losses: pd.DataFrame) -> pd.DataFrame:
-    """Return each stock's largest one-day market-value loss, largest first."""
-    rows = losses.loc[losses.groupby("ticker")["loss"].idxmax()]
-    return rows.sort_values("loss", ascending=False).reset_index(drop=True)
-
-
-def value_loss_coverage(data: ChapterData) -> pd.DataFrame:
-    """Return, per stock with a share count, the dates its market value can be computed."""
-    rows = []
-    for ticker in _stocks_in(data):
-        try:
-            value = market_value(data.prices[ticker], ticker).dropna()
-        except NotCheckable:
-            continue
-        if not value.empty:
-            rows.append({"ticker": ticker, "from": value.index[0], "to": value.index[-1], "sessions": len(value)})
-    return pd.DataFrame(rows).set_index("ticker").sort_values("from")
-
-
-def own_value_loss_rank(data: ChapterData, ticker: str, date: pd.Timestamp) -> tuple[int, int]:
-    """Return (rank, count) of the date's market-value loss among the stock's own sessions with a share count."""
-    changes = value_changes(data.prices[ticker], data.returns[ticker], ticker).dropna()
-    losses = -changes
-    today = calc.row_on(losses, date, f"{ticker} market-value change")
-    return int((losses > today).sum()) + 1, len(losses)
 
 
 def market_model_study(returns: pd.DataFrame, focus: str, benchmark: str, event_date: pd.Timestamp) -> EventStudyResult:

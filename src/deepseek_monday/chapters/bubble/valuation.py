@@ -20,7 +20,7 @@ import pandas as pd
 from deepseek_monday.chapters.bubble.constants import DOTCOM_STOCK
 from deepseek_monday.chapters.bubble.data import ChapterData, company_name
 from deepseek_monday.chapters.bubble.parameters import BubbleParameters
-from deepseek_monday.chapters.bubble.record import ShareCount, market_value, share_count, share_count_schedule
+from deepseek_monday.chapters.bubble.record import ShareCount, share_count, share_count_schedule
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.data.facts import fundamentals, load_events
@@ -184,25 +184,6 @@ def price_to_sales(prices: pd.Series, ticker: str, accounts: pd.DataFrame, date:
     return PriceToSales(value / ttm, day, float(own.loc[day]), count, value, float(ttm),
                         str(accounts.index[position - 3]), quarter, accounts.at[quarter, "published"],
                         accounts.at[quarter, "published_basis"] != "event timeline")
-
-
-def price_to_sales_or_none(prices: pd.Series, ticker: str, accounts: pd.DataFrame,
-                           date: pd.Timestamp) -> PriceToSales | None:
-    """Return :func:`price_to_sales`, or None where the facts cannot give it (the prose then says so)."""
-    try:
-        return price_to_sales(prices, ticker, accounts, date)
-    except NotCheckable:
-        return None
-
-
-def price_to_sales_series(prices: pd.Series, ticker: str, accounts: pd.DataFrame) -> pd.Series:
-    """Return the daily price-to-sales ratio (rule of :func:`price_to_sales`); NaN where it cannot be computed."""
-    own = prices.dropna()
-    usable = accounts.dropna(subset=["ttm_revenue"]).sort_values("published")
-    position = pd.DatetimeIndex(usable["published"]).searchsorted(own.index, side="left") - 1
-    ttm = np.where(position >= 0, usable["ttm_revenue"].to_numpy()[np.clip(position, 0, None)], np.nan)
-    ratio = market_value(own, ticker) / ttm
-    return ratio.rename("price_to_sales")
 
 
 def fiscal_years(ticker: str, accounts: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -29,10 +29,9 @@ from deepseek_monday.claims import ledger as claims_ledger
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.claims.verdicts import Verdict
 from deepseek_monday.data.calendars import sessions
-from deepseek_monday.data.facts import convert, load_events, load_fundamentals
+from deepseek_monday.data.facts import convert, is_press_reading, load_events, load_fundamentals
 from deepseek_monday.data.params import check_event_date, check_positive_int, window_sessions
-from deepseek_monday.data.paths import facts_dir
-from deepseek_monday.data.prices import load_snapshot, price_panel, read_csv_text
+from deepseek_monday.data.prices import load_snapshot, price_panel
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import check_symbols, load_universe
 from deepseek_monday.errors import DataUnavailableError, DataValidationError, ParameterError
@@ -1017,10 +1016,23 @@ def capex_numbers(capex: pd.DataFrame) -> dict[str, object]:
     numbers["n_differing_years"] = len(differing)
     numbers["differing_years"] = ", ".join(f"{t} {period_label(p)}" for t, p in differing.index)
     revisions = guidance_revisions(capex)
-    numbers["n_plans_raised"] = int(revisions["raised"].sum())
-    numbers["n_plans_compared"] = len(revisions)
-    numbers["plans_raised_phrase"] = of_total(numbers["n_plans_raised"], len(revisions), "companies", "company")
+    counted = revisions[revisions["counted"]]
+    numbers["n_plans_raised"] = int(counted["raised"].sum())
+    numbers["n_plans_compared"] = len(counted)
+    numbers["plans_raised_phrase"] = _count_words(numbers["n_plans_raised"], len(counted), "companies", "company")
+    numbers["revisions_not_counted"] = revisions_not_counted_sentence(revisions)
     return numbers
+
+
+def revisions_not_counted_sentence(revisions: pd.DataFrame) -> str:
+    """Say which companies' October figures are shown but not counted as revisions (a press first figure)."""
+    left_out = [COMPANY_NAMES.get(t, t) for t in revisions.index[~revisions["counted"]]]
+    if not left_out:
+        return ""
+    verb = "is" if len(left_out) == 1 else "are"
+    whose = "its" if len(left_out) == 1 else "their"
+    return (f"{join_words(left_out)} {verb} shown but not counted: {whose} first figure in the facts is the "
+            "press's reading, not a company plan, so a later company figure above it is no revision.")
 
 
 def _plan_ends(part: pd.DataFrame, prefix: str) -> tuple[float, float]:
@@ -1041,7 +1053,9 @@ def guidance_revisions(capex: pd.DataFrame) -> pd.DataFrame:
     A single figure is both ends; an end the facts do not give is NaN (Meta's first plan is
     known by its upper end only). ``raised``: the October plan's lower end lies above the
     first plan's upper end (with one end missing, the other stands in); ``change_of_upper_end``
-    compares the upper ends.
+    compares the upper ends. ``first_is_company_figure`` is False where the facts' source says the
+    first figure is not a company figure (Amazon's: the press's reading of a remark on the call);
+    such a row is shown but is not a revision of a company plan, so ``counted`` is False.
     """
     plans = capex[capex["guidance"] & (capex["fiscal_period"] == "CY2025") & (capex["ticker"] != COMBINED)]
     rows = []
@@ -1054,11 +1068,14 @@ def guidance_revisions(capex: pd.DataFrame) -> pd.DataFrame:
         october_low, october_high = _plan_ends(october, "capex_guidance_oct2025")
         first_top = first_high if pd.notna(first_high) else first_low
         october_bottom = october_low if pd.notna(october_low) else october_high
+        company_figure = not first["source"].map(is_press_reading).any()
         rows.append({"company": ticker, "first_low": first_low, "first_high": first_high,
                      "october_low": october_low, "october_high": october_high,
                      "raised": bool(october_bottom > first_top),
-                     "change_of_upper_end": (october_high if pd.notna(october_high) else october_low) / first_top - 1})
-    columns = ["first_low", "first_high", "october_low", "october_high", "raised", "change_of_upper_end"]
+                     "change_of_upper_end": (october_high if pd.notna(october_high) else october_low) / first_top - 1,
+                     "first_is_company_figure": company_figure, "counted": company_figure})
+    columns = ["first_low", "first_high", "october_low", "october_high", "raised", "change_of_upper_end",
+               "first_is_company_figure", "counted"]
     return pd.DataFrame(rows, columns=["company", *columns]).set_index("company")
 
 
@@ -1070,7 +1087,9 @@ def display_guidance(revisions: pd.DataFrame) -> pd.DataFrame:
         "October 2025, low (USD bn)": revisions["october_low"],
         "October 2025, high (USD bn)": revisions["october_high"],
         "Upper end, change (%)": revisions["change_of_upper_end"] * 100,
-        "Raised (October low above first high)": revisions["raised"].astype(bool),
+        "Raised (October low above first high)": [
+            ("yes" if raised else "no") if counted else "not counted: first figure is a press reading"
+            for raised, counted in zip(revisions["raised"], revisions["counted"], strict=True)],
     })
     shown.index = pd.Index([f"{COMPANY_NAMES.get(t, t)} ({t})" for t in revisions.index], name="Company")
     return readable(shown, decimals=1)
@@ -1202,11 +1221,6 @@ def load_prices(params: SaasParameters) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- dated 2025 plans against the 2025 outcome
 
-GUIDANCE_FILE = "capex_guidance.csv"
-GUIDANCE_COLUMNS = ["ticker", "announced_date", "announced_via", "period_label", "period_type", "period_start",
-                    "period_end", "value_low", "value_high", "unit", "scope", "source"]
-
-
 @dataclass(frozen=True)
 class PlanBasis:
     """What a company's first 2025 plan measures, and which ``fundamentals.csv`` metric measures the same.
@@ -1243,27 +1257,6 @@ SHORT_DEFINITIONS = {
 }
 
 
-def load_capex_guidance(facts: str | None = None) -> pd.DataFrame:
-    """Return the dated 2025 capex plans of ``capex_guidance.csv`` (values in USD bn, dates parsed).
-
-    A shared helper of this chapter (the facts loaders in ``data/`` do not read this file yet).
-    """
-    path = facts_dir(facts) / GUIDANCE_FILE
-    if not path.is_file():
-        raise DataValidationError(f"{path}: facts file not found")
-    frame = read_csv_text(path)
-    if list(frame.columns) != GUIDANCE_COLUMNS:
-        raise DataValidationError(f"{path}: columns {list(frame.columns)}, expected {GUIDANCE_COLUMNS}")
-    for column in ("announced_date", "period_start", "period_end"):
-        frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d")
-    for column in ("value_low", "value_high"):
-        frame[column] = convert(pd.to_numeric(frame[column]), frame["unit"], "USD_billions")
-    if (frame["value_low"] > frame["value_high"]).any():
-        raise DataValidationError(f"{path}: a plan's low end lies above its high end")
-    frame["unit"] = "USD_billions"
-    return frame
-
-
 def _actual(capex: pd.DataFrame, ticker: str, metric: str, period_end: pd.Timestamp) -> pd.Series | None:
     """Return the annual row of ``metric`` for ``ticker`` whose period ends on ``period_end`` (None if absent)."""
     rows = capex[(capex["ticker"] == ticker) & (capex["metric"] == metric) & capex["annual"]
@@ -1293,7 +1286,7 @@ def plan_outcomes(capex: pd.DataFrame, guidance: pd.DataFrame, event_date: pd.Ti
                "period": period_label(plan["period_label"]), "period_end": plan["period_end"],
                "plan_low": plan["value_low"], "plan_high": plan["value_high"], "definition": basis.definition,
                "short_definition": basis.short or basis.definition,
-               "company_figure": basis.company_figure,
+               "company_figure": bool(plan.get("company_figure", basis.company_figure)),
                "metric": basis.metric or "", "prior": np.nan, "actual": np.nan, "actual_source": ""}
         if basis.metric:
             prior = _actual(capex, ticker, basis.metric, _year_before(plan["period_end"]))

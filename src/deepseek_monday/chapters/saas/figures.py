@@ -230,13 +230,6 @@ def cloud_claim_figure(prices: pd.DataFrame, windows: pd.DataFrame, drawdowns: p
     return finish(fig, "The cloud index in article 002: WCLD as its stand-in", SNAPSHOT_SOURCE)
 
 
-def _line_styles(columns: list[str]) -> dict[str, tuple[str, str, float]]:
-    """Return (colour, dash, width) per line: baskets in their house colour, ETFs in shades of their basket's."""
-    styles = {basket: (BASKET_PALETTE[basket], "-", 2.2) for basket in BASKETS}
-    styles |= {symbol: (etf_colour(symbol), dash, 1.5) for symbol, (_, _, dash) in ETF_SHADES.items()}
-    return {c: styles.get(c, ("0.5", "-.", 1.2)) for c in columns}
-
-
 # Events closer than this share of the x axis are labelled together ("5-9"); labels of
 # neighbouring groups closer than twice that alternate between two rows.
 EVENT_LABEL_GAP = 0.02
@@ -281,34 +274,57 @@ def _mark_events(ax, events: pd.DataFrame, with_numbers: bool) -> None:
                     annotation_clip=False)
 
 
+# ETF lines of the after-shock figure: each its own colour of the colour-blind-safe palette (none
+# shared with a basket's house colour) and its own dash, so no two ETF lines look alike.
+ETF_LINES: dict[str, tuple[str, str]] = {
+    CLOUD_INDEX_PROXY: ("#CC3311", "-"),   # vermilion red, solid
+    "IGV": ("#33BBEE", "-"),               # cyan, solid
+    NASDAQ_100_FUND: ("#222222", "--"),    # near-black, dashed
+    "SPY": ("#999999", ":"),               # grey, dotted
+}
+
+
 def after_shock_figure(paths: pd.DataFrame, relative: pd.DataFrame, events: pd.DataFrame,
                        params: SaasParameters) -> Figure:
-    """Top: each line's return since the close before the event. Bottom: the theme's two relative comparisons."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8.5), sharex=True, gridspec_kw={"height_ratios": [1.6, 1]})
+    """Three panels: the baskets of stocks, the ETFs, and the theme's two relative comparisons.
+
+    Baskets are labelled at their line ends (three lines, far enough apart); the ETFs, whose ends
+    lie close together, are named in a legend, each in its own colour and dash.
+    """
+    fig, (top, middle, bottom) = plt.subplots(3, 1, figsize=(11, 10.5), sharex=True,
+                                              gridspec_kw={"height_ratios": [1.3, 1.0, 1.0]})
+    baskets = [column for column in paths.columns if column in BASKETS]
+    etfs = [column for column in paths.columns if column not in BASKETS]
     ends = {}
-    for column, (colour, style, width) in _line_styles(list(paths.columns)).items():
+    for column in baskets:
         series = paths[column].dropna()
-        top.plot(series.index, series, color=colour, linestyle=style, linewidth=width)
-        ends[basket_stocks(column) if column in BASKETS else line_label(column)] = (
-            series.index[-1], float(series.iloc[-1]), colour)
-    top.axhline(0, color="0.3", linewidth=0.8)
-    top.set_ylabel("Return since the close before the event (%)")
-    top.set_title("Baskets (stocks, equal-weighted) and ETFs, buy-and-hold from the close before the event", pad=34)
-    label_line_ends(top, ends)
+        colour = BASKET_PALETTE[column]
+        top.plot(series.index, series, color=colour, linewidth=2.0)
+        ends[basket_stocks(column)] = (series.index[-1], float(series.iloc[-1]), colour)
+    for column in etfs:
+        series = paths[column].dropna()
+        colour, dash = ETF_LINES.get(column, ("0.5", "-."))
+        middle.plot(series.index, series, color=colour, linestyle=dash, linewidth=1.6, label=line_label(column))
+    top.set_title("Baskets of stocks (equal-weighted), buy-and-hold from the close before the event", pad=34)
+    middle.set_title("ETFs, buy-and-hold from the close before the event")
+    middle.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    for ax in (top, middle):
+        ax.axhline(0, color="0.3", linewidth=0.8)
+        ax.set_ylabel("Return since the close\nbefore the event (%)")
+    label_line_ends(top, ends, min_gap=0.07)
     relative_colours = {"cloud software vs AI infrastructure": BASKET_PALETTE["cloud software"],
-                        f"{CLOUD_INDEX_PROXY} vs {NASDAQ_100_FUND}": BASKET_PALETTE["benchmarks"]}
+                        f"{CLOUD_INDEX_PROXY} vs {NASDAQ_100_FUND}": ETF_LINES[CLOUD_INDEX_PROXY][0]}
     for column in relative.columns:
         bottom.plot(relative.index, relative[column], label=column, color=relative_colours.get(column, "0.4"))
     bottom.axhline(0, color="0.3", linewidth=0.8)
     bottom.set_ylabel("Relative return (%)")
     bottom.set_xlabel("Date")
-    bottom.set_title("First against second: (1 + first) / (1 + second) - 1")
+    bottom.set_title("First against second: (1 + first) / (1 + second) \u2212 1")
     bottom.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    for ax in (top, bottom):
+    for ax in (top, middle, bottom):
         percent_axis(ax.yaxis)
         ax.axvline(params.event_date, color="0.2", linestyle="--", linewidth=1.0)
-    _mark_events(top, events, with_numbers=True)
-    _mark_events(bottom, events, with_numbers=False)
+        _mark_events(ax, events, with_numbers=ax is top)
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     return finish(fig, f"After the shock: {params.event_date:%-d %b %Y} to {paths.index[-1]:%-d %b %Y} "
                        "(dotted lines: numbered events)", SNAPSHOT_SOURCE)

@@ -246,11 +246,24 @@ def count_phrases(params: SanctionsParameters, controls: pd.DataFrame, values: p
         "nvda_bh_phrase": phrase(milestone_values["p_fdr_bh"] < SIGNIFICANCE),
         "china_negative_phrase": phrase(controls["china_caar"] < 0),
     }
+    counts = {}
     for prefix in ("chips", "china"):
         phrases[f"{prefix}_significant_phrase"] = phrase(controls[f"{prefix}_p_kp"] < SIGNIFICANCE)
-        phrases[f"{prefix}_holm_phrase"] = phrase(adjusted_p_values(controls[f"{prefix}_p_kp"], "holm")
-                                                  < SIGNIFICANCE)
+        holm = adjusted_p_values(controls[f"{prefix}_p_kp"], "holm") < SIGNIFICANCE
+        phrases[f"{prefix}_holm_phrase"] = phrase(holm)
+        counts[prefix] = int(holm.sum())
+    phrases["groups_holm_sentence"] = groups_holm_sentence(counts["chips"], counts["china"], total)
     return phrases
+
+
+def groups_holm_sentence(chips: int, china: int, total: int) -> str:
+    """Say in one plain sentence on how many milestones each group moved significantly after Holm."""
+    if chips == china == 0:
+        return "Neither US chip firms as a group nor China tech moved significantly on any milestone."
+    def count(n: int) -> str:
+        return "none" if n == 0 else f"{n} of the {total}"
+    return (f"US chip firms as a group moved significantly on {count(chips)} milestones, China tech on "
+            f"{count(china)}.")
 
 
 def significant_after_holm(values: pd.DataFrame, significance: float = SIGNIFICANCE) -> str:
