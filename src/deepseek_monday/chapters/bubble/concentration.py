@@ -9,11 +9,11 @@ import pandas as pd
 from deepseek_monday.chapters.bubble.constants import MEGACAP_GROUP, TRADING_DAYS_PER_YEAR, VOLATILITY_INDEX
 from deepseek_monday.chapters.bubble.data import ChapterData
 from deepseek_monday.chapters.bubble.parameters import BubbleParameters
-from deepseek_monday.chapters.bubble.record import market_value
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.data.calendars import sessions
 from deepseek_monday.data.universe import load_universe
+from deepseek_monday.measures.diluted_value import market_value
 
 
 def share_count_coverage(data: ChapterData) -> pd.DataFrame:
