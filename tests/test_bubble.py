@@ -15,6 +15,7 @@ from deepseek_monday.claims.measures import nvidia_shares
 from deepseek_monday.claims.registry import NotCheckable, get_measure
 from deepseek_monday.data.paths import facts_dir, market_data_dir
 from deepseek_monday.errors import ParameterError
+from deepseek_monday.measures import diluted_value
 
 MONDAY = pd.Timestamp("2025-01-27")
 
@@ -35,23 +36,10 @@ SYNTHETIC_SCHEDULE = pd.DataFrame({"fiscal_period": ["FY2023", "FY2024"],
 @pytest.fixture
 def synthetic_shares(monkeypatch: pytest.MonkeyPatch) -> pd.DataFrame:
     """Make every ticker use the SYNTHETIC share-count schedule."""
-    monkeypatch.setattr(bubble.record, "share_count_schedule", lambda ticker: SYNTHETIC_SCHEDULE)
+    monkeypatch.setattr(diluted_value, "share_count_schedule", lambda ticker: SYNTHETIC_SCHEDULE)
     return SYNTHETIC_SCHEDULE
 
 
-def test_share_count_rule_uses_the_latest_year_ended_before_and_expires() -> None:
-    dates = pd.to_datetime(["2023-01-29", "2023-01-30", "2024-01-28", "2024-01-29", "2026-01-28", "2026-01-30"])
-    shares = bubble.shares_on(pd.DatetimeIndex(dates), SYNTHETIC_SCHEDULE)
-    # On a fiscal year's last day its own count does not apply yet; after two years none applies.
-    assert np.isnan(shares.iloc[0])
-    assert shares.iloc[1:4].tolist() == [1_000.0, 1_000.0, 2_000.0]
-    assert shares.iloc[4] == 2_000.0
-    assert np.isnan(shares.iloc[5])
-
-
-def test_market_value_on_synthetic_prices(synthetic_shares: pd.DataFrame) -> None:
-    prices = synthetic_prices([10.0, 12.0, 9.0, 9.0], start="2024-03-04")
-    assert bubble.market_value(prices, "SYN").tolist() == [20_000.0, 24_000.0, 18_000.0, 18_000.0]
 
 
 def test_fall_rank_counts_strictly_larger_falls() -> None:
@@ -238,17 +226,6 @@ def test_cisco_at_its_peak_from_the_raw_files(data: bubble.ChapterData, params: 
 
 
 @requires_real_data
-def test_market_value_approximations_from_the_facts(data: bubble.ChapterData) -> None:
-    table = bubble.market_value_approximations("NVDA", data.prices["NVDA"])
-    implied = raw_fact("NVDA", "FY2025", "market_cap") * 1e6 / raw_fact("NVDA", "FY2025", "close_price_split_adjusted")
-    assert table.at["FY2025", "implied_shares"] == pytest.approx(implied)
-    assert table.at["FY2025", "count_gap"] == pytest.approx(
-        raw_fact("NVDA", "FY2025", "diluted_shares_weighted") * 1e6 / implied - 1)
-    with pytest.raises(NotCheckable):
-        bubble.market_value_approximations("AMD", data.prices["AMD"])
-
-
-@requires_real_data
 def test_record_rankings(data: bubble.ChapterData) -> None:
     ranking = bubble.universe_stock_ranking(data, MONDAY)
     assert ranking["return"].is_monotonic_increasing
@@ -305,7 +282,7 @@ SYNTHETIC_BILLIONS = SYNTHETIC_SCHEDULE.assign(shares=[1e9, 2e9])
 @pytest.fixture
 def synthetic_publication(monkeypatch: pytest.MonkeyPatch) -> None:
     """SYNTHETIC share counts (FY2023, FY2024) with SYNTHETIC publication dates."""
-    monkeypatch.setattr(bubble.record, "share_count_schedule", lambda ticker: SYNTHETIC_BILLIONS.copy())
+    monkeypatch.setattr(diluted_value, "share_count_schedule", lambda ticker: SYNTHETIC_BILLIONS.copy())
     monkeypatch.setattr(bubble.valuation, "share_count_schedule", lambda ticker: SYNTHETIC_BILLIONS.copy())
     monkeypatch.setattr(bubble.valuation, "reporting_lag", lambda ticker: (SYNTHETIC_PUBLISHED, 30))
 
@@ -335,13 +312,10 @@ def test_nvidia_count_on_the_event_day_was_published_after_it(data: bubble.Chapt
 
 
 @requires_real_data
-def test_largest_approximation_error_is_the_tables_largest_gap(data: bubble.ChapterData) -> None:
-    table = bubble.market_value_approximations("NVDA", data.prices["NVDA"])
+def test_approximation_error_sentence_quotes_the_largest_gap(data: bubble.ChapterData) -> None:
     error = bubble.largest_approximation_error("NVDA", data.prices["NVDA"])
-    assert error.gap == pytest.approx(table["value_gap"].abs().max())
-    row = table.loc[error.fiscal_period]
-    assert 1 + row["value_gap"] == pytest.approx((1 + row["count_gap"]) * (1 + row["price_gap"]))
-    assert "at most **" in bubble.approximation_error_sentence("NVDA", data.prices["NVDA"])
+    sentence = bubble.approximation_error_sentence("NVDA", data.prices["NVDA"])
+    assert "at most **" in sentence and error.fiscal_period in sentence
     assert "cannot be measured" in bubble.approximation_error_sentence("AMD", data.prices["AMD"])
 
 

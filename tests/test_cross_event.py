@@ -15,10 +15,10 @@ from conftest import requires_real_data
 
 from deepseek_monday.chapters.cross_event import analysis as ce
 from deepseek_monday.chapters.cross_event import kinds
-from deepseek_monday.chapters.overview import analysis as overview
 from deepseek_monday.data.prices import price_panel
 from deepseek_monday.data.spikes import flagged_days
 from deepseek_monday.errors import ParameterError
+from deepseek_monday.measures import event_day
 from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import MISSING, format_number
 
@@ -123,11 +123,11 @@ def measures(returns: pd.DataFrame) -> ce.CrossEventMeasures:
 
 
 @requires_real_data
-def test_index_moves_match_overview_and_manifest(measures: ce.CrossEventMeasures) -> None:
+def test_index_moves_match_the_event_day_measure(measures: ce.CrossEventMeasures) -> None:
     # The snapshot's S&P 500 move of 2025-01-27 is -1.46 %.
     assert measures.key.at["GSPC", DAY] == pytest.approx(-0.0146, abs=5e-5)
-    moves = overview.index_moves(DAY)["return"]
-    for symbol in overview.INDEX_ROWS:
+    moves = event_day.index_moves(DAY)["return"]
+    for symbol in event_day.INDEX_ROWS:
         assert measures.key.at[symbol, DAY] == pytest.approx(moves[symbol], abs=1e-12)
     assert ce.display_key_measures(measures).at["S&P 500 (%)", "27 January 2025"] == "\u22121.46"
 
@@ -138,7 +138,7 @@ def test_missing_instruments_stay_nan_with_a_note(measures: ce.CrossEventMeasure
     assert np.isnan(measures.key.at["SMH", early]) and np.isnan(measures.key.at["SOXX", early])
     notes = ce.display_notes(measures)
     assert notes.loc[("14 April 2000", "SMH ETF"), "Why there is no value"] == "outside this series' data"
-    table = overview.event_day_returns(returns, early)
+    table = event_day.event_day_returns(returns, early)
     usable = table[table["kind"] != "volatility"]["return"].notna().sum()
     info = measures.instruments.loc[early]
     assert info["n_instruments"] == usable
@@ -149,14 +149,14 @@ def test_missing_instruments_stay_nan_with_a_note(measures: ce.CrossEventMeasure
 
 
 @requires_real_data
-def test_breadth_worst_and_groups_come_from_the_overview(measures: ce.CrossEventMeasures,
+def test_breadth_worst_and_groups_come_from_the_event_day_measures(measures: ce.CrossEventMeasures,
                                                          returns: pd.DataFrame) -> None:
-    table = overview.event_day_returns(returns, DAY)
+    table = event_day.event_day_returns(returns, DAY)
     usable = table[table["kind"] != "volatility"].dropna(subset=["return"])
     assert measures.key.at["share_down", DAY] == pytest.approx((usable["return"] < 0).mean())
     assert measures.key.at["worst_return", DAY] == usable["return"].min()
     assert measures.instruments.at[DAY, "worst_name"].endswith(f"({usable['return'].idxmin()})")
-    summary = overview.group_summary(table)
+    summary = event_day.group_summary(table)
     assert measures.groups.at["AI chips", DAY] == pytest.approx(summary.at["AI chips", "mean"])
     assert list(measures.groups.index) == ce.EQUITY_GROUPS
 

@@ -10,18 +10,18 @@ from pathlib import Path
 import pandas as pd
 from conftest import SYNTHETIC_DATES, manifest_row, write_manifest, write_price_file
 
-from deepseek_monday.chapters.overview import analysis as overview
 from deepseek_monday.data import prices
 from deepseek_monday.data.returns import daily_returns, report_symbols
 from deepseek_monday.data.universe import load_universe
+from deepseek_monday.measures import event_day
 
 EVENT = pd.Timestamp("2025-01-21")
 
 
 def _chapter_numbers() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     returns = daily_returns()
-    table = overview.event_day_returns(returns, EVENT)
-    return returns, table, overview.group_summary(table)
+    table = event_day.event_day_returns(returns, EVENT)
+    return returns, table, event_day.group_summary(table)
 
 
 def test_an_extra_manifest_series_changes_no_chapter_number(synthetic_snapshot: Path) -> None:

@@ -11,6 +11,7 @@ from conftest import requires_real_data
 from deepseek_monday.chapters.overview import analysis as overview
 from deepseek_monday.data.params import check_positive_int
 from deepseek_monday.errors import ParameterError
+from deepseek_monday.measures import event_day
 from deepseek_monday.present.tables import MISSING, format_number
 
 pytestmark = requires_real_data
@@ -39,46 +40,6 @@ def test_booleans_are_not_window_lengths() -> None:
         check_positive_int(True, "lookback_days")
 
 
-def test_event_day_table_and_group_summary() -> None:
-    params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "AAPL", "SPY", "VIX", "0700.HK"])
-    returns = overview.load_event_returns(params)
-    table = overview.event_day_returns(returns, params.event_date)
-    assert table.loc["NVDA", "return"] == returns.loc["2025-01-27", "NVDA"]
-    summary = overview.group_summary(table)
-    # VIX is a volatility level: shown in the table, never averaged.
-    assert not np.isnan(table.loc["VIX", "return"])
-    assert summary.loc["indices/benchmarks", "instruments"] == 1
-    assert summary.loc["hyperscalers and megacaps", "mean"] == table.loc["AAPL", "return"]
-
-
-def test_holiday_on_an_instruments_exchange_is_a_gap_with_a_note() -> None:
-    # 2025-01-29 was Lunar New Year in Hong Kong: NYSE traded, HKEX did not.
-    params = overview.OverviewParameters.validate("2025-01-29", symbols=["NVDA", "0700.HK"])
-    table = overview.event_day_returns(overview.load_event_returns(params), params.event_date)
-    assert np.isnan(table.loc["0700.HK", "return"])
-    assert table.loc["0700.HK", "note"] == "no session on this date"
-
-
-def test_index_moves_use_previous_own_session() -> None:
-    moves = overview.index_moves(pd.Timestamp("2025-01-27"))
-    assert moves.loc["GSPC", "close"] == pytest.approx(6012.28, abs=0.01)
-    assert moves.loc["GSPC", "return"] == pytest.approx(6012.28 / moves.loc["GSPC", "previous_close"] - 1, abs=1e-6)
-
-
-def test_index_move_across_a_missing_session_is_undefined() -> None:
-    # The snapshot's DAX file lacks a few Xetra sessions (see the data page). On the day after such a
-    # gap the previous calendar session is missing, so there must be no one-day return.
-    from deepseek_monday.data.prices import price_panel
-    from deepseek_monday.data.returns import daily_returns
-
-    prices = price_panel(["GDAXI"])["GDAXI"].dropna()
-    returns = daily_returns(["GDAXI"])["GDAXI"]
-    gap_days = returns.loc[prices.index[1:]][returns.loc[prices.index[1:]].isna()].index
-    assert len(gap_days) > 0
-    moves = overview.index_moves(gap_days[-1])
-    assert np.isnan(moves.loc["GDAXI", "return"]) and np.isnan(moves.loc["GDAXI", "previous_close"])
-
-
 def test_cumulative_returns_compound_own_returns() -> None:
     params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "SPY"])
     returns = overview.load_event_returns(params)
@@ -91,13 +52,13 @@ def test_cumulative_returns_compound_own_returns() -> None:
 
 def test_readable_overview_tables() -> None:
     params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "VIX", "SPY"])
-    table = overview.event_day_returns(overview.load_event_returns(params), params.event_date)
+    table = event_day.event_day_returns(overview.load_event_returns(params), params.event_date)
     shown = overview.display_event_table(table, params.event_date)
     assert shown.index.name == "Symbol"
     assert shown.at["VIX", "Return (%)"] == MISSING  # a volatility level has no return
     assert shown.at["VIX", "Note"].startswith("a volatility index, not a return: closed at")
     assert shown.at["NVDA", "Return (%)"] == format_number(100 * table.at["NVDA", "return"])
-    indices = overview.display_index_moves(overview.index_moves(params.event_date))
+    indices = overview.display_index_moves(event_day.index_moves(params.event_date))
     assert list(indices.columns) == ["Series", "Previous close", "Close", "Return (%)"]
     assert indices.at["GSPC", "Close"] == "6,012.28"
 
@@ -109,7 +70,7 @@ def test_key_findings_reuse_the_chapters_numbers() -> None:
     assert findings["findings_day"] == "Monday 27 January 2025"
     nvidia = ledger.evaluate().set_index("id").at["003-01", "measured"]  # the ledger's market-value loss
     assert f"about {float(nvidia.split()[0]):,.0f} billion US dollars off" in findings["finding_nvidia"]
-    moves = overview.index_moves(pd.Timestamp("2025-01-27"))
+    moves = event_day.index_moves(pd.Timestamp("2025-01-27"))
     assert findings["finding_chips"].startswith(
         f"The chip index, the PHLX Semiconductor index, returned {moves.at['SOX', 'return']:+.2%}")
     assert moves.at["SOX", "return"] == pytest.approx(-0.0915, abs=5e-5)  # the README's -9.15%
@@ -123,7 +84,7 @@ def test_key_findings_reuse_the_chapters_numbers() -> None:
 def test_index_returns_do_not_depend_on_the_chosen_symbols() -> None:
     params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "AMD"])
     indices = overview.load_index_returns()
-    assert list(indices.columns) == list(overview.INDEX_ROWS)
+    assert list(indices.columns) == list(event_day.INDEX_ROWS)
     window = overview.cumulative_returns(indices, params.event_date, params.lookback_days, params.lookahead_days)
     assert window.notna().any().all()
 
@@ -174,8 +135,8 @@ def test_group_sentence_with_no_one_or_several_equity_groups() -> None:
 
 def test_headline_numbers_without_equity_groups() -> None:
     params = overview.OverviewParameters.validate("2025-01-27", symbols=["GSPC"])
-    table = overview.event_day_returns(overview.load_event_returns(params), params.event_date)
-    numbers = overview.headline_numbers(table, overview.group_summary(table), overview.index_moves(params.event_date),
+    table = event_day.event_day_returns(overview.load_event_returns(params), params.event_date)
+    numbers = overview.headline_numbers(table, event_day.group_summary(table), event_day.index_moves(params.event_date),
                                         params)
     assert "no group average" in numbers["group_sentence"]
 

@@ -128,9 +128,10 @@ def resolve_parameters(chapters: tuple[Page, ...], overrides: Mapping[str, Any],
         checked = {key: value for key, value in parameters.items() if key not in RUNNER_PARAMETERS}
         extra = {key: value for key, value in (runner_values or {}).items() if key in defaults}
         resolved[chapter.name] = {**parameters, **extra}
-        if chapter.validate is not None and not (validated and validated(chapter, resolved[chapter.name])):
+        validate = registry.validator(chapter)
+        if validate is not None and not (validated and validated(chapter, resolved[chapter.name])):
             try:
-                chapter.validate(**checked)
+                validate(**checked)
             except DataUnavailableError as error:
                 unavailable[chapter.name] = str(error)
             except ParameterError as error:

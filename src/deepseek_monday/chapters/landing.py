@@ -84,7 +84,7 @@ def bubble_answer(event_date: pd.Timestamp) -> dict[str, object]:
     (:func:`deepseek_monday.measures.levels.value_loss`), never dividend-adjusted prices.
     """
     from deepseek_monday.chapters import bubble
-    from deepseek_monday.chapters.bubble.data import company_name
+    from deepseek_monday.data.universe import company_name
 
     params = bubble.BubbleParameters.validate(event_date)
     data = bubble.load_chapter_data(params)

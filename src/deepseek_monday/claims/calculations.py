@@ -13,20 +13,15 @@ import pandas as pd
 
 from deepseek_monday.claims.registry import NotCheckable
 
+# Defined in the data layer so that the measures below the claims share it; re-exported for calc.X.
+from deepseek_monday.data.prices import last_row_on_or_before as last_row_on_or_before
+
 
 def row_on(series: pd.Series, date: pd.Timestamp, what: str = "series") -> float:
     """Return the value on ``date``; raise NotCheckable if the series has no row that day."""
     if date not in series.index or pd.isna(series.loc[date]):
         raise NotCheckable(f"the {what} has no value on {date:%Y-%m-%d}")
     return float(series.loc[date])
-
-
-def last_row_on_or_before(series: pd.Series, date: pd.Timestamp, what: str = "series") -> pd.Timestamp:
-    """Return the date of the last row on or before ``date``."""
-    earlier = series.loc[:date].dropna()
-    if earlier.empty:
-        raise NotCheckable(f"the {what} has no value on or before {date:%Y-%m-%d}")
-    return earlier.index[-1]
 
 
 def return_between(prices: pd.Series, start: pd.Timestamp,

@@ -17,15 +17,10 @@ from pathlib import Path
 from sphinx_external_toc.parsing import parse_toc_yaml
 
 from deepseek_monday.data.paths import project_root
+from deepseek_monday.pages import PAGES
 
-# Chapter name -> title, in reading order.
-CHAPTER_TITLES: dict[str, str] = {
-    "00_overview": "The event day in numbers",
-    "10_bubble": "An AI bubble?",
-    "20_saas": "Software against infrastructure",
-    "30_sanctions": "Export controls and efficiency",
-    "claims_ledger": "The claims ledger",
-}
+# Chapter name -> title, in reading order: the book's pages that may discuss a claim (deepseek_monday.pages).
+CHAPTER_TITLES: dict[str, str] = {page.name: page.title for page in PAGES if page.discusses_claims}
 
 
 def chapters_in_book(root: Path | None = None) -> frozenset[str]:

@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from deepseek_monday.data.paths import cache_dir, market_data_dir, project_root
-from deepseek_monday.errors import DataValidationError, ParameterError
+from deepseek_monday.errors import DataValidationError, NotCheckable, ParameterError
 
 log = logging.getLogger(__name__)
 
@@ -648,6 +648,14 @@ def price_panel(symbols: list[str] | None = None,
     A cell is NaN where the symbol has no row on that date; nothing is filled.
     """
     return load_snapshot(data_dir).price_panel(symbols)
+
+
+def last_row_on_or_before(series: pd.Series, date: pd.Timestamp, what: str = "series") -> pd.Timestamp:
+    """Return the date of the last row on or before ``date``; raise NotCheckable if there is none."""
+    earlier = series.loc[:date].dropna()
+    if earlier.empty:
+        raise NotCheckable(f"the {what} has no value on or before {date:%Y-%m-%d}")
+    return earlier.index[-1]
 
 
 def _screen(snapshot: Snapshot) -> pd.DataFrame:

@@ -52,6 +52,12 @@ def load_universe() -> pd.DataFrame:
     return universe
 
 
+def company_name(ticker: str) -> str:
+    """Return the universe's name of a ticker (the ticker itself if unknown)."""
+    universe = load_universe()
+    return str(universe.at[ticker, "name"]) if ticker in universe.index else ticker
+
+
 def check_symbols(symbols: list[str] | tuple[str, ...], parameter: str = "symbols") -> list[str]:
     """Return ``symbols`` as a list if all are in the universe, else raise ParameterError."""
     if isinstance(symbols, str):

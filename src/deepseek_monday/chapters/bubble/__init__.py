@@ -5,8 +5,11 @@ tidy frames: :mod:`.record` (1. market value and the record), :mod:`.valuation` 
 :mod:`.overlay` (3. dot-com overlay), :mod:`.concentration` (4. concentration and volatility),
 :mod:`.sequoia` (5. Sequoia's question) and :mod:`.subjects` (the chapter's subjects). They
 read :mod:`.constants`, :mod:`.parameters` and :mod:`.data`; :mod:`.prose` and :mod:`.display`
-turn their results into sentences and tables. A measure the data cannot answer raises
-:class:`~deepseek_monday.claims.registry.NotCheckable` with the reason, which the chapter prints.
+turn their results into sentences and tables. The package also re-exports the shared measures the chapter
+reads (:mod:`deepseek_monday.measures.diluted_value`, :mod:`~deepseek_monday.measures.levels`,
+:mod:`~deepseek_monday.measures.stock_study`), so its notebook reads every name as ``bubble.X``. A measure
+the data cannot answer raises :class:`~deepseek_monday.claims.registry.NotCheckable` with the reason, which
+the chapter prints.
 """
 
 from deepseek_monday.chapters.bubble.concentration import (
@@ -89,18 +92,11 @@ from deepseek_monday.chapters.bubble.prose import (
     volatility_sentence,
 )
 from deepseek_monday.chapters.bubble.record import (
-    ApproximationError,
     event_day_index_ranks,
     focus_event_study,
     index_records,
-    largest_approximation_error,
     largest_falls,
-    market_model_study,
-    market_value,
-    market_value_approximations,
     records_flagged_sentence,
-    share_count,
-    shares_on,
     universe_stock_ranking,
 )
 from deepseek_monday.chapters.bubble.sequoia import (
@@ -125,6 +121,14 @@ from deepseek_monday.chapters.bubble.valuation import (
     share_count_timing,
     valuation_comparison,
 )
+from deepseek_monday.measures.diluted_value import (
+    ApproximationError,
+    largest_approximation_error,
+    market_value,
+    market_value_approximations,
+    share_count,
+    shares_on,
+)
 from deepseek_monday.measures.levels import (
     COUNT_MAX_GAP_DAYS,
     anchor_table,
@@ -138,6 +142,7 @@ from deepseek_monday.measures.levels import (
     printed_closes,
     rescale_to_printed,
 )
+from deepseek_monday.measures.stock_study import market_model_study
 
 __all__ = [
     "ACCOUNTS_FALLBACK",

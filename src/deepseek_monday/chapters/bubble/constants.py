@@ -1,4 +1,4 @@
-"""Settings of the bubble chapter shared by its modules: the comparison series, the market-value conventions,
+"""Settings of the bubble chapter shared by its modules: the comparison series,
 the event-study settings and the two assumptions of Sequoia's question."""
 
 from __future__ import annotations
@@ -15,14 +15,10 @@ SERIES_NAMES: dict[str, str] = {"NDX": "Nasdaq-100", "IXIC": "Nasdaq Composite",
 MEGACAP_GROUP = "hyperscalers and megacaps"
 TRADING_DAYS_PER_YEAR = 252
 DAYS_PER_YEAR = 365.25
-# A share count is used for dates up to two years after its fiscal year ended.
-SHARE_COUNT_VALID_DAYS = 731
-# Markers in the universe's names of listings whose share count the facts do not give.
-ADR_MARKERS = ("(ADR)", "(ADS)", "NY registry shares")
 # A one-day fall whose next close is back within this distance of the previous close is flagged.
 REVERSAL_TOLERANCE = 0.02
-# Event-study settings: the engine's default estimation window needs 250 sessions before the event.
-EVENT_WINDOWS = ((0, 0), (0, 1), (-5, 5), (0, 10))
+# Event-study settings (windows: measures.stock_study.EVENT_WINDOWS): the engine's default estimation window
+# needs 250 sessions before the event.
 ESTIMATION_SESSIONS = 250
 MIN_SESSIONS_AFTER = 10
 # Sequoia's "$600B question" (D. Cahn, 2024): two assumptions of the essay, not data.

@@ -16,6 +16,7 @@ from deepseek_monday.chapters.bubble.constants import (
 from deepseek_monday.chapters.bubble.parameters import BubbleParameters
 from deepseek_monday.data.prices import price_panel
 from deepseek_monday.data.returns import daily_returns
+from deepseek_monday.data.universe import company_name as company_name  # re-exported: the chapter reads it here
 from deepseek_monday.data.universe import load_universe
 
 
@@ -40,9 +41,3 @@ def load_chapter_data(params: BubbleParameters) -> ChapterData:
     """Return prices and returns of :func:`chapter_symbols` (NaN where an instrument has no session)."""
     symbols = chapter_symbols(params)
     return ChapterData(price_panel(symbols), daily_returns(symbols))
-
-
-def company_name(ticker: str) -> str:
-    """Return the universe's name of a ticker (the ticker itself if unknown)."""
-    universe = load_universe()
-    return str(universe.at[ticker, "name"]) if ticker in universe.index else ticker

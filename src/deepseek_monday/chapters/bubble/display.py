@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from deepseek_monday.chapters.bubble.constants import SEQUOIA_COST_MULTIPLE
-from deepseek_monday.chapters.bubble.record import market_value_approximations
 from deepseek_monday.chapters.bubble.subjects import or_reason
 from deepseek_monday.eventstudy import EventStudyResult
+from deepseek_monday.measures.diluted_value import market_value_approximations
 from deepseek_monday.measures.levels import LevelLoss
 from deepseek_monday.present.tables import MISSING, format_number, readable
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from deepseek_monday.chapters.bubble.record import share_count_schedule, shares_on
 from deepseek_monday.chapters.bubble.valuation import annual_value, fiscal_year_containing, latest_known_quarter
 from deepseek_monday.claims.registry import NotCheckable
+from deepseek_monday.measures.diluted_value import share_count_schedule, shares_on
 from deepseek_monday.measures.levels import CoverCount, counts_on, market_value_on
 
 COLUMNS = ["company", "when", "date", "price", "count", "market_value", "revenue", "revenue_basis",

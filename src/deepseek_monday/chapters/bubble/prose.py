@@ -11,12 +11,12 @@ import pandas as pd
 from deepseek_monday.chapters.bubble.constants import DOTCOM_STOCK, SEQUOIA_COST_MULTIPLE, SEQUOIA_END_USER_MARGIN
 from deepseek_monday.chapters.bubble.data import ChapterData, company_name
 from deepseek_monday.chapters.bubble.parameters import BubbleParameters
-from deepseek_monday.chapters.bubble.record import largest_approximation_error
 from deepseek_monday.chapters.bubble.sequoia import SequoiaQuestion, implied_run_rate, required_revenue
 from deepseek_monday.chapters.bubble.subjects import ValuationSubject, fiscal_year_after
 from deepseek_monday.claims.ledger import verdict_counts
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.eventstudy import EventStudyResult
+from deepseek_monday.measures.diluted_value import largest_approximation_error
 from deepseek_monday.present.tables import format_number
 
 # Glue names ending so hold Markdown text (sentences), to be glued with IPython's Markdown.

@@ -20,11 +20,11 @@ import pandas as pd
 from deepseek_monday.chapters.bubble.constants import DOTCOM_STOCK
 from deepseek_monday.chapters.bubble.data import ChapterData, company_name
 from deepseek_monday.chapters.bubble.parameters import BubbleParameters
-from deepseek_monday.chapters.bubble.record import ShareCount, share_count, share_count_schedule
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.data.facts import fundamentals, load_events
 from deepseek_monday.errors import ParameterError
+from deepseek_monday.measures.diluted_value import ShareCount, share_count, share_count_schedule
 
 
 def reporting_lag(ticker: str) -> tuple[pd.DataFrame, int]:

@@ -1,9 +1,9 @@
 """Cross-event comparison: the overview's key measures for several shock days side by side.
 
-Each day is measured with the overview's own functions (:func:`overview.event_day_returns`,
-:func:`overview.group_summary`, :func:`overview.index_moves`, :func:`overview.headline_numbers`)
-on one returns frame loaded once. Instruments without data on a day stay NaN (never
-filled); the tables say how many instruments had a return on each day.
+Each day is measured with the event-day measures the overview uses (:mod:`deepseek_monday.measures.event_day`:
+``event_day_returns``, ``group_summary``, ``index_moves`` and ``breadth``) on one returns frame loaded once.
+Instruments without data on a day stay NaN (never filled); the tables say how many instruments had a return
+on each day.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from deepseek_monday.chapters.cross_event.kinds import ordinal
-from deepseek_monday.chapters.overview import analysis as overview
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.data.params import check_event_date
 from deepseek_monday.data.prices import price_panel
@@ -22,6 +21,7 @@ from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.spikes import flagged_sentence, without_flagged
 from deepseek_monday.data.universe import GROUPS, load_universe
 from deepseek_monday.errors import ParameterError
+from deepseek_monday.measures.event_day import NON_EQUITY_GROUPS, breadth, event_day_returns, group_summary, index_moves
 from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import format_number, format_percent, readable
 
@@ -35,7 +35,7 @@ HISTORY_SERIES: dict[str, str] = {"GSPC": "S&P 500", "IXIC": "Nasdaq Composite",
 SHORT_NAMES: dict[str, str] = {"GSPC": "S&P 500", "IXIC": "Nasdaq Composite", "NDX": "Nasdaq-100",
                                "DJI": "Dow Jones", "GDAXI": "DAX 40", "SOX": "PHLX Semiconductor",
                                "SMH": "SMH ETF", "SOXX": "SOXX ETF"}
-EQUITY_GROUPS = [g for g in GROUPS if g not in overview.NON_EQUITY_GROUPS]
+EQUITY_GROUPS = [g for g in GROUPS if g not in NON_EQUITY_GROUPS]
 
 
 @dataclass(frozen=True)
@@ -147,8 +147,8 @@ def history_rank(series: pd.Series, day: pd.Timestamp) -> dict[str, object]:
 def level_moves(symbol: str, days: tuple[pd.Timestamp, ...], returns: pd.DataFrame) -> pd.DataFrame:
     """Return a level series' previous close, close and change in points and percent on each day.
 
-    The general form of :func:`overview.index_moves` for one series (here the VIX, whose change
-    is read in points). A day without a return in ``returns`` (no session, or the previous
+    The general form of :func:`~deepseek_monday.measures.event_day.index_moves` for one series (here the VIX,
+    whose change is read in points). A day without a return in ``returns`` (no session, or the previous
     session missing from the data) is NaN.
     """
     series = price_panel([symbol])[symbol].dropna()
@@ -165,17 +165,15 @@ def level_moves(symbol: str, days: tuple[pd.Timestamp, ...], returns: pd.DataFra
 
 
 def compute_measures(returns: pd.DataFrame, parameters: CrossEventParameters) -> CrossEventMeasures:
-    """Measure every shock day with the overview's functions on one returns frame."""
+    """Measure every shock day with the overview's event-day measures on one returns frame."""
     days = parameters.shock_days
     key, groups, counts, instruments, notes = {}, {}, {}, {}, []
     vix = level_moves("VIX", days, returns)
     for day in days:
-        table = overview.event_day_returns(returns, day)
-        summary = overview.group_summary(table)
-        indices = overview.index_moves(day)
-        # The overview's headline numbers; its window fields (lookback/lookahead) are not used here.
-        day_parameters = overview.OverviewParameters(day, 1, 0, parameters.market, tuple(table.index))
-        numbers = overview.headline_numbers(table, summary, indices, day_parameters)
+        table = event_day_returns(returns, day)
+        summary = group_summary(table)
+        indices = index_moves(day)
+        moved = breadth(table)
         moves = indices["return"]
         # index_moves takes the previous row; keep only moves that are one-session returns.
         moves = moves.where(table.loc[moves.index, "return"].notna())
@@ -185,16 +183,16 @@ def compute_measures(returns: pd.DataFrame, parameters: CrossEventParameters) ->
             notes.append((day, "VIX", table.at["VIX", "note"] or "previous session missing from the data"))
         equity = summary.reindex(EQUITY_GROUPS)
         groups[day], counts[day] = equity["mean"], equity["instruments"].fillna(0).astype(int)
-        n_instruments = int(numbers["n_instruments"])
-        key[day] = pd.Series({**moves.to_dict(), "share_down": int(numbers["n_down"]) / n_instruments,
-                              "worst_return": numbers["worst_return"], "vix_points": vix.at[day, "points"],
+        n_instruments = moved.n_instruments
+        key[day] = pd.Series({**moves.to_dict(), "share_down": moved.n_down / n_instruments,
+                              "worst_return": moved.worst_return, "vix_points": vix.at[day, "points"],
                               "vix_change": vix.at[day, "change"]})
         instruments[day] = {
-            "weekday": f"{day:%A}", "n_instruments": n_instruments, "n_down": numbers["n_down"],
-            "n_up": numbers["n_up"], "share_down": int(numbers["n_down"]) / n_instruments,
+            "weekday": f"{day:%A}", "n_instruments": n_instruments, "n_down": moved.n_down,
+            "n_up": moved.n_up, "share_down": moved.n_down / n_instruments,
             "n_outside": int((table["note"] == "outside this series' data").sum()),
             "n_no_session": int((table["note"] == "no session on this date").sum()),
-            "worst_name": numbers["worst_name"], "worst_return": numbers["worst_return"],
+            "worst_name": moved.worst_name, "worst_return": moved.worst_return,
         }
     ranked = without_flagged(returns[list(HISTORY_SERIES)])  # suspected bad prints are never ranked
     history = pd.DataFrame([

@@ -8,11 +8,22 @@ import numpy as np
 import pandas as pd
 
 from deepseek_monday.data.params import check_event_date, check_positive_int, window_sessions
-from deepseek_monday.data.prices import load_snapshot, price_panel
+from deepseek_monday.data.prices import price_panel
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import GROUPS, check_symbols, load_universe
 from deepseek_monday.errors import NotCheckable
 from deepseek_monday.measures import group_study
+from deepseek_monday.measures.event_day import (
+    INDEX_ROWS,
+    NON_EQUITY_GROUPS,
+    NOT_RETURNS,
+    breadth,
+    index_moves,
+)
+
+# Re-exported: the chapter's notebook calls them as overview.event_day_returns and overview.group_summary.
+from deepseek_monday.measures.event_day import event_day_returns as event_day_returns
+from deepseek_monday.measures.event_day import group_summary as group_summary
 from deepseek_monday.measures.levels import value_loss
 from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import MINUS, MISSING, format_number, readable
@@ -24,19 +35,6 @@ MARKET_NAMES: dict[str, str] = {"XNYS": "NYSE", "XETR": "Xetra", "XHKG": "HKEX",
 def market_name(market: str) -> str:
     """Return the readable name of an exchange calendar (``XETR`` -> ``Xetra``); unknown codes as they are."""
     return MARKET_NAMES.get(market, market)
-
-
-# Headline indices of the overview, with how each stands in for what the articles name.
-INDEX_ROWS: dict[str, str] = {
-    "GSPC": "S&P 500",
-    "IXIC": "Nasdaq Composite",
-    "NDX": "Nasdaq-100",
-    "DJI": "Dow Jones Industrial Average",
-    "GDAXI": "DAX 40",
-    "SOX": "PHLX Semiconductor index",
-    "SMH": "SMH semiconductor ETF (context)",
-    "SOXX": "SOXX semiconductor ETF (context)",
-}
 
 
 @dataclass(frozen=True)
@@ -58,79 +56,6 @@ class OverviewParameters:
         date = check_event_date(event_date, market, before=lookback + 1, after=lookahead)
         chosen = check_symbols(symbols) if symbols is not None else load_universe().index.tolist()
         return cls(date, lookback, lookahead, market, tuple(chosen))
-
-
-def event_day_returns(returns: pd.DataFrame, event_date: pd.Timestamp) -> pd.DataFrame:
-    """Return one row per instrument: name, group, kind and its return on the event date.
-
-    Rows are ordered by group (universe order), then by return. An instrument with no
-    session that day, or no return, keeps a NaN return and says why in ``note``.
-    """
-    universe = load_universe().loc[returns.columns]
-    on_day = returns.loc[event_date] if event_date in returns.index else pd.Series(np.nan, returns.columns)
-    snapshot = load_snapshot()
-    notes = []
-    for symbol in returns.columns:
-        first = pd.Timestamp(snapshot.manifest.at[symbol, "first_date"])
-        last = pd.Timestamp(snapshot.manifest.at[symbol, "last_date"])
-        if not first < event_date <= last:
-            notes.append("outside this series' data")
-        elif np.isnan(on_day[symbol]):
-            notes.append("no session on this date")
-        else:
-            notes.append("")
-    table = pd.DataFrame({
-        "name": universe["name"], "group": universe["group"], "kind": universe["kind"],
-        "return": on_day.astype(float), "note": notes,
-    })
-    table["group"] = pd.Categorical(table["group"], categories=GROUPS, ordered=True)
-    table.index.name = "symbol"
-    return table.sort_values(["group", "return"], na_position="last")
-
-
-# Groups left out when the prose compares equity groups.
-NON_EQUITY_GROUPS = ("indices/benchmarks", "crypto", "FX")
-# Kinds whose percentage change is not an asset return (VIX is a volatility level).
-NOT_RETURNS = ("volatility",)
-
-
-def group_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Return per group: instruments with a return, equal-weighted mean, median, min and max.
-
-    Series of a kind in ``NOT_RETURNS`` are left out. In a group that has stocks only the stocks
-    count: the ETFs and indices that hold or track them are shown beside them in the instrument
-    table, never averaged in (an ETF of chip stocks is not one more chip stock).
-    """
-    usable = table[~table["kind"].isin(NOT_RETURNS)].dropna(subset=["return"])
-    has_stocks = usable.groupby("group", observed=True)["kind"].transform(lambda kinds: (kinds == "stock").any())
-    usable = usable[~has_stocks | (usable["kind"] == "stock")]
-    grouped = usable.groupby("group", observed=True)["return"]
-    summary = grouped.agg(instruments="count", mean="mean", median="median", worst="min", best="max")
-    return summary.sort_values("mean")
-
-
-def index_moves(event_date: pd.Timestamp) -> pd.DataFrame:
-    """Return the headline indices' previous close, close and return on the event date.
-
-    The return is the instrument's one-session return from :func:`daily_returns`: it is
-    undefined (NaN) where the file lacks the previous calendar session, never a
-    multi-day move. SMH and SOXX values are adjusted closes, not printed prices; SOX is the index's close.
-    """
-    symbols = list(INDEX_ROWS)
-    panel = price_panel(symbols)
-    one_day = daily_returns(symbols)
-    rows = []
-    for symbol in symbols:
-        series = panel[symbol].dropna()
-        defined = event_date in one_day.index and not np.isnan(one_day.at[event_date, symbol])
-        if not defined:
-            rows.append((symbol, INDEX_ROWS[symbol], np.nan, np.nan, np.nan))
-            continue
-        position = series.index.get_loc(event_date)
-        previous, close = series.iloc[position - 1], series.iloc[position]
-        rows.append((symbol, INDEX_ROWS[symbol], previous, close, one_day.at[event_date, symbol]))
-    table = pd.DataFrame(rows, columns=["symbol", "series", "previous_close", "close", "return"])
-    return table.set_index("symbol")
 
 
 def cumulative_returns(returns: pd.DataFrame, event_date: pd.Timestamp, before: int, after: int,
@@ -230,19 +155,18 @@ def group_sentence(equity_groups: pd.DataFrame) -> str:
 def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, indices: pd.DataFrame,
                      parameters: OverviewParameters) -> dict[str, object]:
     """Return the numbers the chapter's prose quotes, keyed by glue name."""
-    usable = table[~table["kind"].isin(NOT_RETURNS)].dropna(subset=["return"])
-    worst, best = usable["return"].idxmin(), usable["return"].idxmax()
+    moved = breadth(table)
     equity_groups = summary[~summary.index.isin(NON_EQUITY_GROUPS)]
     numbers: dict[str, object] = {
         "event_day": f"{parameters.event_date:%A} {long_date(parameters.event_date)}",
         "window": f"{parameters.lookback_days} trading days before to {parameters.lookahead_days} after",
-        "n_instruments": len(usable),
-        "n_down": int((usable["return"] < 0).sum()),
-        "n_up": int((usable["return"] > 0).sum()),
-        "worst_name": f"{usable.at[worst, 'name']} ({worst})",
-        "worst_return": float(usable.at[worst, "return"]),
-        "best_name": f"{usable.at[best, 'name']} ({best})",
-        "best_return": float(usable.at[best, "return"]),
+        "n_instruments": moved.n_instruments,
+        "n_down": moved.n_down,
+        "n_up": moved.n_up,
+        "worst_name": moved.worst_name,
+        "worst_return": moved.worst_return,
+        "best_name": moved.best_name,
+        "best_return": moved.best_return,
         "group_sentence": group_sentence(equity_groups),
     }
     if not equity_groups.empty:

@@ -9,7 +9,8 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from deepseek_monday.chapters.overview.analysis import INDEX_ROWS, NOT_RETURNS, market_name
+from deepseek_monday.chapters.overview.analysis import market_name
+from deepseek_monday.measures.event_day import INDEX_ROWS, NOT_RETURNS
 from deepseek_monday.present.style import (
     GROUP_PALETTE,
     SNAPSHOT_SOURCE,

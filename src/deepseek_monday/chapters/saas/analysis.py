@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from deepseek_monday.chapters.overview.analysis import group_summary
 from deepseek_monday.claims import Claim, load_claims
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims import ledger as claims_ledger
@@ -37,6 +36,7 @@ from deepseek_monday.data.universe import check_symbols, load_universe
 from deepseek_monday.errors import DataUnavailableError, DataValidationError, ParameterError
 from deepseek_monday.eventstudy import window_label
 from deepseek_monday.measures import group_study
+from deepseek_monday.measures.event_day import group_summary
 from deepseek_monday.present.tables import MINUS, MISSING, format_number, readable
 from deepseek_monday.present.wording import of_total, p_text
 

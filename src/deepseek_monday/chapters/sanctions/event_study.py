@@ -12,7 +12,6 @@ import pandas as pd
 from scipy import special
 from statsmodels.stats.multitest import multipletests
 
-from deepseek_monday.chapters.bubble.record import largest_approximation_error, market_model_study
 from deepseek_monday.chapters.sanctions.parameters import (
     CHINA_GROUP,
     CHIPS_GROUP,
@@ -40,6 +39,8 @@ from deepseek_monday.eventstudy import (
     run_event_study,
     window_label,
 )
+from deepseek_monday.measures.diluted_value import largest_approximation_error
+from deepseek_monday.measures.stock_study import market_model_study
 from deepseek_monday.present.tables import format_number, readable
 from deepseek_monday.present.wording import of_total
 
