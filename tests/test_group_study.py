@@ -175,6 +175,55 @@ def test_sanctions_chapter_quotes_the_group_study_for_the_event_day(study: group
     assert sanctions.chips_group_definition(other).beside == ("SMH",)
 
 
+def test_sanctions_chapter_quotes_the_group_study_for_china(study: group_study.GroupStudy) -> None:
+    """The sanctions chapter's China event-day numbers are the group study's, one per China group, stocks only;
+    KWEB is quoted beside from the study's own test of it, never as part of a group."""
+    from deepseek_monday.chapters import sanctions
+    from deepseek_monday.chapters.sanctions import prose
+
+    params = sanctions.SanctionsParameters.validate(EVENT)
+    numbers = sanctions.group_study_numbers(params)
+    for prefix, group in (("china_us", "China (US-listed)"), ("china_hk", "China (Hong Kong)")):
+        q = group_study.quote(study, group)
+        assert numbers[f"{prefix}_study_name"] == group
+        assert numbers[f"{prefix}_study_car"] == q["car"] and numbers[f"{prefix}_study_p"] == q["p"], group
+        assert numbers[f"{prefix}_study_p_kp"] == q["p_kp"] and numbers[f"{prefix}_study_n"] == q["n_firms"]
+        assert numbers[f"{prefix}_study_car_text"] in numbers["china_study_sentence"]
+    members = set(group_study.definition("China (US-listed)").members)
+    assert "KWEB" not in members and numbers["china_us_study_n"] == len(members)
+    kweb = study.beside[(study.beside["symbol"] == "KWEB") & (study.beside["window"] == "[0,0]")].iloc[0]
+    assert numbers["china_us_etf_raw"] == kweb["raw"] and numbers["china_us_etf_car"] == kweb["car"]
+    assert numbers["china_us_study_car"] != pytest.approx(kweb["car"])
+    # The notebook glues the sentence; the bullet and the headline table quote the group study's numbers.
+    source = _notebook_source("30_sanctions.ipynb")
+    assert "{glue:text}`china_study_sentence`" in source
+    bullet = source.split("**The event day.**")[1].split("- **")[0]
+    assert "china_us_study_car_text" in bullet and "china_hk_study_car_text" in bullet
+    rows = {label: (value, p) for label, value, p in prose.HEADLINE_ROWS}
+    assert rows["China (US-listed), event day, day 0 (group study: portfolio test)"] == (
+        "china_us_study_car_text", "china_us_study_p_text")
+    assert rows["China (Hong Kong), event day, day 0 (group study: portfolio test)"] == (
+        "china_hk_study_car_text", "china_hk_study_p_text")
+    china_rows = [label for label in rows if label.startswith("China") and "group study" not in label]
+    assert china_rows == [f"{sanctions.CHINA_GROUP}, event day, day 0, measured as the milestones"]
+
+
+def test_landing_page_sanctions_paragraph_averages_stocks_only() -> None:
+    """The landing page's China figure is the US-listed China stocks' basket; KWEB is named beside it."""
+    from deepseek_monday.chapters import landing, sanctions
+    from deepseek_monday.data.prices import price_panel
+    from deepseek_monday.present.tables import format_percent
+
+    text = landing.sanctions_answer(pd.Timestamp(EVENT))["sanctions_answer"]
+    prices = price_panel(["BABA", "BIDU", "KWEB"])
+    relatives = prices.loc["2025-05-22"] / prices.loc["2025-01-17"]
+    stocks = relatives[list(group_study.definition("China (US-listed)").members)].mean() - 1
+    assert f"**{format_percent(stocks, 1, signed=True)}**" in text
+    assert f"**{format_percent(relatives.mean() - 1, 1, signed=True)}**" not in text  # KWEB averaged in
+    assert f"KWEB, shown beside and not averaged in: {format_percent(relatives['KWEB'] - 1, 1, signed=True)}" in text
+    assert sanctions.CHINA_US_BASKET == "China (US-listed) basket"
+
+
 def test_landing_page_quotes_the_group_study(study: group_study.GroupStudy) -> None:
     """The landing page's SaaS paragraph quotes the group study's portfolio CARs and p-values."""
     from deepseek_monday.chapters import landing

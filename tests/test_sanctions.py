@@ -157,6 +157,9 @@ def test_bad_event_lists_fail_clearly(control_events: object, message: str) -> N
         ({"chip_symbols": ["NVDA", "XYZ"]}, r"unknown ticker\(s\) \['XYZ'\]"),
         ({"china_symbols": ["BABA", "HSI"]}, "not stocks or ETFs"),
         ({"china_symbols": ["BABA", "NVDA"]}, "share \\['NVDA'\\]"),
+        ({"china_symbols": ["KWEB", "FXI"]}, "holds no stock; the China baskets average stocks only"),
+        ({"china_symbols": ["0700.HK", "9988.HK"]}, "needs at least one US-listed stock"),
+        ({"china_symbols": ["BABA", "SAP.DE"]}, r"\['SAP.DE'\] trade neither in New York nor in Hong Kong"),
         ({"comparison_start": "20 Jan 2025"}, "comparison_start: '20 Jan 2025' is not a date"),
         ({"comparison_start": "2026-07-30"}, "comparison_start .* leaves only"),
         ({"event_date": "2020-03-16"}, "event_date: 2020-03-16 is too early .* it can run from 2021-02-01"),
@@ -431,14 +434,58 @@ def test_performance_since_the_r1_release(chapter: dict) -> None:
     table = sanctions.performance_since(params)
     assert table.attrs["common_end"] == pd.Timestamp("2025-05-22")  # the Hong Kong series' last day
     assert (table["base_date"] == pd.Timestamp("2025-01-17")).all()
-    members = sanctions.nyse_members(params.china_symbols)
-    assert members == ["KWEB", "BABA", "BIDU"]
-    prices = price_panel(members)
+    # The baskets average stocks only (the report's China groups), one per market; KWEB stands beside.
+    baskets = sanctions.china_baskets(params)
+    assert baskets[sanctions.CHINA_US_BASKET].members == ("BABA", "BIDU")
+    assert baskets[sanctions.CHINA_HK_BASKET].members == ("0700.HK", "9988.HK", "0981.HK")
+    prices = price_panel(["BABA", "BIDU", "KWEB"])
     relatives = prices.loc["2025-05-22"] / prices.loc["2025-01-17"]
-    assert table.at["China tech basket", "return_to_common_end"] == pytest.approx(relatives.mean() - 1)
+    china = table.at[sanctions.CHINA_US_BASKET, "return_to_common_end"]
+    assert china == pytest.approx(relatives[["BABA", "BIDU"]].mean() - 1)
+    assert china != pytest.approx(relatives.mean() - 1)  # KWEB averaged in would give another number
+    assert table.at["KWEB", "group"] == sanctions.BESIDE_GROUP
+    assert "KWEB" not in table.at[sanctions.CHINA_US_BASKET, "name"]
+    assert "USD" in table.at[sanctions.CHINA_US_BASKET, "name"] and "HKD" in table.at[sanctions.CHINA_HK_BASKET, "name"]
+    hong_kong = price_panel(["0700.HK", "9988.HK", "0981.HK"])
+    hk_relatives = hong_kong.loc["2025-05-22"] / hong_kong.loc["2025-01-17"]
+    assert table.at[sanctions.CHINA_HK_BASKET, "return_to_common_end"] == pytest.approx(hk_relatives.mean() - 1)
     paths = sanctions.comparison_paths(params)
     relative = sanctions.relative_path(paths)
     assert relative.index[0] >= params.comparison_base
+    assert paths.at[pd.Timestamp("2025-05-22"), sanctions.CHINA_US_BASKET] == pytest.approx(china)
+    assert paths.at[pd.Timestamp("2025-05-22"), "KWEB"] == pytest.approx(relatives["KWEB"] - 1)  # beside, alone
+
+
+@requires_real_data
+def test_kweb_is_never_averaged_into_the_china_basket(chapter: dict) -> None:
+    params, events, study = chapter["params"], chapter["events"], chapter["study"]
+    from deepseek_monday.measures import group_study
+
+    # The default China stocks are the report's China groups' members; KWEB is shown beside them.
+    members = (*group_study.definition(sanctions.CHINA_US_GROUP).members,
+               *group_study.definition(sanctions.CHINA_HK_GROUP).members)
+    assert params.china_symbols == members == params.china_stocks and params.china_beside == ("KWEB",)
+    assert "KWEB" in group_study.definition(sanctions.CHINA_US_GROUP).beside
+    assert "KWEB" not in set(study.car["symbol"])  # not in the milestone study's firms
+    table = sanctions.comparison_table(study, events, params.window)
+    assert table.at[sanctions.EVENT_DAY_LABEL, "china_n"] == len(members)
+    # The China mean on the event day is the mean of the stocks' CARs, nothing else.
+    cars = study.car[(study.car["event_date"] == params.event_date) & (study.car["window"] == "[0,0]")]
+    china_cars = cars[cars["symbol"].isin(members)]["car"]
+    assert table.at[sanctions.EVENT_DAY_LABEL, "china_caar"] == pytest.approx(china_cars.mean())
+    # An ETF given as a parameter is shown beside, never averaged in; a changed list is "(this run)".
+    run = sanctions.SanctionsParameters.validate(china_symbols=["KWEB", "BABA", "0700.HK"])
+    assert run.china_stocks == ("BABA", "0700.HK") and run.china_beside == ("KWEB",)
+    assert "KWEB" not in sanctions.event_study.group_map(run)
+    groups = sanctions.china_groups(run)
+    assert [g.name for g in groups] == [f"{sanctions.CHINA_US_GROUP} (this run)",
+                                        f"{sanctions.CHINA_HK_GROUP} (this run)"]
+    assert groups[0].members == ("BABA",) and groups[0].beside == ("KWEB",) and groups[1].index == "HSI"
+    baskets = sanctions.performance_since(run)
+    assert baskets.at[sanctions.CHINA_US_BASKET, "group"] == f"{sanctions.CHINA_US_GROUP} (this run)"
+    prices = price_panel(["BABA"])
+    assert baskets.at[sanctions.CHINA_US_BASKET, "return_to_common_end"] == pytest.approx(
+        prices.at[pd.Timestamp("2025-05-22"), "BABA"] / prices.at[pd.Timestamp("2025-01-17"), "BABA"] - 1)
 
 
 @requires_real_data
@@ -484,7 +531,9 @@ def test_headline_numbers_agree_with_the_tables(chapter: dict) -> None:
     assert numbers["nvda_car_event_text"] == sanctions.percent_text(numbers["nvda_car_event"])
     assert "-" not in numbers["nvda_car_event_text"]  # a true minus sign, not a hyphen
     assert numbers["window"] == "[0,0]"  # the headline is day 0
-    assert numbers["since_china_tech_common"] == performance.at["China tech basket", "return_to_common_end"]
+    assert numbers["since_china_us_common"] == performance.at[sanctions.CHINA_US_BASKET, "return_to_common_end"]
+    assert numbers["since_china_etf_common"] == performance.at["KWEB", "return_to_common_end"]
+    assert numbers["china_us_members"] == "BABA, BIDU" and "KWEB" not in numbers["china_members"]
     assert numbers["v3_gpus_as_fraction"] == "1/8"
     assert numbers["n_controls"] == len(params.controls)
     study_numbers = sanctions.study_numbers(study, params, hurt_more)
@@ -528,12 +577,14 @@ def test_group_intervals_agree_with_the_kolari_pynnonen_test(chapter: dict) -> N
     # p_KP = 0.110; the widened interval does not.
     row = table.loc[sanctions.EVENT_DAY_LABEL]
     assert row["chips_p_kp"] > 0.05 and abs(row["chips_caar"]) < row["chips_half"]
-    assert sanctions.interval_disagreements(table) == []
-    # Over [0,+5] China tech's widened interval still excludes zero while p_KP = 0.067 (the test
+    # Milestone 12 (August 2025) comes after the Hong Kong data end: two China stocks (BABA, BIDU) with
+    # almost equal CARs, so the cross-sectional interval is narrow while p_KP = 0.080 (the test
     # standardises each firm's CAR first); the caption's note then names that bar.
+    assert table.at["12", "china_n"] == 2 and table.at["12", "china_p_kp"] > 0.05
+    assert sanctions.interval_disagreements(table) == [(sanctions.CHINA_GROUP, "12")]
+    assert f"for {sanctions.CHINA_GROUP} around milestone 12 (" in sanctions.interval_note(table)
     wider = sanctions.comparison_table(study, events, (0, 5))
-    assert sanctions.interval_disagreements(wider) == [("China tech", "E")]
-    assert "for China tech on the event day (" in sanctions.interval_note(wider)
+    assert sanctions.interval_disagreements(wider) == []
 
 
 # ---------------------------------------------------------------- prose that reads well for any count

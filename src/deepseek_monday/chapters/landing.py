@@ -161,18 +161,22 @@ def sanctions_answer(event_date: pd.Timestamp) -> dict[str, object]:
     holm = int((milestones["p_holm"] < SIGNIFICANCE).sum())
     combined = sanctions_vs_event(values)["all"]
     performance = sanctions.performance_since(params)
-    china, chips = (performance.at[f"{group} basket", "return_to_common_end"]
-                    for group in (sanctions.CHINA_GROUP, sanctions.CHIPS_GROUP))
+    china, chips = (performance.at[key, "return_to_common_end"]
+                    for key in (sanctions.CHINA_US_BASKET, sanctions.CHIPS_BASKET))
+    etf = params.china_beside[0]
+    etf_return = performance.at[etf, "return_to_common_end"]
+    members = " and ".join(sanctions.china_baskets(params)[sanctions.CHINA_US_BASKET].members)
     survivors = ("none stays significant" if holm == 0 else f"{holm} stay{'s' if holm == 1 else ''} significant")
     text = (f"Over sessions {params.window_text} around {long_date(event_date)}, Nvidia's abnormal return was "
             f"**{format_percent(event['nvda_car'], signed=True)}** ({p_text(float(event['nvda_p']))}). Of its "
             f"{len(controls)} export-control milestones, {survivors} at the 5 % level once the tests are adjusted for "
             f"reading them all at once (Holm); together they add up to "
             f"**{format_percent(combined.total, signed=True)}** ({p_text(combined.p)}). "
-            f"After the R1 release China tech returned **{format_percent(china, 1, signed=True)}** against "
-            f"{format_percent(chips, 1, signed=True)} for US chip firms to "
-            f"{long_date(performance.attrs['common_end'])}. Prices can rank the costs; whether the controls caused "
-            f"DeepSeek's efficiency they cannot show.")
+            f"After the R1 release the US-listed China stocks ({members}, equal-weighted, in US dollars) returned "
+            f"**{format_percent(china, 1, signed=True)}** against {format_percent(chips, 1, signed=True)} for US "
+            f"chip firms to {long_date(performance.attrs['common_end'])} (the ETF {etf}, shown beside and not "
+            f"averaged in: {format_percent(etf_return, 1, signed=True)}). Prices can rank the costs; whether the "
+            "controls caused DeepSeek's efficiency they cannot show.")
     return {"sanctions_answer": text}
 
 

@@ -2,7 +2,7 @@
 
 Four questions, one module of this package each: where the export-control milestones fall on the prices of
 US chip firms and China tech (:mod:`.price_levels`); what each milestone and the event day
-cost in abnormal returns (:mod:`.event_study`); how China tech did against US semiconductors
+cost in abnormal returns (:mod:`.event_study`); how the China stocks did against US chip firms
 after the R1 release (:mod:`.china_performance`); and what DeepSeek-V3's compute figures say
 against Llama 3.1 405B and the GPT-4 estimate (:mod:`.compute_efficiency`). They read
 :mod:`.parameters` (settings, parameters, the event list and its day-0 rule); :mod:`.prose`
@@ -11,7 +11,12 @@ gathers the numbers the text quotes. Claims are judged by the claims ledger only
 """
 
 from deepseek_monday.chapters.sanctions.china_performance import (
+    BESIDE_GROUP,
+    CHINA_HK_BASKET,
+    CHINA_US_BASKET,
+    CHIPS_BASKET,
     basket_value,
+    china_baskets,
     comparison_paths,
     display_performance,
     nyse_members,
@@ -66,7 +71,10 @@ from deepseek_monday.chapters.sanctions.event_study import (
     windows_overlap_other,
 )
 from deepseek_monday.chapters.sanctions.parameters import (
+    CHINA_ETF,
     CHINA_GROUP,
+    CHINA_HK_GROUP,
+    CHINA_US_GROUP,
     CHIPS_GROUP,
     EVENT_DAY_LABEL,
     MIN_ESTIMATION_OBS,
@@ -75,6 +83,7 @@ from deepseek_monday.chapters.sanctions.parameters import (
     TIMELINE_CHINA,
     TIMELINE_US,
     SanctionsParameters,
+    china_groups,
     control_event_list,
     disclosure,
     disclosure_day0,
@@ -99,6 +108,7 @@ from deepseek_monday.chapters.sanctions.price_levels import (
     timeline_returns,
 )
 from deepseek_monday.chapters.sanctions.prose import (
+    china_groups_sentence,
     chips_group_definition,
     event_against_controls,
     group_study_numbers,
@@ -111,7 +121,14 @@ from deepseek_monday.chapters.sanctions.prose import (
 )
 
 __all__ = [
+    "BESIDE_GROUP",
+    "CHINA_ETF",
     "CHINA_GROUP",
+    "CHINA_HK_BASKET",
+    "CHINA_HK_GROUP",
+    "CHINA_US_BASKET",
+    "CHINA_US_GROUP",
+    "CHIPS_BASKET",
     "CHIPS_GROUP",
     "EVENT_DAY_LABEL",
     "GPT4",
@@ -130,6 +147,9 @@ __all__ = [
     "basket_value",
     "check_against_ledger",
     "check_stage_sums",
+    "china_baskets",
+    "china_groups",
+    "china_groups_sentence",
     "chips_group_definition",
     "combined_car",
     "comparison_paths",

@@ -48,14 +48,14 @@ EN_DASH = "\u2013"  # between the two names of the Kolari\u2013Pynnönen test
 
 
 def group_map(params: SanctionsParameters) -> dict[str, str]:
-    """Return symbol -> group (US chip firms or China tech) for the event study."""
+    """Return symbol -> group (US chip firms or China tech stocks) for the event study (China: stocks only)."""
     return {symbol: CHIPS_GROUP for symbol in params.chip_symbols} | {
-        symbol: CHINA_GROUP for symbol in params.china_symbols}
+        symbol: CHINA_GROUP for symbol in params.china_stocks}
 
 
 def load_study_returns(params: SanctionsParameters) -> pd.DataFrame:
     """Return daily returns of the studied firms and their benchmarks (from the universe)."""
-    firms = [*params.chip_symbols, *params.china_symbols]
+    firms = [*params.chip_symbols, *params.china_stocks]
     benchmarks = [b for b in load_universe().loc[firms, "benchmark"] if b]
     return daily_returns(list(dict.fromkeys([*firms, *benchmarks])))
 
@@ -64,13 +64,16 @@ def run_sanctions_study(returns: pd.DataFrame, params: SanctionsParameters) -> E
     """Run the market-model event study of every firm around every milestone and the event day.
 
     Day 0 is each milestone's mapped NYSE session (for Hong Kong names: their first session
-    on or after it). Estimation window [-250, -11] with ``overlap="mask"``: estimation days
-    inside another event's window are dropped, so one shock does not inflate the normal-return
-    variance of the next event's test; firms left with fewer than 200 days are excluded.
+    on or after it), against its own market (SPY, the Hang Seng), so the China mean averages
+    abnormal returns each measured in its own market and currency. Only the China stocks are
+    studied: ETFs of ``china_symbols`` are shown beside, never averaged in. Estimation window
+    [-250, -11] with ``overlap="mask"``: estimation days inside another event's window are
+    dropped, so one shock does not inflate the normal-return variance of the next event's test;
+    firms left with fewer than the chapter's minimum of valid days are excluded.
     """
     events = study_events(params)
     return run_event_study(
-        returns, list(events["day0"]), symbols=[*params.chip_symbols, *params.china_symbols],
+        returns, list(events["day0"]), symbols=[*params.chip_symbols, *params.china_stocks],
         model="market", estimation_window=ESTIMATION_WINDOW, event_windows=params.windows,
         min_estimation_obs=MIN_ESTIMATION_OBS, groups=group_map(params), pooled_group=None,
         day0="next", overlap=OVERLAP_RULE)

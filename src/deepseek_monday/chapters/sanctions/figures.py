@@ -25,6 +25,7 @@ from deepseek_monday.chapters.sanctions import (
     SanctionsParameters,
     timeline_base,
 )
+from deepseek_monday.chapters.sanctions.china_performance import CHINA_US_BASKET, CHIPS_BASKET, china_baskets
 from deepseek_monday.chapters.sanctions.compute_efficiency import APPROX, DOT, SUPERSCRIPT_24, TIMES
 from deepseek_monday.present.style import GROUP_PALETTE, MARGIN, SNAPSHOT_SOURCE, add_source, finish, percent_axis
 from deepseek_monday.present.tables import format_number
@@ -243,18 +244,25 @@ def event_study_bars(comparison: pd.DataFrame, window_text: str) -> Figure:
 
 def china_after_figure(paths: pd.DataFrame, relative: pd.Series, params: SanctionsParameters,
                        common_end: pd.Timestamp) -> Figure:
-    """Cumulative returns since the R1 release (top) and China tech relative to US chip firms (bottom)."""
+    """Cumulative returns since the R1 release (top) and the US-listed China stocks relative to US chip firms
+    (bottom). The baskets average stocks only; the China ETF(s) are drawn beside them, dashed."""
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8), sharex=True, height_ratios=[3, 2])
-    styles = {f"{CHINA_GROUP} basket": (CHINA_COLOUR, "-", 2.2), "KWEB": (shades(CHINA_COLOUR, 3)[1], "--", 1.2),
-              f"{CHIPS_GROUP} basket": (CHIP_COLOUR, "-", 2.2),
+    china_members = ", ".join(china_baskets(params)[CHINA_US_BASKET].members)
+    styles = {CHINA_US_BASKET: (CHINA_COLOUR, "-", 2.2), CHIPS_BASKET: (CHIP_COLOUR, "-", 2.2),
               SEMICONDUCTOR_ETF: (shades(CHIP_COLOUR, 3)[1], "--", 1.2), "NVDA": (shades(CHIP_COLOUR, 3)[1], ":", 1.4)}
+    styles |= {etf: (shades(CHINA_COLOUR, 3)[1], "--", 1.2) for etf in params.china_beside}
+    labels = {CHINA_US_BASKET: f"US-listed China stocks ({china_members}), equal-weighted",
+              CHIPS_BASKET: f"{CHIPS_GROUP} ({len(params.chip_symbols)} stocks), equal-weighted",
+              SEMICONDUCTOR_ETF: f"{SEMICONDUCTOR_ETF} (semiconductor ETF)", "NVDA": "NVDA (single stock)"}
+    labels |= {etf: f"{etf} (China ETF, beside, not averaged)" for etf in params.china_beside}
     for column in paths.columns:
         colour, style, width = styles.get(column, ("0.5", "-", 1.0))
         series = paths[column].dropna()
-        top.plot(series.index, series.to_numpy(), color=colour, linestyle=style, linewidth=width, label=column)
+        top.plot(series.index, series.to_numpy(), color=colour, linestyle=style, linewidth=width,
+                 label=labels.get(column, column))
     top.axhline(0, color="0.2", linewidth=0.8)
-    top.set_ylabel("Cumulative return since the base close (%)")
-    top.set_title("China tech against US chip firms")
+    top.set_ylabel("Cumulative return since the base close (%, USD)")
+    top.set_title("US-listed China stocks against US chip firms (total returns in USD)")
     top.legend(loc="upper left", fontsize=8)
     bottom.plot(relative.index, relative.to_numpy(), color=CHINA_COLOUR, linewidth=1.6)
     bottom.axhline(0, color="0.2", linewidth=0.8)
@@ -270,13 +278,13 @@ def china_after_figure(paths: pd.DataFrame, relative: pd.Series, params: Sanctio
                         fontsize=8, va="bottom" if above else "top", ha=align,
                         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0},
                         arrowprops={"arrowstyle": "-", "color": "0.4", "linewidth": 0.7})
-    bottom.set_ylabel(f"{CHINA_GROUP} basket relative to\n{CHIPS_GROUP} basket (%)")
-    bottom.set_title("Relative performance: (1 + China) / (1 + US chips) - 1")
+    bottom.set_ylabel(f"US-listed China stocks relative\nto {CHIPS_GROUP} (%)")
+    bottom.set_title("Relative performance: (1 + China basket) / (1 + US chip basket) \u2212 1")
     for ax in (top, bottom):
         percent_axis(ax.yaxis)
         ax.axvline(common_end, color=MILESTONE_COLOUR, linestyle="--", linewidth=0.8)
-    top.annotate("Hong Kong series end", xy=(common_end, 1.0), xycoords=("data", "axes fraction"),
-                 xytext=(3, -3), textcoords="offset points", fontsize=8, color="0.35", va="top")
+    top.annotate("Hong Kong series end", xy=(common_end, 0.0), xycoords=("data", "axes fraction"),
+                 xytext=(3, 3), textcoords="offset points", fontsize=8, color="0.35", va="bottom")
     bottom.set_xlabel("Date (NYSE sessions)")
     bottom.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))

@@ -26,19 +26,27 @@ from deepseek_monday.data.params import check_event_date
 from deepseek_monday.data.universe import check_symbols, load_universe
 from deepseek_monday.errors import DataUnavailableError, DataValidationError, ParameterError
 from deepseek_monday.eventstudy import window_label
+from deepseek_monday.measures.group_study import GroupDefinition
 from deepseek_monday.measures.group_study import definition as group_definition
 
 MARKET = "XNYS"
 EXPORT_CONTROL = "export_control"
 NONEVENT = "export_control_nonevent"  # a dated step that never happened (e.g. a compliance date rescinded before it)
 CHIPS_GROUP = "US chip firms"
-CHINA_GROUP = "China tech"
+# The milestone study's China basket: the stocks of both China groups, each firm measured in its own market.
+CHINA_GROUP = "China tech stocks"
+# The report's China groups (measures.group_study): US-listed ADRs on NYSE sessions, Hong Kong stocks on HKEX's.
+CHINA_US_GROUP = "China (US-listed)"
+CHINA_HK_GROUP = "China (Hong Kong)"
+HONG_KONG = "XHKG"
 EVENT_DAY_LABEL = "E"
 # US-headquartered chip designers and makers of the universe (TSMC, ASML and Arm are not US firms): the
 # members of the report's group "US chip firms" (measures.group_study), one definition for every chapter.
 DEFAULT_CHIP_SYMBOLS = group_definition(CHIPS_GROUP).members
-# China tech: the internet ETF, two US-listed platforms and three Hong Kong names (to 2025-05-22).
-DEFAULT_CHINA_SYMBOLS = ("KWEB", "BABA", "BIDU", "0700.HK", "9988.HK", "0981.HK")
+# China tech: the member stocks of the report's two China groups, two US-listed platforms (ADRs) and three
+# Hong Kong names (to 2025-05-22). Stocks only: the China internet ETF KWEB is shown beside, never averaged in.
+DEFAULT_CHINA_SYMBOLS = (*group_definition(CHINA_US_GROUP).members, *group_definition(CHINA_HK_GROUP).members)
+CHINA_ETF = "KWEB"  # the reference line beside the China baskets when ``china_symbols`` names no ETF
 # Price series of the timeline: the chip champion, two semiconductor ETFs (stand-ins for the
 # PHLX index, which the snapshot lacks), and China tech with the broad large-cap ETF FXI.
 TIMELINE_US = ("NVDA", "SMH", "SOXX")
@@ -266,6 +274,28 @@ def _check_symbol_set(symbols: object, default: tuple[str, ...], parameter: str)
     return tuple(chosen)
 
 
+def _check_china_symbols(symbols: object) -> tuple[str, ...]:
+    """Validate ``china_symbols``: stocks on NYSE or Hong Kong sessions, at least one US-listed; ETFs shown beside.
+
+    The China baskets average stocks only; an ETF in the list is shown beside them. The comparison
+    with US chip firms over weeks runs on NYSE sessions, so at least one stock must be US-listed.
+    """
+    chosen = _check_symbol_set(symbols, DEFAULT_CHINA_SYMBOLS, "china_symbols")
+    universe = load_universe()
+    stocks = [s for s in chosen if universe.at[s, "kind"] == "stock"]
+    if not stocks:
+        raise ParameterError(f"china_symbols: {list(chosen)} holds no stock; the China baskets average stocks only "
+                             "(ETFs such as KWEB are shown beside them), so give at least one")
+    elsewhere = [s for s in chosen if universe.at[s, "calendar"] not in (MARKET, HONG_KONG)]
+    if elsewhere:
+        raise ParameterError(f"china_symbols: {elsewhere} trade neither in New York nor in Hong Kong; the China "
+                             "groups are US-listed or Hong Kong stocks")
+    if not any(universe.at[s, "calendar"] == MARKET for s in stocks):
+        raise ParameterError("china_symbols: needs at least one US-listed stock (such as BABA or BIDU): the "
+                             "comparison with US chip firms runs on NYSE sessions")
+    return chosen
+
+
 def check_nvidia_share_counts(day0s: pd.Series, event_date: pd.Timestamp) -> None:
     """Raise a ParameterError if a day 0 has no Nvidia share count of a fiscal year ended before it.
 
@@ -322,7 +352,7 @@ class SanctionsParameters:
         chips = _check_symbol_set(chip_symbols, DEFAULT_CHIP_SYMBOLS, "chip_symbols")
         if "NVDA" not in chips:
             raise ParameterError("chip_symbols: must include NVDA (the chapter asks what the events cost Nvidia)")
-        china = _check_symbol_set(china_symbols, DEFAULT_CHINA_SYMBOLS, "china_symbols")
+        china = _check_china_symbols(china_symbols)
         shared = sorted(set(chips) & set(china))
         if shared:
             raise ParameterError(f"chip_symbols and china_symbols share {shared}; a firm belongs to one group")
@@ -336,6 +366,18 @@ class SanctionsParameters:
         return cls(date, controls, (start, end), chips, china, first_day, base, dropped)
 
     @property
+    def china_stocks(self) -> tuple[str, ...]:
+        """The China stocks of this run (averaged in the China baskets), in the order given."""
+        kinds = load_universe().loc[list(self.china_symbols), "kind"]
+        return tuple(s for s in self.china_symbols if kinds[s] == "stock")
+
+    @property
+    def china_beside(self) -> tuple[str, ...]:
+        """The ETFs shown beside the China baskets, never averaged in: those of ``china_symbols``, else KWEB."""
+        kinds = load_universe().loc[list(self.china_symbols), "kind"]
+        return tuple(s for s in self.china_symbols if kinds[s] != "stock") or (CHINA_ETF,)
+
+    @property
     def windows(self) -> tuple[tuple[int, int], ...]:
         """The chosen window first, then the reported ones (no duplicates)."""
         return tuple(dict.fromkeys((self.window, *REPORTED_WINDOWS)))
@@ -343,6 +385,30 @@ class SanctionsParameters:
     @property
     def window_text(self) -> str:
         return window_label(self.window)
+
+
+def china_groups(params: SanctionsParameters) -> tuple[GroupDefinition, ...]:
+    """The report's China groups (:mod:`deepseek_monday.measures.group_study`) behind this run's China stocks.
+
+    US-listed stocks form "China (US-listed)", Hong Kong stocks "China (Hong Kong)" (against the
+    Hang Seng), each the report's group if this run's stocks are its members, else the same name
+    with "(this run)". ETFs are shown beside the US-listed group, never averaged in. A group
+    without stocks in this run is left out.
+    """
+    universe = load_universe()
+    groups = []
+    for name, calendar in ((CHINA_US_GROUP, MARKET), (CHINA_HK_GROUP, HONG_KONG)):
+        report = group_definition(name)
+        stocks = tuple(s for s in params.china_stocks if universe.at[s, "calendar"] == calendar)
+        if not stocks:
+            continue
+        if set(stocks) == set(report.members):
+            groups.append(report)
+        else:
+            beside = params.china_beside if calendar == MARKET else ()
+            groups.append(GroupDefinition(f"{name} (this run)", stocks, index=report.index, beside=beside,
+                                          description=f"sanctions chapter, this run's {name} stocks"))
+    return tuple(groups)
 
 
 def dropped_note(params: SanctionsParameters) -> str:

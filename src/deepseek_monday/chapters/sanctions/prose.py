@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from deepseek_monday.chapters.sanctions.china_performance import nyse_members
+from deepseek_monday.chapters.sanctions.china_performance import (
+    CHINA_HK_BASKET,
+    CHINA_US_BASKET,
+    CHIPS_BASKET,
+    china_baskets,
+)
 from deepseek_monday.chapters.sanctions.event_study import (
     adjusted_p_values,
     interval_note,
@@ -17,6 +22,7 @@ from deepseek_monday.chapters.sanctions.event_study import (
 )
 from deepseek_monday.chapters.sanctions.parameters import (
     CHINA_GROUP,
+    CHINA_HK_GROUP,
     CHIPS_GROUP,
     EVENT_DAY_LABEL,
     SEMICONDUCTOR_ETF,
@@ -40,10 +46,14 @@ PERCENT_NAMES = {
     "nvda_car_event": 2, "nvda_car_day1": 2, "chips_caar_event": 2, "chips_caar_day1": 2, "china_caar_event": 2,
     "china_caar_day1": 2, "worst_control_car": 2, "chips_caar_controls_mean": 2, "china_caar_controls_mean": 2,
     "nvda_car_controls_sum": 2, "nvda_car_announcements_sum": 2, "timeline_nvda": 0, "timeline_smh": 0,
-    "timeline_kweb": 0, "timeline_fxi": 0, "since_china_tech_common": 1, "since_us_chip_firms_common": 1,
-    "since_smh_common": 1, "since_china_tech_last": 1, "since_us_chip_firms_last": 1, "since_smh_last": 1,
+    "timeline_kweb": 0, "timeline_fxi": 0, "since_china_us_common": 1, "since_china_hk_common": 1,
+    "since_china_etf_common": 1, "since_us_chip_firms_common": 1, "since_smh_common": 1, "since_china_us_last": 1,
+    "since_china_etf_last": 1, "since_us_chip_firms_last": 1, "since_smh_last": 1,
     "relative_end": 1, "relative_peak": 1, "relative_trough": 1,
 }
+# Basket or series of the performance table -> the glue name's stem (since_<stem>_common, since_<stem>_last).
+SINCE_STEMS = {CHINA_US_BASKET: "china_us", CHINA_HK_BASKET: "china_hk", CHIPS_BASKET: "us_chip_firms",
+               SEMICONDUCTOR_ETF: "smh"}
 
 
 def percent_text(value: float, decimals: int = 2, signed: bool = True) -> str:
@@ -71,6 +81,7 @@ def headline_numbers(params: SanctionsParameters, comparison: pd.DataFrame, valu
     ``comparison`` and ``values`` are for the main window (day 0 by default); ``next_day`` is
     the comparison table of day +1 alone (the rebound after the event day), if given.
     """
+    nan = float("nan")
     controls = comparison.drop(index=EVENT_DAY_LABEL)
     event = comparison.loc[EVENT_DAY_LABEL]
     combined = sanctions_vs_event(values)
@@ -78,14 +89,19 @@ def headline_numbers(params: SanctionsParameters, comparison: pd.DataFrame, valu
     milestone_values = values.drop(index=EVENT_DAY_LABEL)
     worst = controls["nvda_car"].idxmin()
     common_end = performance.attrs["common_end"]
-    china_basket = nyse_members(params.china_symbols)
+    baskets = china_baskets(params)
     rebound = _comparison_for(next_day)
     numbers: dict[str, object] = {
         "event_day": f"{params.event_date:%A} {params.event_date.day} {params.event_date:%B %Y}",
         "window": params.window_text,
         "chip_members": ", ".join(params.chip_symbols),
-        "china_members": ", ".join(params.china_symbols),
-        "china_basket_members": ", ".join(china_basket),
+        "china_members": ", ".join(params.china_stocks),
+        "china_us_members": ", ".join(baskets[CHINA_US_BASKET].members),
+        "china_us_name": baskets[CHINA_US_BASKET].name,
+        "china_hk_members": ", ".join(baskets[CHINA_HK_BASKET].members) if CHINA_HK_BASKET in baskets else "none",
+        "china_hk_name": baskets[CHINA_HK_BASKET].name if CHINA_HK_BASKET in baskets else CHINA_HK_GROUP,
+        "china_etf": params.china_beside[0],
+        "china_beside": ", ".join(params.china_beside),
         "n_controls": len(controls),
         "first_control": _day(controls["date"].min()),
         "last_control": _day(controls["date"].max()),
@@ -138,11 +154,11 @@ def headline_numbers(params: SanctionsParameters, comparison: pd.DataFrame, valu
     numbers["nvda_p_announcements_sum"] = announcements.p if announcements else float("nan")
     for symbol in ("NVDA", SEMICONDUCTOR_ETF, "KWEB", "FXI"):
         numbers[f"timeline_{symbol.lower()}"] = float(timeline.at[symbol, "return"])
-    for key in (f"{CHINA_GROUP} basket", f"{CHIPS_GROUP} basket", SEMICONDUCTOR_ETF):
-        name = key.split(" basket")[0].lower().replace(" ", "_")
-        numbers[f"since_{name}_common"] = float(performance.at[key, "return_to_common_end"])
-        numbers[f"since_{name}_last"] = float(performance.at[key, "return_to_last_date"])
-    numbers["since_last_date"] = _day(performance.at[f"{CHIPS_GROUP} basket", "last_date"])
+    for key, stem in {**SINCE_STEMS, params.china_beside[0]: "china_etf"}.items():
+        found = key in performance.index
+        numbers[f"since_{stem}_common"] = float(performance.at[key, "return_to_common_end"]) if found else nan
+        numbers[f"since_{stem}_last"] = float(performance.at[key, "return_to_last_date"]) if found else nan
+    numbers["since_last_date"] = _day(performance.at[CHIPS_BASKET, "last_date"])
     for key, value in ratios["value"].items():
         numbers[key] = float(value)
     numbers["v3_gpus_as_fraction"] = f"1/{1 / ratios.at['v3_over_llama_gpus', 'value']:.0f}"
@@ -174,39 +190,105 @@ def chips_group_definition(params: SanctionsParameters) -> group_study.GroupDefi
     return group_study.GroupDefinition(f"{CHIPS_GROUP} (this run)", stocks, beside=etfs)
 
 
-def group_study_numbers(params: SanctionsParameters) -> dict[str, object]:
-    """The event day's answer for the chip firms as every chapter gives it: the report's group study.
+def _quoted(event_date: pd.Timestamp, chosen: group_study.GroupDefinition, prefix: str,
+            etf: str | None = None) -> dict[str, object]:
+    """The group study's day-0 answer for ``chosen`` under glue names ``<prefix>_study_*`` (NaN if not measurable).
 
-    The chapter's milestone study measures the event day as it measures the milestones (SPY,
-    masked estimation days, firm by firm, Kolari-Pynnonen), so the two can be compared; whether
-    the group fell abnormally on the event day is the group study's question (equal-weighted
-    portfolio of the stocks against the S&P 500 without AI infrastructure, portfolio
-    time-series test), quoted here from :func:`group_study.quote`, never recomputed. Keys:
-    ``chips_study_car``, ``chips_study_p``, ``chips_study_p_kp`` (plain and as ``*_text``),
-    ``chips_study_benchmark`` and ``chips_study_sentence``.
+    Keys: ``*_car``, ``*_p``, ``*_p_kp`` (plain and as ``*_text``), ``*_n``, ``*_benchmark``,
+    ``*_name`` and ``*_reason`` (why there is no number; empty otherwise); with ``etf`` (shown
+    beside the group) also ``<prefix>_etf_raw``, ``_etf_car`` and ``_etf_p``, the study's own test
+    of that ETF on day 0 (its ``beside`` table), never part of the group's average.
     """
-    chosen = chips_group_definition(params)
     nan = float("nan")
-    numbers: dict[str, object] = {"chips_study_car": nan, "chips_study_p": nan, "chips_study_p_kp": nan,
-                                  "chips_study_n": 0, "chips_study_benchmark": ""}
+    numbers: dict[str, object] = {f"{prefix}_study_car": nan, f"{prefix}_study_p": nan,
+                                  f"{prefix}_study_p_kp": nan, f"{prefix}_study_n": 0,
+                                  f"{prefix}_study_benchmark": "", f"{prefix}_study_name": chosen.name}
+    if etf is not None:
+        numbers |= {f"{prefix}_etf_raw": nan, f"{prefix}_etf_car": nan, f"{prefix}_etf_p": nan}
     try:
-        study = (group_study.group_study(params.event_date) if chosen in group_study.GROUPS
-                 else group_study.group_study(params.event_date, (chosen,)))
+        study = (group_study.group_study(event_date) if chosen in group_study.GROUPS
+                 else group_study.group_study(event_date, (chosen,)))
     except ParameterError as why:
         reason = str(why)
     else:
         reason = "; ".join(study.dropped.loc[study.dropped["group"] == chosen.name, "reason"])
         if not reason:
             q = group_study.quote(study, chosen.name)
-            numbers |= {"chips_study_car": q["car"], "chips_study_p": q["p"], "chips_study_p_kp": q["p_kp"],
-                        "chips_study_n": int(q["n_firms"]),
-                        "chips_study_benchmark": str(study.row(chosen.name)["benchmark"])}
-    numbers["chips_study_car_text"] = percent_text(float(numbers["chips_study_car"]))
-    for name in ("chips_study_p", "chips_study_p_kp"):
+            numbers |= {f"{prefix}_study_car": q["car"], f"{prefix}_study_p": q["p"],
+                        f"{prefix}_study_p_kp": q["p_kp"], f"{prefix}_study_n": int(q["n_firms"]),
+                        f"{prefix}_study_benchmark": str(study.row(chosen.name)["benchmark"])}
+            beside = study.beside[(study.beside["group"] == chosen.name) & (study.beside["window"] == "[0,0]")
+                                  & (study.beside["symbol"] == etf)]
+            if not beside.empty:
+                numbers |= {f"{prefix}_etf_{k}": float(beside[k].iloc[0]) for k in ("raw", "car", "p")}
+    numbers[f"{prefix}_study_reason"] = reason or ("" if numbers[f"{prefix}_study_benchmark"] else "no result")
+    numbers[f"{prefix}_study_car_text"] = percent_text(float(numbers[f"{prefix}_study_car"]))
+    for name in (f"{prefix}_study_p", f"{prefix}_study_p_kp"):
         numbers[f"{name}_text"] = p_text(float(numbers[name]))
+    return numbers
+
+
+BENCHMARK_NAMES = {"HSI": "Hang Seng index"}
+
+
+def china_groups_sentence(numbers: dict[str, object], params: SanctionsParameters) -> str:
+    """Say what the report's group study gives for the China groups on the event day, the ETF beside them."""
+    parts = []
+    for prefix, where in (("china_us", "US-listed"), ("china_hk", "Hong Kong")):
+        if f"{prefix}_study_name" not in numbers:
+            continue
+        name = numbers[f"{prefix}_study_name"]
+        if numbers[f"{prefix}_study_reason"]:
+            parts.append(f"the group study cannot measure the {name} group on this date "
+                         f"({numbers[f'{prefix}_study_reason']})")
+            continue
+        session = " on Hong Kong's session of that date, which closes before New York opens" if prefix == "china_hk" \
+            else ""
+        n = int(numbers[f"{prefix}_study_n"])
+        portfolio = f"single {where} stock" if n == 1 else f"equal-weighted portfolio of {n} {where} stocks"
+        benchmark = str(numbers[f"{prefix}_study_benchmark"])
+        parts.append(f"the {name} group's {portfolio} returned {numbers[f'{prefix}_study_car_text']} beyond its "
+                     f"market model on the {BENCHMARK_NAMES.get(benchmark, benchmark)}{session} (portfolio "
+                     "time-series test, "
+                     f"{numbers[f'{prefix}_study_p_text']}; Kolari\u2013Pynnönen "
+                     f"{numbers[f'{prefix}_study_p_kp_text']})")
+    text = ("For the China stocks the event-day answer is likewise the group study's, one group per market: "
+            + "; ".join(parts) + ".")
+    etf = params.china_beside[0]
+    if pd.notna(numbers.get("china_us_etf_raw", float("nan"))):
+        text += (f" {etf}, shown beside and never averaged in (an ETF in a stock average counts its holdings "
+                 f"twice), returned {percent_text(float(numbers['china_us_etf_raw']))} that day, "
+                 f"{percent_text(float(numbers['china_us_etf_car']))} beyond its market model "
+                 f"({p_text(float(numbers['china_us_etf_p']))}).")
+    return text
+
+
+def group_study_numbers(params: SanctionsParameters) -> dict[str, object]:
+    """The event day's answer for the chip firms and the China groups as every chapter gives it: the group study.
+
+    The chapter's milestone study measures the event day as it measures the milestones (SPY or
+    the Hang Seng, masked estimation days, firm by firm, Kolari-Pynnonen), so the two can be
+    compared; whether a group fell abnormally on the event day is the group study's question
+    (equal-weighted portfolio of the stocks, portfolio time-series test; US groups against the S&P
+    500 without AI infrastructure, the Hong Kong group against the Hang Seng), quoted here from
+    :func:`group_study.quote`, never recomputed. Keys ``<prefix>_study_*`` of :func:`_quoted` for
+    the prefixes ``chips``, ``china_us`` and ``china_hk`` (a China group without stocks in this run
+    is absent), ``chips_study_sentence`` and ``china_study_sentence``.
+    """
+    chosen = chips_group_definition(params)
+    numbers = _quoted(params.event_date, chosen, "chips")
+    for key, group in china_baskets(params).items():
+        us = key == CHINA_US_BASKET
+        numbers |= _quoted(params.event_date, group, "china_us" if us else "china_hk",
+                           params.china_beside[0] if us else None)
+    numbers["china_study_sentence"] = china_groups_sentence(numbers, params)
+    for prefix in ("china_hk",):  # the headline table quotes both China groups; a run without one says so
+        if f"{prefix}_study_car_text" not in numbers:
+            numbers[f"{prefix}_study_car_text"] = "no Hong Kong stock in this run"
+            numbers[f"{prefix}_study_p_text"] = ""
     if numbers["chips_study_benchmark"] == "":
         numbers["chips_study_sentence"] = (f"The report's group study cannot measure the {chosen.name} on this date "
-                                           f"({reason or 'no result'}).")
+                                           f"({numbers['chips_study_reason']}).")
         return numbers
     numbers["chips_study_sentence"] = (
         "The event-day average above sets the event day beside the milestones, measured the same way. Whether "
@@ -300,7 +382,12 @@ HEADLINE_ROWS = (
     ("Nvidia, event day, day +1 (the rebound)", "nvda_car_day1_text", "nvda_p_day1_text"),
     ("US chip firms, event day, day 0 (group study: portfolio test)", "chips_study_car_text", "chips_study_p_text"),
     ("US chip firms, event day, day 0, measured as the milestones", "chips_caar_event_text", "chips_p_kp_event_text"),
-    ("China tech, event day, day 0", "china_caar_event_text", "china_p_kp_event_text"),
+    ("China (US-listed), event day, day 0 (group study: portfolio test)", "china_us_study_car_text",
+     "china_us_study_p_text"),
+    ("China (Hong Kong), event day, day 0 (group study: portfolio test)", "china_hk_study_car_text",
+     "china_hk_study_p_text"),
+    (f"{CHINA_GROUP}, event day, day 0, measured as the milestones", "china_caar_event_text",
+     "china_p_kp_event_text"),
     ("Nvidia, lowest milestone, day 0", "worst_control_car_text", "worst_control_p_holm_text"),
     ("Nvidia, sum over all milestones, day 0", "nvda_car_controls_sum_text", "nvda_p_controls_sum_text"),
 )
