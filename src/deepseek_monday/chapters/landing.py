@@ -27,6 +27,7 @@ from deepseek_monday.present.wording import p_text
 ARTICLES_DAY = pd.Timestamp("2025-01-27")
 # The PHLX Semiconductor index itself (Yahoo ^SOX): the "chip index" of the articles.
 CHIP_INDEX = "SOX"
+RECORD_MIN_SESSIONS = 21  # "its largest fall since D" only when D is more than about a month of sessions back
 
 
 def _day(date: pd.Timestamp) -> str:
@@ -59,8 +60,14 @@ def chip_index_sentence(event_date: pd.Timestamp) -> str:
                 f"(its series ends on {long_date(prices.last_valid_index())}).")
     falls = prices.dropna().pct_change().loc[: event_date - pd.Timedelta(days=1)]
     worse = falls[falls <= move]
-    since = (f"its largest fall since {long_date(worse.index[-1])}" if move < 0 and len(worse)
-             else "its largest fall in the data" if move < 0 else "")
+    if move >= 0:
+        since = ""
+    elif worse.empty:
+        since = "its largest fall in the data"
+    elif len(falls.loc[worse.index[-1]:]) > RECORD_MIN_SESSIONS:
+        since = f"its largest fall since {long_date(worse.index[-1])}"
+    else:  # a larger fall within the last few sessions: "largest since" would say nothing
+        since = ""
     return (f"The PHLX Semiconductor index ({CHIP_INDEX}), the chip index the articles mean, returned "
             f"{format_percent(move)}" + (f", {since}." if since else "."))
 
@@ -130,15 +137,20 @@ def saas_answer(event_date: pd.Timestamp) -> dict[str, object]:
     revival = saas.revival_numbers(paths, saas.relative_paths(paths), params)
     study_all = group_study.group_study(params.event_date)
     infra, cloud = (group_study.quote(study_all, group) for group in ("AI infrastructure", "US cloud software"))
-    order = ("software did better than infrastructure" if cloud["car"] > infra["car"]
-             else "infrastructure did better than software")
-    software = ("but its own abnormal return cannot be told from zero once the benchmark leaves out the AI names"
-                if cloud["p"] >= SIGNIFICANCE_LEVEL else "and its abnormal return is significant on its own")
+    if infra["p"] >= SIGNIFICANCE_LEVEL and cloud["p"] >= SIGNIFICANCE_LEVEL:
+        verdict = "neither portfolio's abnormal return can be told from zero that day"
+    else:
+        order = ("software did better than infrastructure" if cloud["car"] > infra["car"]
+                 else "infrastructure did better than software")
+        software = ("but the software stocks' own abnormal return cannot be told from zero once the benchmark "
+                    "leaves out the AI names" if cloud["p"] >= SIGNIFICANCE_LEVEL
+                    else "and the software stocks' abnormal return is significant on its own")
+        verdict = f"{order} that day, {software}"
     text = (f"On {long_date(event_date)} the AI-infrastructure stocks' abnormal return, as one equal-weighted "
             f"portfolio against the S&P 500 without the AI names, was **{format_percent(infra['car'], signed=True)}** "
             f"({p_text(infra['p'])}, portfolio test), the US cloud-software stocks' "
-            f"**{format_percent(cloud['car'], signed=True)}** ({p_text(cloud['p'])}): {order} that day, {software} "
-            f"(against SPY it reads {format_percent(cloud['market_spy'], signed=True)}). By "
+            f"**{format_percent(cloud['car'], signed=True)}** ({p_text(cloud['p'])}): {verdict} "
+            f"(the software stocks against SPY: {format_percent(cloud['market_spy'], signed=True)}). By "
             f"{long_date(paths.index[-1])} the cloud-software stocks stood "
             f"**{format_percent(revival['cloud_vs_infra_end'], 1, signed=True)}** relative to the infrastructure "
             f"stocks: the \"SaaS revival\" {revival['revival_held']} of the chapter's two comparisons.")
@@ -167,7 +179,9 @@ def sanctions_answer(event_date: pd.Timestamp) -> dict[str, object]:
     etf_return = performance.at[etf, "return_to_common_end"]
     members = " and ".join(sanctions.china_baskets(params)[sanctions.CHINA_US_BASKET].members)
     survivors = ("none stays significant" if holm == 0 else f"{holm} stay{'s' if holm == 1 else ''} significant")
-    text = (f"Over sessions {params.window_text} around {long_date(event_date)}, Nvidia's abnormal return was "
+    when = (f"On {long_date(event_date)}" if params.window == (0, 0)
+            else f"Over sessions {params.window_text} around {long_date(event_date)}")
+    text = (f"{when}, Nvidia's abnormal return was "
             f"**{format_percent(event['nvda_car'], signed=True)}** ({p_text(float(event['nvda_p']))}). Of its "
             f"{len(controls)} export-control milestones, {survivors} at the 5 % level once the tests are adjusted for "
             f"reading them all at once (Holm); together they add up to "

@@ -1,0 +1,32 @@
+"""The landing page's sentences on real data: what they claim follows from the numbers."""
+
+from __future__ import annotations
+
+import pandas as pd
+from conftest import requires_real_data
+
+from deepseek_monday.chapters import landing
+
+
+@requires_real_data
+def test_the_chip_index_record_is_named_only_when_it_reaches_back() -> None:
+    monday = landing.chip_index_sentence(pd.Timestamp("2025-01-27"))
+    assert "returned \u22129.15 %, its largest fall since 18 March 2020." in monday
+    # 5 Aug 2024: the SOX fell less than on 2 Aug 2024, the session before; "largest since" would say nothing.
+    yen = landing.chip_index_sentence(pd.Timestamp("2024-08-05"))
+    assert "largest fall" not in yen and yen.endswith("returned \u22121.92 %.")
+
+
+@requires_real_data
+def test_the_software_answer_claims_no_order_when_neither_portfolio_is_significant() -> None:
+    monday = landing.saas_answer(pd.Timestamp("2025-01-27"))["saas_answer"]
+    assert "software did better than infrastructure that day, but the software stocks' own" in monday
+    yen = landing.saas_answer(pd.Timestamp("2024-08-05"))["saas_answer"]
+    assert "neither portfolio's abnormal return can be told from zero that day" in yen
+    assert "did better" not in yen
+
+
+@requires_real_data
+def test_the_sanctions_answer_names_the_day_for_a_one_day_window() -> None:
+    text = landing.sanctions_answer(pd.Timestamp("2025-01-27"))["sanctions_answer"]
+    assert text.startswith("On 27 January 2025, Nvidia's abnormal return was ")
