@@ -69,6 +69,27 @@ def test_rescale_uses_the_nearest_anchor_and_equals_the_printed_close_there() ->
         levels.rescale_to_printed(series, anchors.iloc[:0])
 
 
+
+def test_level_on_is_the_price_level_of_the_day_with_its_anchor() -> None:
+    series = adjusted([10.0, 10.0, 10.0, 10.0, 10.0, 12.0, 12.0])  # 6..14 January 2025
+    rows = facts_rows([("SYN", "2025-01-06", "close_price_printed", 15.0),
+                       ("SYN", "2025-01-10", "close_price_split_adjusted", 20.0)])
+    on_anchor = levels.level_on(series, "SYN", pd.Timestamp("2025-01-10"), rows)
+    assert on_anchor.price == 20.0 and on_anchor.adjusted == 10.0 and on_anchor.anchor == pd.Timestamp("2025-01-10")
+    assert on_anchor.describe().startswith("printed close 20.00 USD of 2025-01-10")
+    tie = levels.level_on(series, "SYN", pd.Timestamp("2025-01-08"), rows)  # two days from each: the later wins
+    assert tie.anchor == pd.Timestamp("2025-01-10") and tie.price == 20.0 and "rescaled" in tie.describe()
+    after = levels.level_on(series, "SYN", pd.Timestamp("2025-01-14"), rows)
+    assert after.price == pytest.approx(24.0) and after.anchor_price == 20.0
+    whole = levels.rescale_to_printed(series, levels.anchor_table(series, levels.printed_closes("SYN", rows)))
+    for day in series.index:  # the same rule as the whole series
+        assert levels.level_on(series, "SYN", day, rows).price == pytest.approx(whole.loc[day])
+    with pytest.raises(NotCheckable, match="no close on 2025-01-11"):
+        levels.level_on(series, "SYN", pd.Timestamp("2025-01-11"), rows)
+    with pytest.raises(NotCheckable, match="no printed close for NONE"):
+        levels.level_on(series, "NONE", pd.Timestamp("2025-01-10"), rows)
+
+
 # ---------------------------------------------------------------- cover share counts (SYNTHETIC)
 
 
@@ -300,6 +321,33 @@ def test_nvidia_history_and_multiples_at_printed_levels(chapter) -> None:
     assert cisco[0]["price_to_sales"] > trailing["price_to_sales"]
     old = bubble.valuation_comparison(data, params, "NVDA", accounts)
     assert cisco[0]["price_to_sales"] > 1.4 * old[old["company"] == "CSCO"]["price_to_sales"].iloc[0]
+
+
+@requires_real_data
+@pytest.mark.parametrize("day", ["2025-01-27", "2025-01-29"])
+def test_the_ledgers_price_to_sales_is_the_chapters(chapter, day: str) -> None:
+    """One question, one number: the claims ledger's price_to_sales measure and the chapter's trailing multiple."""
+    from deepseek_monday.claims.catalogue import CLAIM_COLUMNS, parse_claims
+    from deepseek_monday.claims.registry import get_measure
+
+    _, data = chapter
+    date = pd.Timestamp(day)
+    level = bubble.price_level(data.prices["NVDA"], "NVDA")
+    counts = bubble.outstanding_counts("NVDA")
+    accounts = bubble.quarterly_accounts("NVDA")
+    trailing, _ = bubble.quarterly_multiples(level, counts, "NVDA", accounts, date, "event day")
+    series = bubble.price_to_sales_at_levels(level, "NVDA", counts, accounts)
+    row = dict.fromkeys(CLAIM_COLUMNS, "")
+    row.update(id="002-99", article="002_d6adef265706a483.txt", claim="test", metric="test", symbols="NVDA",
+               dates=day, relation="approx", claimed="27", unit="ratio", tolerance="abs 0/0",
+               measure="price_to_sales", chapter="10_bubble")
+    ledger = get_measure("price_to_sales")(parse_claims(pd.DataFrame([row]))[0])
+    assert ledger.value == pytest.approx(trailing["price_to_sales"], rel=1e-12)
+    assert ledger.value == pytest.approx(series.at[date, "price_to_sales"], rel=1e-12)
+    assert series.at[date, "basis"] == "cover count"
+    assert trailing["count"].describe() in ledger.basis
+    # Not the old adjusted-close level: the adjusted close sits below the printed one by the dividends since.
+    assert ledger.value > trailing["count"].shares * data.prices["NVDA"].loc[date] / trailing["revenue"]
 
 
 @requires_real_data

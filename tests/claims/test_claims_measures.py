@@ -166,13 +166,57 @@ def test_latest_reported_quarter_follows_the_event_timeline() -> None:
     assert measures.latest_reported_quarter(pd.Timestamp("2025-02-27"))[0] == "FY2025Q4"
 
 
-def test_price_to_sales_uses_the_four_quarters_published_before(raw_fundamentals: pd.DataFrame) -> None:
+def _cover_count(nvda: pd.DataFrame, date: str) -> float:
+    """The raw facts' latest NVDA shares_outstanding count dated on or before ``date`` (shares)."""
+    counts = nvda[nvda["metric"] == "shares_outstanding"].copy()
+    counts["period_end"] = pd.to_datetime(counts["period_end"])
+    return float(counts[counts["period_end"] <= date].sort_values("period_end")["value"].iloc[-1])
+
+
+def _printed(frame: pd.DataFrame, ticker: str, date: str) -> float:
+    rows = frame.query("ticker == @ticker and metric == 'close_price_printed' and period_end == @date")
+    return float(rows["value"].iloc[0])
+
+
+def test_price_to_sales_is_printed_level_times_cover_count_over_four_quarters(raw_fundamentals: pd.DataFrame) -> None:
     nvda = raw_fundamentals.query("ticker == 'NVDA'")
     revenue = nvda.query("metric == 'revenue' and fiscal_period in "
                          "['FY2024Q4', 'FY2025Q1', 'FY2025Q2', 'FY2025Q3']")["value"].sum() * 1e6
-    shares = nvda.query("metric == 'diluted_shares_weighted' and fiscal_period == 'FY2025'")["value"].iloc[0] * 1e6
-    expected = shares * raw_price("NVDA").loc["2025-01-29"] / revenue
-    assert measured("price_to_sales", "ratio", symbols="NVDA", dates="2025-01-29") == pytest.approx(expected)
+    shares = _cover_count(nvda, MONDAY)
+    adjusted = raw_price("NVDA")
+    printed = _printed(raw_fundamentals, "NVDA", MONDAY)
+    # On the event day the level is the printed close itself.
+    on_monday = get_measure("price_to_sales")(make_claim("price_to_sales", "ratio", symbols="NVDA", dates=MONDAY))
+    assert on_monday.value == pytest.approx(shares * printed / revenue, rel=1e-9)
+    assert "printed close 118.42 USD" in on_monday.basis and "weighted diluted" not in on_monday.basis
+    # Two sessions later: the adjusted close rescaled to the printed close of the event day.
+    level = adjusted.loc["2025-01-29"] * printed / adjusted.loc[MONDAY]
+    value = measured("price_to_sales", "ratio", symbols="NVDA", dates="2025-01-29")
+    assert value == pytest.approx(shares * level / revenue, rel=1e-9)
+    weighted = nvda.query("metric == 'diluted_shares_weighted' and fiscal_period == 'FY2025'")["value"].iloc[0] * 1e6
+    old = weighted * adjusted.loc["2025-01-29"] / revenue  # weighted diluted count x adjusted close: not a level
+    assert abs(value / old - 1) > 0.005
+
+
+def test_market_value_ratio_at_printed_levels_or_as_a_bound(raw_fundamentals: pd.DataFrame) -> None:
+    nvda = raw_fundamentals.query("ticker == 'NVDA'")
+    aapl = raw_fundamentals.query("ticker == 'AAPL'")
+    nvidia_value = _cover_count(nvda, MONDAY) * _printed(raw_fundamentals, "NVDA", MONDAY)
+    # Apple has no printed close in the facts: its adjusted close only bounds its value from below.
+    apple_floor = _cover_count(aapl, MONDAY) * raw_price("AAPL").loc[MONDAY]
+    claim = make_claim("market_value_ratio", "ratio", symbols="AAPL;NVDA", dates=MONDAY)
+    ratio = get_measure("market_value_ratio")(claim)
+    assert ratio.value == pytest.approx(apple_floor / nvidia_value, rel=1e-9)
+    assert ratio.bound == "lower" and "no AAPL printed close" in ratio.basis
+    assert "printed close 118.42 USD" in ratio.basis
+    inverse = get_measure("market_value_ratio")(make_claim("market_value_ratio", "ratio", symbols="NVDA;AAPL",
+                                                           dates=MONDAY))
+    assert inverse.bound == "upper" and inverse.value == pytest.approx(nvidia_value / apple_floor, rel=1e-9)
+    same = get_measure("market_value_ratio")(make_claim("market_value_ratio", "ratio", symbols="NVDA;NVDA",
+                                                        dates=MONDAY))
+    assert same.value == pytest.approx(1.0) and same.bound == ""
+    with pytest.raises(NotCheckable, match="no printed close for AAPL or MSFT"):
+        measured("market_value_ratio", "ratio", symbols="AAPL;MSFT", dates=MONDAY)
 
 
 def test_data_centre_ceilings(raw_fundamentals: pd.DataFrame) -> None:

@@ -11,13 +11,17 @@ Conventions stated once:
 - *Known at the time*: a fiscal quarter counts as known on a date when the facts'
   event timeline has Nvidia's results for it before that date (``events.csv``, rows
   "Nvidia Qn FYyyyy results").
-- *Share count*: Nvidia's market value uses the latest annual weighted diluted share
-  count whose fiscal year ended before the date (for 27 Jan 2025: FY2025, ended the day
-  before). The facts hold no period-end shares outstanding; a share count, unlike revenue,
-  carries no news, so using one published after the date is harmless. Weighted diluted
-  counts run about 1 % above period-end shares outstanding and adjusted closes sit about
-  0.1 % below printed prices, so market values are approximate to about 1 %; the measure
-  reports a cross-check against the facts' fiscal-year-end market value.
+- *Levels* (a market value, a price-to-sales ratio, a dollar loss) are never computed from
+  dividend-adjusted closes. A level is a printed-close price level
+  (:func:`deepseek_monday.measures.levels.level_on`: the printed close in the facts, or the
+  adjusted close rescaled to the nearest one) times the filing cover share count that applies
+  that day (:func:`~deepseek_monday.measures.levels.count_on`: ``shares_outstanding`` rows,
+  classes added, dated within six months). Annual weighted diluted counts are not used: the
+  facts README says the two kinds of count are not to be mixed. These are the bubble chapter's
+  levels, so the ledger and the chapter give one number for one question.
+- Where a company has no printed close in the facts, its adjusted close is not a level: it only
+  bounds the printed close from below (the snapshot's adjustment scales past closes down by the
+  dividends paid since). A measure then returns that bound, marked as such, or is not checkable.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.spikes import without_flagged
 from deepseek_monday.data.universe import load_universe
 from deepseek_monday.errors import DataValidationError
-from deepseek_monday.measures.levels import value_loss
+from deepseek_monday.measures.levels import count_on, level_on, outstanding_counts, printed_closes, value_loss
 from deepseek_monday.present.tables import MINUS, format_number
 
 # ---------------------------------------------------------------- market data access
@@ -307,7 +311,11 @@ def _value_for(metric: str, unit: str, fiscal_period: str) -> float:
 
 
 def nvidia_shares(date: pd.Timestamp) -> tuple[float, str]:
-    """Return Nvidia's latest annual weighted diluted share count (shares) for a fiscal year ended before ``date``."""
+    """Return Nvidia's latest annual weighted diluted share count (shares) for a fiscal year ended before ``date``.
+
+    Not a count for a market value (levels use the cover counts of :mod:`deepseek_monday.measures.levels`);
+    no ledger measure uses it.
+    """
     rows = fundamentals("NVDA", "diluted_shares_weighted", "shares")
     rows = rows[rows["period_end"] < date]
     if rows.empty:
@@ -333,7 +341,11 @@ def market_value_loss(claim: Claim) -> Measurement:
 
 @measure("price_to_sales", unit="ratio")
 def price_to_sales(claim: Claim) -> Measurement:
-    """Nvidia's market value on a date over the revenue of the four quarters reported before it."""
+    """Nvidia's market value at printed levels on a date over the revenue of the four quarters reported before it.
+
+    Market value: the cover share count that applies that day times the printed-close level of the last
+    session on or before the date (the bubble chapter's trailing price-to-sales, same count, level and revenue).
+    """
     date = claim.date
     quarter, published = latest_reported_quarter(date)
     revenue = _quarterly("revenue", "USD")
@@ -343,12 +355,15 @@ def price_to_sales(claim: Claim) -> Measurement:
     four = revenue.loc[positions[0] - 3: positions[0]]
     if (four["period_end"].diff().dt.days.iloc[1:] > 100).any():
         raise NotCheckable(f"the four quarters up to {quarter} are not consecutive in the facts")
-    day = calc.last_row_on_or_before(_prices("NVDA"), date, "NVDA prices")
-    shares, shares_text = nvidia_shares(date)
-    value = shares * float(_prices("NVDA").loc[day]) / four["value"].sum()
-    return Measurement(value, f"{shares_text} x adjusted close of {day:%Y-%m-%d} over revenue "
-                              f"{four['fiscal_period'].iloc[0]}-{quarter} ({four['value'].sum() / 1e9:,.1f} bn USD; "
-                              f"{quarter} published {published:%Y-%m-%d})")
+    adjusted = _prices("NVDA")
+    day = calc.last_row_on_or_before(adjusted, date, "NVDA prices")
+    level = level_on(adjusted, "NVDA", day)
+    count = count_on(outstanding_counts("NVDA"), day, "NVDA")
+    value = count.shares * level.price
+    return Measurement(value / four["value"].sum(),
+                       f"{count.describe()} x {level.describe()} = {value / 1e12:,.2f} tn USD over revenue "
+                       f"{four['fiscal_period'].iloc[0]}-{quarter} ({four['value'].sum() / 1e9:,.1f} bn USD; "
+                       f"{quarter} published {published:%Y-%m-%d})")
 
 
 def _data_centre_ceiling(date: pd.Timestamp) -> tuple[float, str]:
@@ -526,27 +541,56 @@ def training_gpu_type(claim: Claim) -> Measurement:
                                         "in ai_compute.csv (the H800 is the export-compliant H100 variant)")
 
 
+def _has_printed_close(symbol: str) -> bool:
+    try:
+        printed_closes(symbol)
+    except NotCheckable:
+        return False
+    return True
+
+
+def _market_value(symbol: str, date: pd.Timestamp) -> tuple[float, str]:
+    """Return a symbol's market value (USD) at the close of ``date`` and its basis.
+
+    At printed levels; without a printed close in the facts, a lower bound: cover count x adjusted close.
+    """
+    adjusted = _prices(symbol)
+    calc.row_on(adjusted, date, f"{symbol} price")
+    count = count_on(outstanding_counts(symbol), date, symbol)
+    if _has_printed_close(symbol):
+        level = level_on(adjusted, symbol, date)
+        value = count.shares * level.price
+        return value, f"{symbol} {count.describe()} x {level.describe()} = {value / 1e12:.2f} tn USD"
+    price = float(adjusted.loc[date])
+    value = count.shares * price
+    return value, (f"{symbol} {count.describe()} x adjusted close {price:.2f} USD = at least {value / 1e12:.2f} tn "
+                   f"USD (the facts hold no {symbol} printed close; the adjusted close sits below it by the "
+                   "dividends paid since)")
+
+
 @measure("market_value_ratio", unit="ratio")
 def market_value_ratio(claim: Claim) -> Measurement:
-    """Market value of the first symbol over the second's at a close: shares outstanding x adjusted close.
+    """Market value of the first symbol over the second's at a close, at printed levels.
 
-    Share counts are the latest ``shares_outstanding`` rows of the facts dated on or before the claim's date.
+    Each side: the cover share count that applies that day times the printed-close level. Where only
+    one side has a printed close in the facts, the other's adjusted close bounds its market value from
+    below, so the ratio is a bound (lower if the first side lacks it, upper if the second does); where
+    neither has one, the claim is not checkable at printed levels.
     """
-    values, parts = [], []
-    for symbol in claim.symbols:
-        rows = fundamentals(symbol, "shares_outstanding", "shares")
-        rows = rows[rows["period_end"] <= claim.date]
-        if rows.empty:
-            raise NotCheckable(f"the facts hold no {symbol} shares outstanding on or before {claim.date:%Y-%m-%d}")
-        shares = float(rows["value"].iloc[-1])
-        price = calc.row_on(_prices(symbol), claim.date, f"{symbol} price")
-        values.append(shares * price)
-        parts.append(f"{symbol} {shares / 1e6:,.0f} m shares (as of {rows['period_end'].iloc[-1]:%Y-%m-%d}) x "
-                     f"{price:.2f} USD = {shares * price / 1e12:.2f} tn USD")
-    if len(values) != 2:
+    if len(claim.symbols) != 2:
         raise DataValidationError(f"claim {claim.id}: market_value_ratio compares two symbols")
-    return Measurement(values[0] / values[1], "; ".join(parts) + " (adjusted closes, which sit below printed "
-                                                                 "prices by the dividends since)")
+    first, second = claim.symbols
+    missing = [symbol for symbol in claim.symbols if not _has_printed_close(symbol)]
+    if len(missing) == 2:
+        raise NotCheckable(f"the facts hold no printed close for {first} or {second}, so neither market value "
+                           "can be computed at printed levels (an adjusted close is not a price level)")
+    (top, top_basis), (bottom, bottom_basis) = _market_value(first, claim.date), _market_value(second, claim.date)
+    basis = f"{top_basis}; {bottom_basis}"
+    if not missing:
+        return Measurement(top / bottom, basis)
+    side = "lower" if missing == [first] else "upper"
+    return Measurement(top / bottom, f"{basis}; so the ratio is {'a lower' if side == 'lower' else 'an upper'} bound",
+                       bound=side, bound_of=f"{first}'s market value over {second}'s at printed closes")
 
 
 @measure("sector_mean_return", unit="percent")

@@ -256,3 +256,44 @@ def market_value_series(level: pd.Series, counts: pd.DataFrame) -> pd.Series:
     """Return the daily market value (USD) where a cover count applies."""
     own = level.dropna()
     return (counts_on(counts, own.index)["shares"] * own).dropna().rename(level.name)
+
+
+# ---------------------------------------------------------------- one session's level and its anchor
+
+
+@dataclass(frozen=True)
+class LevelOn:
+    """One session's price level (USD), the adjusted close it comes from and the printed close it is rescaled to."""
+
+    ticker: str
+    session: pd.Timestamp
+    price: float
+    adjusted: float
+    anchor: pd.Timestamp
+    anchor_price: float
+
+    def describe(self) -> str:
+        """Say which price this is: the printed close itself, or the adjusted close rescaled to which one."""
+        if self.anchor == self.session:
+            return f"printed close {self.price:,.2f} USD of {self.session:%Y-%m-%d}"
+        return (f"price level {self.price:,.2f} USD on {self.session:%Y-%m-%d} (adjusted close rescaled to the "
+                f"printed close of {self.anchor:%Y-%m-%d})")
+
+
+def level_on(adjusted: pd.Series, ticker: str, session: pd.Timestamp,
+             fundamentals_rows: pd.DataFrame | None = None) -> LevelOn:
+    """Return :func:`price_level` of ``ticker`` on ``session`` with the anchor it rests on.
+
+    Same rule as :func:`rescale_to_printed` (nearest anchor session, ties to the later one).
+    NotCheckable where the series has no close on ``session`` or the facts no printed close.
+    """
+    own = adjusted.dropna()
+    if session not in own.index:
+        raise NotCheckable(f"{ticker} has no close on {session:%Y-%m-%d}")
+    anchors = anchor_table(own, printed_closes(ticker, fundamentals_rows))
+    distance = np.abs((pd.DatetimeIndex(anchors["session"]) - session).days.to_numpy())
+    nearest = len(distance) - 1 - int(np.argmin(distance[::-1]))
+    anchor = anchors.iloc[nearest]
+    close = float(own.loc[session])
+    return LevelOn(ticker, session, close * float(anchor["factor"]), close, pd.Timestamp(anchor["session"]),
+                   float(anchor["printed"]))

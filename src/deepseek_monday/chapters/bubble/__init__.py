@@ -109,8 +109,6 @@ from deepseek_monday.chapters.bubble.sequoia import (
 )
 from deepseek_monday.chapters.bubble.subjects import ACCOUNTS_FALLBACK, record_claims, valuation_subject
 from deepseek_monday.chapters.bubble.valuation import (
-    ShareCountTiming,
-    annual_publication_dates,
     dotcom_peak_date,
     fiscal_years,
     peak_in,
@@ -118,7 +116,6 @@ from deepseek_monday.chapters.bubble.valuation import (
     price_to_sales,
     quarterly_accounts,
     reporting_lag,
-    share_count_timing,
     valuation_comparison,
 )
 from deepseek_monday.measures.diluted_value import (
@@ -159,11 +156,9 @@ __all__ = [
     "ChapterData",
     "OverlaySeries",
     "SequoiaQuestion",
-    "ShareCountTiming",
     "anchor_table",
     "annual_data_centre_question",
     "annual_multiples",
-    "annual_publication_dates",
     "approximation_error_sentence",
     "approximation_table",
     "claim_counts",
@@ -239,7 +234,6 @@ __all__ = [
     "sequoia_table",
     "setting_numbers",
     "share_count",
-    "share_count_timing",
     "shares_on",
     "tickers_with_counts",
     "universe_stock_ranking",

@@ -4,9 +4,10 @@ growth from ``fundamentals.csv``; Cisco at its dot-com peak.
 *Known at the time*: a fiscal quarter counts once its results are published, on the date
 the event timeline gives; quarters older than the timeline's first results row are taken
 as published :func:`reporting_lag` days after their end (the longest lag in the timeline).
-Share counts are the exception (:func:`share_count_timing` measures what it changes): a
-market value is the day's shares times the day's price, so it takes the count of the fiscal
-year closest to the date, as the claims ledger does, even before that year's results are out.
+Share counts are the exception: a market value is the day's shares times the day's price, so
+:func:`price_to_sales` takes the count of the fiscal year closest to the date, even before that
+year's results are out. It is the adjusted-close comparison; the claims ledger and the printed-level
+multiples (:mod:`.multiples`) use the cover count and the printed-close level instead.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.data.facts import fundamentals, load_events
 from deepseek_monday.errors import ParameterError
-from deepseek_monday.measures.diluted_value import ShareCount, share_count, share_count_schedule
+from deepseek_monday.measures.diluted_value import ShareCount, share_count
 
 
 def reporting_lag(ticker: str) -> tuple[pd.DataFrame, int]:
@@ -47,52 +48,6 @@ def reporting_lag(ticker: str) -> tuple[pd.DataFrame, int]:
     ends = _quarter_rows(ticker, "revenue", "USD").set_index("fiscal_period")["period_end"]
     lags = (published.set_index("fiscal_period")["published"] - ends.reindex(published["fiscal_period"])).dt.days
     return published, int(lags.max())
-
-
-def annual_publication_dates(ticker: str) -> pd.DataFrame:
-    """Return when each annual share count of ``ticker`` was published: with its fourth quarter's results.
-
-    Columns: fiscal_period, period_end, shares, published, assumed (True where the event timeline
-    lacks that fourth quarter and the date is taken as year end + :func:`reporting_lag`).
-    """
-    published, lag = reporting_lag(ticker)
-    fourth = published.set_index("fiscal_period")["published"]
-    schedule = share_count_schedule(ticker)
-    dates = fourth.reindex(schedule["fiscal_period"] + "Q4").to_numpy()
-    schedule["assumed"] = pd.isna(dates)
-    schedule["published"] = pd.Series(dates, index=schedule.index).fillna(
-        schedule["period_end"] + pd.Timedelta(days=lag))
-    return schedule
-
-
-@dataclass(frozen=True)
-class ShareCountTiming:
-    """The share count a market value uses on a date, when it was published, and the last one published before."""
-
-    date: pd.Timestamp
-    used: ShareCount
-    used_published: pd.Timestamp
-    used_assumed: bool
-    known: ShareCount | None
-
-    @property
-    def published_after(self) -> bool:
-        """True where the count used was published only after the date."""
-        return self.used_published >= self.date
-
-
-def share_count_timing(ticker: str, date: pd.Timestamp) -> ShareCountTiming:
-    """Return :func:`share_count` on ``date`` with its publication date and the last count published before ``date``.
-
-    Raises NotCheckable where there is no count or the facts give no publication dates.
-    """
-    used = share_count(ticker, date)
-    schedule = annual_publication_dates(ticker).set_index("fiscal_period")
-    row = schedule.loc[used.fiscal_period]
-    earlier = schedule[schedule["published"] < date]
-    known = (ShareCount(float(earlier["shares"].iloc[-1]), str(earlier.index[-1]),
-                        pd.Timestamp(earlier["period_end"].iloc[-1])) if not earlier.empty else None)
-    return ShareCountTiming(date, used, pd.Timestamp(row["published"]), bool(row["assumed"]), known)
 
 
 def _quarter_rows(ticker: str, metric: str, unit: str) -> pd.DataFrame:
@@ -170,7 +125,8 @@ class PriceToSales:
 def price_to_sales(prices: pd.Series, ticker: str, accounts: pd.DataFrame, date: pd.Timestamp) -> PriceToSales:
     """Return market value on ``date`` over the revenue of the four quarters published before it.
 
-    For Nvidia this is the claims ledger's ``price_to_sales`` measure.
+    Weighted diluted count x adjusted close: not the claims ledger's ``price_to_sales`` (printed levels, the
+    trailing row of :func:`.multiples.quarterly_multiples`).
     """
     quarter = latest_known_quarter(accounts, date)
     ttm = accounts.at[quarter, "ttm_revenue"]
