@@ -56,7 +56,8 @@ def test_validate_lists_chapters_the_data_cannot_serve_and_still_stops_on_parame
     assert result.exit_code == 0, result.output
     assert "20_saas: not available for this date" in result.output
     assert "WCLD from 2019-09-06" in result.output and "can run from 2019-09-09" in result.output
-    assert "30_sanctions: not available for this date" in result.output and "can run from 2021-02-01" in result.output
+    assert "30_sanctions: not available for this date" in result.output and "can run from 2015-09-18" in result.output
+    assert "China tech stocks group needs 2 stocks" in result.output and "only BIDU has them" in result.output
     assert "10_bubble: not available for this date" in result.output
     assert "needs a share count dated within 183 days of the event" in result.output
     weekend = CliRunner().invoke(main, ["validate", "--event-date", "2025-01-25"])

@@ -20,6 +20,8 @@ from deepseek_monday.data.facts import load_ai_compute, load_events
 from deepseek_monday.data.prices import price_panel
 from deepseek_monday.errors import DataValidationError, ParameterError
 from deepseek_monday.eventstudy import kolari_pynnonen_widening
+from deepseek_monday.measures.levels import COUNT_MAX_GAP_DAYS, value_loss
+from deepseek_monday.present.tables import MISSING
 
 # ---------------------------------------------------------------- dates and the day-0 rule (SYNTHETIC inputs)
 
@@ -162,13 +164,23 @@ def test_bad_event_lists_fail_clearly(control_events: object, message: str) -> N
         ({"china_symbols": ["BABA", "SAP.DE"]}, r"\['SAP.DE'\] trade neither in New York nor in Hong Kong"),
         ({"comparison_start": "20 Jan 2025"}, "comparison_start: '20 Jan 2025' is not a date"),
         ({"comparison_start": "2026-07-30"}, "comparison_start .* leaves only"),
-        ({"event_date": "2020-03-16"}, "event_date: 2020-03-16 is too early .* it can run from 2021-02-01"),
-        ({"control_events": ["2020-05-15"]}, r"control_events: milestones with day 0 \['2020-05-15'\] are too early"),
+        # The constraint is the China stocks' histories (BABA listed in September 2014), not a share count.
+        ({"event_date": "2008-10-15"}, "event_date: 2008-10-15 is too early .* China tech stocks group needs 2 "
+                                       "stocks .* only BIDU has them .* it can run from 2015-09-18"),
+        ({"control_events": ["2010-05-14"]}, "control_events: the milestone with day 0 2010-05-14 is too early: .* "
+                                             "give milestones from 2015-09-18"),
     ],
 )
 def test_sanctions_parameters_fail_clearly(kwargs: dict, message: str) -> None:
     with pytest.raises(ParameterError, match=message):
         sanctions.SanctionsParameters.validate(**kwargs)
+
+
+@requires_real_data
+def test_no_share_count_limits_the_dates() -> None:
+    # Without a cover count near 2020 the chapter still runs: only the dollar figures go missing.
+    assert sanctions.SanctionsParameters.validate(event_date="2020-03-16").event_date == pd.Timestamp("2020-03-16")
+    assert len(sanctions.SanctionsParameters.validate(control_events=["2020-05-15"]).controls) == 1
 
 
 @requires_real_data
@@ -224,7 +236,7 @@ def synthetic_values() -> pd.DataFrame:
     table = pd.DataFrame({
         "kind": ["announcement", "effective/compliance date", "announcement", "event day"],
         "car": [-0.08, 0.01, -0.02, -0.13], "car_se": [0.02, 0.02, 0.02, 0.03], "p": [0.001, 0.6, 0.3, 0.0001],
-        "market_value": [400e9, 1000e9, 4000e9, 3500e9]}, index=["1", "2", "3", "E"])
+        "market_value": [np.nan, 1000e9, 4000e9, 3500e9]}, index=["1", "2", "3", "E"])  # 1: no cover count
     for method in ("holm", "fdr_bh"):
         table[f"p_{method}"] = sanctions.adjusted_p_values(table.loc[["1", "2", "3"], "p"], method)
     table["abnormal_value"] = table["car"] * table["market_value"]
@@ -233,13 +245,46 @@ def synthetic_values() -> pd.DataFrame:
 
 def test_dollar_sensitivity_sums_sets_of_milestones() -> None:
     table = sanctions.dollar_sensitivity(synthetic_values())
-    assert table.loc["all milestones", "sum_car"] == pytest.approx(-0.09)
-    assert table.loc["all milestones", "sum_value"] == pytest.approx(-32e9 + 10e9 - 80e9)
+    assert table.loc["all milestones", "sum_car"] == pytest.approx(-0.09)  # percent: every milestone
+    assert table.loc["all milestones", "sum_value"] == pytest.approx(10e9 - 80e9)  # dollars: those with a value
+    assert (table.loc["all milestones", "n_valued"], table.loc["all milestones", "n"]) == (2, 3)
     assert table.loc["announcements only", "members"] == "1, 3"
     assert table.loc["significant after Holm", "members"] == "1"  # 0.001 x 3 < 0.05; 0.3 x 2 is not
+    assert np.isnan(table.loc["significant after Holm", "sum_value"])  # no member valued: missing, not zero
     assert table.loc["event day", "sum_value"] == pytest.approx(-0.13 * 3500e9)
     shown = sanctions.display_dollar_sensitivity(table)
-    assert "\u221232.0" in shown.to_string()  # true minus sign
+    assert "\u221270.0" in shown.to_string()  # true minus sign
+    assert shown.at["All milestones", "Dollar sum covers"] == "2 of 3 (2, 3)"
+    assert shown.at["Significant after Holm", "Dollar sum covers"] == "0 of 1"
+    assert shown.at["Significant after Holm", "Sum of CAR \u00d7 value (USD bn)"] == MISSING
+
+
+def synthetic_facts(count_as_of: str = "2024-11-15") -> pd.DataFrame:
+    """SYNTHETIC facts rows: one printed close (120 USD) and one cover count (1 bn shares)."""
+    return pd.DataFrame({
+        "ticker": ["SYN", "SYN"], "fiscal_period": ["Q1", "Q1"], "period_end": ["2024-11-29", count_as_of],
+        "metric": ["close_price_printed", "shares_outstanding"], "value": [120.0, 1e9], "unit": ["USD", "shares"],
+        "source": ["synthetic", "synthetic"]})
+
+
+def test_no_dollar_value_without_a_cover_count_within_reach() -> None:
+    # SYNTHETIC: adjusted closes of 100 USD every weekday, printed at 120 USD; a cover count of 15 November 2024.
+    # Base closes 182 days after the count (Fri 16 May 2025) are valued, 185 days after (Mon 19 May) are not.
+    adjusted = pd.Series(100.0, index=pd.bdate_range("2024-06-03", "2025-12-31"), name="SYN")
+    events = pd.DataFrame({"day0": pd.to_datetime(["2024-12-02", "2025-05-19", "2025-05-20"])},
+                          index=pd.Index(["1", "2", "3"], name="milestone"))
+    values = sanctions.nvidia_market_values(events, (0, 0), adjusted, fundamentals_rows=synthetic_facts(),
+                                            ticker="SYN")
+    assert values["base_date"].tolist() == list(pd.to_datetime(["2024-11-29", "2025-05-16", "2025-05-19"]))
+    assert values.loc[["1", "2"], "market_value"].tolist() == [120e9, 120e9]  # printed level, never the adjusted 100
+    assert values.loc[["1", "2"], "reason"].tolist() == ["", ""]
+    assert np.isnan(values.at["3", "market_value"]) and np.isnan(values.at["3", "shares"])
+    assert f"within {COUNT_MAX_GAP_DAYS} days of 2025-05-19" in values.at["3", "reason"]
+    assert sanctions.valued_count(values) == 2
+    # A count far from every base close: no dollar value at all, each with its reason.
+    far = sanctions.nvidia_market_values(events, (0, 0), adjusted, fundamentals_rows=synthetic_facts("2023-01-02"),
+                                         ticker="SYN")
+    assert far["market_value"].isna().all() and far["reason"].str.contains("share count is dated within").all()
 
 
 def test_significance_phrases() -> None:
@@ -250,6 +295,7 @@ def test_significance_phrases() -> None:
     assert sanctions.sum_verdict(0.051) == "not distinguishable from zero at the 5 % level"
     assert sanctions.sum_verdict(0.01) == "distinguishable from zero at the 5 % level"
     assert sanctions.percent_text(-0.1335) == "\u221213.35 %" and sanctions.percent_text(0.0645) == "+6.45 %"
+    assert sanctions.percent_text(float("nan")) == MISSING  # a dash alone, no "%"
 
 
 def test_rebase_basket_and_returns_over() -> None:
@@ -415,15 +461,31 @@ def test_nvidia_value_is_car_times_market_value(chapter: dict) -> None:
     values = sanctions.nvidia_value_table(study, events, params.window)
     row = values.loc[sanctions.EVENT_DAY_LABEL]
     assert row["base_date"] == pd.Timestamp("2025-01-24")  # the close before day 0
-    close = price_panel(["NVDA"]).at[row["base_date"], "NVDA"]
-    assert row["market_value"] == pytest.approx(24_804e6 * close)  # FY2025 diluted shares, as the ledger
+    # The event day's value is measures.levels' (the bubble chapter's and the ledger's 592.7 bn USD loss).
+    loss = value_loss("NVDA", params.event_date)
+    assert loss.previous_date == row["base_date"]
+    assert row["market_value"] == pytest.approx(loss.previous_value, rel=1e-12)
+    assert (row["price"], row["shares"], row["count_as_of"]) == (142.62, 24.49e9, pd.Timestamp("2024-11-15"))
+    assert row["market_value"] * -loss.change == pytest.approx(loss.loss, rel=1e-12)
+    assert round(loss.loss / 1e9, 1) == 592.7
     assert row["abnormal_value"] == pytest.approx(row["car"] * row["market_value"])
-    hurt_more = sanctions.hurt_more_by_window(study, events, params.windows)
-    assert hurt_more.at["[0,0]", "sum_value"] == pytest.approx(values.drop(index="E")["abnormal_value"].sum())
+    # Percent results for every milestone; dollars only within reach of a cover count, else the reason.
+    assert values["car"].notna().all() and values["p"].notna().all()
+    valued = values["market_value"].notna()
+    assert ((values.loc[valued, "base_date"] - values.loc[valued, "count_as_of"]).abs().dt.days
+            <= COUNT_MAX_GAP_DAYS).all()
+    assert values.loc[~valued, "reason"].str.contains(f"within {COUNT_MAX_GAP_DAYS} days").all()
+    assert 0 < valued.sum() < len(values)  # 2022-23 milestones have no cover count within reach
+    shown = sanctions.display_value_table(values)
+    assert (shown.loc[~valued.to_numpy(), "Market value (USD bn)"] == MISSING).all()
     sensitivity = sanctions.dollar_sensitivity(values)
-    assert sensitivity.at["all milestones", "sum_value"] == pytest.approx(hurt_more.at["[0,0]", "sum_value"])
+    milestones = values.drop(index="E")
+    assert sensitivity.at["all milestones", "sum_value"] == pytest.approx(milestones["abnormal_value"].sum())
+    assert sensitivity.at["all milestones", "n_valued"] == milestones["market_value"].notna().sum()
     assert (values.drop(index="E")["p_holm"] >= values.drop(index="E")["p"]).all()  # adjusting only raises p
     assert np.isnan(values.at["E", "p_holm"])  # the event day is not part of the family
+    hurt_more = sanctions.hurt_more_by_window(study, events, params.windows)
+    assert "sum_value" not in hurt_more.columns  # the window comparison is percent only
     counts = sanctions.window_robustness(hurt_more)
     assert all(0 <= n <= len(params.windows) for n in counts.values())
 
@@ -527,7 +589,10 @@ def test_headline_numbers_agree_with_the_tables(chapter: dict) -> None:
         sanctions.cost_breakdown(compute))
     assert numbers["nvda_car_event"] == comparison.at["E", "nvda_car"]
     assert numbers["nvda_car_controls_sum"] == pytest.approx(comparison.drop(index="E")["nvda_car"].sum())
-    assert numbers["nvda_value_controls_bn"] == pytest.approx(hurt_more.at["[0,0]", "sum_value"] / 1e9)
+    assert not any(key.startswith(("nvda_value", "market_value")) for key in numbers)  # no dollar headline
+    assert numbers["n_valued_phrase"] == (f"{values.drop(index='E')['market_value'].notna().sum()} of the "
+                                          f"{len(params.controls)} milestones")
+    assert "as of 15 November 2024" in numbers["dollar_coverage_sentence"]
     assert numbers["nvda_car_event_text"] == sanctions.percent_text(numbers["nvda_car_event"])
     assert "-" not in numbers["nvda_car_event_text"]  # a true minus sign, not a hyphen
     assert numbers["window"] == "[0,0]"  # the headline is day 0

@@ -168,7 +168,7 @@ def sanctions_answer(event_date: pd.Timestamp) -> dict[str, object]:
     comparison = sanctions.comparison_table(study, events, params.window)
     event = comparison.loc[sanctions.EVENT_DAY_LABEL]
     controls = comparison.drop(index=sanctions.EVENT_DAY_LABEL)
-    values = sanctions.nvidia_value_table(study, events, params.window)
+    values = sanctions.nvidia_car_table(study, events, params.window)  # percent only: no share count
     milestones = values.drop(index=sanctions.EVENT_DAY_LABEL)
     holm = int((milestones["p_holm"] < SIGNIFICANCE).sum())
     combined = sanctions_vs_event(values)["all"]

@@ -310,21 +310,6 @@ def _value_for(metric: str, unit: str, fiscal_period: str) -> float:
     return float(rows["value"].iloc[0])
 
 
-def nvidia_shares(date: pd.Timestamp) -> tuple[float, str]:
-    """Return Nvidia's latest annual weighted diluted share count (shares) for a fiscal year ended before ``date``.
-
-    Not a count for a market value (levels use the cover counts of :mod:`deepseek_monday.measures.levels`);
-    no ledger measure uses it.
-    """
-    rows = fundamentals("NVDA", "diluted_shares_weighted", "shares")
-    rows = rows[rows["period_end"] < date]
-    if rows.empty:
-        raise NotCheckable(f"no Nvidia share count for a fiscal year ended before {date:%Y-%m-%d}")
-    latest = rows.iloc[-1]
-    return float(latest["value"]), (f"{latest['value'] / 1e6:,.0f} m weighted diluted shares "
-                                    f"({latest['fiscal_period']}, ended {latest['period_end']:%Y-%m-%d})")
-
-
 @measure("market_value_loss", unit="USD_billions")
 def market_value_loss(claim: Claim) -> Measurement:
     """Fall in Nvidia's market value on a session, at printed closes: the book's one computation of it.

@@ -4,10 +4,9 @@ that approximation is off the facts' fiscal-year-end market values.
 *Market value* = annual weighted diluted share count x adjusted close. The count is the latest one of a
 fiscal year ended before the date, used for at most :data:`SHARE_COUNT_VALID_DAYS` after that year's end.
 ADRs are left out: the facts count the company's ordinary shares, and the ADR ratio is not in the data.
-The convention is the claims ledger's (:func:`deepseek_monday.claims.measures.nvidia_shares`). Levels quoted
-as market values use printed closes (:mod:`deepseek_monday.measures.levels`); :func:`largest_approximation_error`
-says how far this approximation is off where the facts give a value to compare.
-Shared by the bubble chapter (its record) and the sanctions chapter.
+No level the book quotes uses it: market values, price-to-sales and dollar losses use printed closes and
+cover counts (:mod:`deepseek_monday.measures.levels`); :func:`largest_approximation_error` says how far this
+approximation is off where the facts give a value to compare. Used by the bubble chapter (its record).
 """
 
 from __future__ import annotations
@@ -60,10 +59,7 @@ def share_count_schedule(ticker: str) -> pd.DataFrame:
 
 
 def share_count(ticker: str, date: pd.Timestamp) -> ShareCount:
-    """Return the share count for ``date``: the latest of a fiscal year ended before it (at most two years old).
-
-    For Nvidia this is the claims ledger's count (:func:`deepseek_monday.claims.measures.nvidia_shares`).
-    """
+    """Return the share count for ``date``: the latest of a fiscal year ended before it (at most two years old)."""
     schedule = share_count_schedule(ticker)
     earlier = schedule[schedule["period_end"] < date]
     if earlier.empty:

@@ -1,5 +1,11 @@
 """The sanctions chapter's event study: what each export-control milestone and the event day cost Nvidia,
-US chip firms and China tech in abnormal returns, and Nvidia in market value."""
+US chip firms and China tech in abnormal returns, and, where the facts allow, Nvidia in market value.
+
+The abnormal returns and their tests need prices only. A dollar figure needs a level: Nvidia's
+printed-close price level times the filing cover count that applies (:mod:`deepseek_monday.measures.levels`),
+so a milestone without a cover count within :data:`~deepseek_monday.measures.levels.COUNT_MAX_GAP_DAYS`
+days of its base close has no dollar figure, and says why.
+"""
 
 from __future__ import annotations
 
@@ -25,13 +31,11 @@ from deepseek_monday.chapters.sanctions.parameters import (
     SanctionsParameters,
     study_events,
 )
-from deepseek_monday.claims.measures import nvidia_shares
-from deepseek_monday.claims.registry import NotCheckable
 from deepseek_monday.data.calendars import sessions
 from deepseek_monday.data.prices import price_panel
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import load_universe
-from deepseek_monday.errors import DataValidationError
+from deepseek_monday.errors import DataValidationError, NotCheckable
 from deepseek_monday.eventstudy import (
     DEFAULT_MIN_ESTIMATION_OBS,
     EventStudyResult,
@@ -39,7 +43,7 @@ from deepseek_monday.eventstudy import (
     run_event_study,
     window_label,
 )
-from deepseek_monday.measures.diluted_value import largest_approximation_error
+from deepseek_monday.measures.levels import count_on, level_on, outstanding_counts
 from deepseek_monday.measures.stock_study import market_model_study
 from deepseek_monday.present.tables import format_number, readable
 from deepseek_monday.present.wording import of_total
@@ -218,37 +222,48 @@ def combined_car(cars: pd.Series, standard_errors: pd.Series) -> CombinedCar:
     return CombinedCar(total, z, float(2 * special.ndtr(-abs(z))), int(present.sum()))  # normal tails
 
 
-def nvidia_market_values(events: pd.DataFrame, window: tuple[int, int]) -> pd.DataFrame:
-    """Return Nvidia's market value at the close before each event window (adjusted close x shares).
+def nvidia_market_values(events: pd.DataFrame, window: tuple[int, int], adjusted: pd.Series | None = None,
+                         counts: pd.DataFrame | None = None, fundamentals_rows: pd.DataFrame | None = None,
+                         ticker: str = "NVDA") -> pd.DataFrame:
+    """Return Nvidia's market value at the close before each event window, where the facts allow one.
 
-    Shares: the claims ledger's convention (:func:`deepseek_monday.claims.measures.nvidia_shares`,
-    the latest annual weighted diluted count of a fiscal year ended before day 0); how far that
-    is off, :func:`market_value_error_sentence` measures.
+    Value = printed-close price level (:func:`~deepseek_monday.measures.levels.level_on`) x the filing cover
+    count that applies (:func:`~deepseek_monday.measures.levels.count_on`, within ``COUNT_MAX_GAP_DAYS`` of
+    the base close), never an adjusted close or a weighted diluted count. Where either is missing the
+    value is NaN and ``reason`` says why. Columns: base_date, price, shares, count_as_of, market_value,
+    reason. ``adjusted`` (the snapshot's closes), ``counts`` (:func:`outstanding_counts`) and
+    ``fundamentals_rows`` (the facts) default to the project's data.
     """
-    prices = price_panel(["NVDA"])["NVDA"].dropna()
+    prices = (price_panel([ticker])[ticker] if adjusted is None else adjusted).dropna()
+    if counts is None:
+        try:
+            counts = outstanding_counts(ticker, fundamentals_rows)
+        except NotCheckable:
+            counts = pd.DataFrame({"as_of": pd.DatetimeIndex([]), "shares": [], "note": []})
     rows = []
     for label, day0 in events["day0"].items():
-        position = prices.index.get_loc(day0) + window[0] - 1
-        base = prices.index[position]
-        shares, basis = nvidia_shares(day0)  # the ledger's convention: a fiscal year ended before the event
-        rows.append((label, base, shares * prices.iloc[position], basis))
-    return pd.DataFrame(rows, columns=["milestone", "base_date", "market_value", "shares_basis"]).set_index("milestone")
+        position = prices.index.get_loc(day0) + window[0] - 1 if day0 in prices.index else -1
+        base = prices.index[position] if position >= 0 else pd.NaT
+        row = {"milestone": label, "base_date": base, "price": np.nan, "shares": np.nan, "count_as_of": pd.NaT,
+               "market_value": np.nan, "reason": ""}
+        if position < 0:
+            rows.append(row | {"reason": f"{ticker} has no close before day 0 ({day0:%Y-%m-%d})"})
+            continue
+        try:
+            level = level_on(prices, ticker, base, fundamentals_rows)
+            row["price"] = level.price
+            count = count_on(counts, base, ticker)
+        except NotCheckable as why:
+            row["reason"] = str(why)
+        else:
+            row |= {"shares": count.shares, "count_as_of": count.as_of, "market_value": count.shares * level.price}
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("milestone")
 
 
-def market_value_error_sentence() -> str:
-    """Say how far Nvidia's market value (count x adjusted close) is off where the facts give one to compare.
-
-    The bubble chapter's check (:func:`deepseek_monday.chapters.bubble.largest_approximation_error`):
-    against the facts' fiscal-year-end market values.
-    """
-    prices = price_panel(["NVDA"])["NVDA"]
-    try:
-        error = largest_approximation_error("NVDA", prices)
-    except NotCheckable as reason:
-        return f"How far that market value is off cannot be measured: {reason}."
-    ends = "fiscal year end" if error.years == 1 else f"{error.years} fiscal year ends"
-    return (f"At the {ends} where the facts give a market value, this one differs from theirs by at most "
-            f"{100 * error.gap:.2f} % ({error.fiscal_period}; the bubble chapter shows the check).")
+def valued_count(values: pd.DataFrame) -> int:
+    """Return how many rows of a value table carry a dollar value."""
+    return int(values["market_value"].notna().sum())
 
 
 TIMES = "\u00d7"
@@ -272,35 +287,55 @@ def adjusted_p_values(p_values: pd.Series, method: str) -> pd.Series:
     return adjusted
 
 
-def nvidia_value_table(result: EventStudyResult, events: pd.DataFrame, window: tuple[int, int]) -> pd.DataFrame:
-    """Return per event Nvidia's CAR, its p-value (raw and adjusted across the milestones) and CAR x market value.
+def nvidia_car_table(result: EventStudyResult, events: pd.DataFrame, window: tuple[int, int]) -> pd.DataFrame:
+    """Return per event Nvidia's CAR, its standard error and p-value, raw and adjusted across the milestones.
 
-    The adjustments (Holm, Benjamini-Hochberg) run over the milestones only; the event day is
-    the hypothesis the chapter set out to test, so its own p-value stands unadjusted.
+    Percent only: no share count or price level enters. The adjustments (Holm, Benjamini-Hochberg)
+    run over the milestones only; the event day is the hypothesis the chapter set out to test, so
+    its own p-value stands unadjusted.
     """
     cars = firm_cars(result, events, "NVDA", window)
-    values = nvidia_market_values(events, window)
-    table = pd.DataFrame({"kind": events["kind"], "base_date": values["base_date"],
-                          "market_value": values["market_value"], "car": cars["car"], "car_se": cars["car_se"],
-                          "p": cars["p"]}, index=events.index)
+    table = pd.DataFrame({"kind": events["kind"], "car": cars["car"], "car_se": cars["car_se"], "p": cars["p"]},
+                         index=events.index)
     milestones = table.index != EVENT_DAY_LABEL
     for method in MULTIPLE_TESTS:
         table[f"p_{method}"] = adjusted_p_values(table.loc[milestones, "p"], method).reindex(table.index)
+    return table
+
+
+def nvidia_value_table(result: EventStudyResult, events: pd.DataFrame, window: tuple[int, int],
+                       market_values: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return :func:`nvidia_car_table` with Nvidia's market value and CAR x market value where the facts allow.
+
+    ``market_values`` defaults to :func:`nvidia_market_values` (printed levels, cover counts); a
+    milestone without one keeps its CAR and tests, its dollar columns NaN and its ``reason``.
+    """
+    values = nvidia_market_values(events, window) if market_values is None else market_values
+    table = nvidia_car_table(result, events, window)
+    for column in ("base_date", "price", "shares", "count_as_of", "market_value", "reason"):
+        table[column] = values[column].reindex(table.index)
     table["abnormal_value"] = table["car"] * table["market_value"]
     return table
 
 
 def display_value_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the per-milestone sensitivity table: CAR, raw and adjusted p-values, market value and CAR x value."""
+    """Return the per-milestone sensitivity table: CAR, raw and adjusted p-values, market value and CAR x value.
+
+    A milestone without a dollar value shows a dash in the dollar columns and the reason in "No value because".
+    """
     shown = pd.DataFrame({
         "Milestone": table.index, "Kind": table["kind"].to_numpy(),
         "CAR (%)": 100 * table["car"].to_numpy(), "p": table["p"].to_numpy(),
         "p, Holm": table["p_holm"].to_numpy(), BH_COLUMN: table["p_fdr_bh"].to_numpy(),
         "Value at close of": table["base_date"].dt.strftime("%Y-%m-%d").to_numpy(),
+        "Price level (USD)": table["price"].to_numpy(),
+        "Shares outstanding as of": table["count_as_of"].dt.strftime("%Y-%m-%d").to_numpy(),
         "Market value (USD bn)": table["market_value"].to_numpy() / 1e9,
         f"CAR {TIMES} value (USD bn)": table["abnormal_value"].to_numpy() / 1e9,
+        "No value because": table["reason"].fillna("").to_numpy(),
     })
-    return readable(shown, decimals={"Market value (USD bn)": 0, "CAR (%)": 2, f"CAR {TIMES} value (USD bn)": 1},
+    return readable(shown, decimals={"Market value (USD bn)": 0, "CAR (%)": 2, f"CAR {TIMES} value (USD bn)": 1,
+                                     "Price level (USD)": 2},
                     p_values=("p", "p, Holm", BH_COLUMN), index="Milestone")
 
 
@@ -309,8 +344,9 @@ def dollar_sensitivity(values: pd.DataFrame, significance: float = SIGNIFICANCE)
 
     Rows: the event day; all milestones; announcements only; the milestones significant after
     the Holm adjustment. Each sum of CARs has its z-test (:func:`combined_car`); a sum over no
-    milestone is NaN. The dollar sums weight each move by a market value that grew many-fold
-    over the period, so they rank late milestones above early ones of the same size.
+    milestone is NaN. The dollar sum covers only the members with a dollar value (``n_valued``
+    of ``n``; NaN if none), so it is a sensitivity, never a total: it also weights each move by a
+    market value that grew many-fold over the period.
     """
     controls = values.drop(index=EVENT_DAY_LABEL)
     sets = {
@@ -326,38 +362,39 @@ def dollar_sensitivity(values: pd.DataFrame, significance: float = SIGNIFICANCE)
             total, p_value = combined.total, combined.p
         else:
             total = p_value = np.nan
+        valued = part["abnormal_value"].notna()
         rows.append({"set": name, "n": int(part["car"].notna().sum()), "sum_car": total, "p": p_value,
-                     "sum_value": float(part["abnormal_value"].sum()) if len(part) else np.nan,
-                     "members": ", ".join(part.index)})
+                     "n_valued": int(valued.sum()), "sum_value": float(part["abnormal_value"].sum(min_count=1)),
+                     "members": ", ".join(part.index), "valued_members": ", ".join(part.index[valued])})
     return pd.DataFrame(rows).set_index("set")
 
 
 def display_dollar_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the dollar sensitivity table for readers."""
+    """Return the dollar sensitivity table for readers: each dollar sum says how many of the set it covers."""
+    covers = [f"{valued} of {n}" + (f" ({members})" if 0 < valued < n else "")
+              for valued, n, members in zip(table["n_valued"], table["n"], table["valued_members"], strict=True)]
     shown = pd.DataFrame({
         "Events": [s[0].upper() + s[1:] for s in table.index], "Count": table["n"].to_numpy(),
         "Which": table["members"].replace("", "none").to_numpy(),
         "Sum of CAR (%)": 100 * table["sum_car"].to_numpy(), "p (z-test of the sum)": table["p"].to_numpy(),
         f"Sum of CAR {TIMES} value (USD bn)": table["sum_value"].to_numpy() / 1e9,
+        "Dollar sum covers": covers,
     })
     return readable(shown, decimals={"Sum of CAR (%)": 2, f"Sum of CAR {TIMES} value (USD bn)": 1},
                     p_values=("p (z-test of the sum)",), index="Events")
 
 
 def sanctions_vs_event(values: pd.DataFrame) -> dict[str, CombinedCar | float]:
-    """Return the milestones' combined CAR (all, announcements only) and abnormal value against the event day."""
+    """Return the milestones' combined CAR (all, announcements only) against the event day's CAR (percent only)."""
     controls = values.drop(index=EVENT_DAY_LABEL)
     announcements = controls[controls["kind"] == "announcement"]
     result: dict[str, CombinedCar | float] = {
         "all": combined_car(controls["car"], controls["car_se"]),
-        "value_all": float(controls["abnormal_value"].sum()),
         "event_car": float(values.at[EVENT_DAY_LABEL, "car"]),
         "event_p": float(values.at[EVENT_DAY_LABEL, "p"]),
-        "event_value": float(values.at[EVENT_DAY_LABEL, "abnormal_value"]),
     }
     if not announcements.empty:
         result["announcements"] = combined_car(announcements["car"], announcements["car_se"])
-        result["value_announcements"] = float(announcements["abnormal_value"].sum())
     return result
 
 
@@ -365,12 +402,12 @@ def hurt_more_by_window(result: EventStudyResult, events: pd.DataFrame,
                         windows: Sequence[tuple[int, int]]) -> pd.DataFrame:
     """Return, per window, Nvidia's event-day CAR against the worst milestone and all milestones combined.
 
-    ``overlapping_pairs`` counts milestone pairs whose windows share a session (their sum
-    then counts those days twice).
+    Percent only. ``overlapping_pairs`` counts milestone pairs whose windows share a session (their
+    sum then counts those days twice).
     """
     rows = []
     for window in windows:
-        values = nvidia_value_table(result, events, window)
+        values = nvidia_car_table(result, events, window)
         combined = sanctions_vs_event(values)
         controls = values.drop(index=EVENT_DAY_LABEL)
         overlaps = windows_overlap_other(events.drop(index=EVENT_DAY_LABEL), window)
@@ -381,7 +418,6 @@ def hurt_more_by_window(result: EventStudyResult, events: pd.DataFrame,
             "sum_car": combined["all"].total, "sum_p": combined["all"].p,
             "announcements_car": combined["announcements"].total if "announcements" in combined else np.nan,
             "announcements_p": combined["announcements"].p if "announcements" in combined else np.nan,
-            "event_value": combined["event_value"], "sum_value": combined["value_all"],
             "overlapping_pairs": int(sum(len(o.split(", ")) for o in overlaps if o) // 2),
         })
     return pd.DataFrame(rows).set_index("window")

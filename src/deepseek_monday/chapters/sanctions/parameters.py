@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from deepseek_monday.data.calendars import sessions
-from deepseek_monday.data.facts import fundamentals, load_events
+from deepseek_monday.data.facts import load_events
 from deepseek_monday.data.params import check_event_date
+from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import check_symbols, load_universe
 from deepseek_monday.errors import DataUnavailableError, DataValidationError, ParameterError
 from deepseek_monday.eventstudy import window_label
@@ -72,6 +73,9 @@ TIMELINE_LEAD_DAYS = 30
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SIGNIFICANCE = 0.05
 CONFIDENCE = 0.95
+# A group measured as the milestones needs two firms with an estimation window on a date: the
+# Kolari-Pynnonen test and the group's interval (t with N - 1 degrees of freedom) are undefined for one.
+MIN_GROUP_FIRMS = 2
 
 
 def parse_date(value: object, parameter: str) -> pd.Timestamp:
@@ -296,24 +300,75 @@ def _check_china_symbols(symbols: object) -> tuple[str, ...]:
     return chosen
 
 
-def check_nvidia_share_counts(day0s: pd.Series, event_date: pd.Timestamp) -> None:
-    """Raise a ParameterError if a day 0 has no Nvidia share count of a fiscal year ended before it.
+def history_starts(symbols: Sequence[str]) -> dict[str, pd.Timestamp | None]:
+    """Return per symbol the first date with a full estimation window of its own returns before it.
 
-    The chapter values Nvidia at each day 0 with that count (the claims ledger's convention).
+    The event study needs ``-ESTIMATION_WINDOW[0]`` sessions of returns before day 0; a symbol
+    with fewer returns in the whole snapshot maps to None.
     """
-    rows = fundamentals("NVDA", "diluted_shares_weighted", "shares")
-    first = rows.sort_values("period_end").iloc[0]
-    first_end = pd.Timestamp(first["period_end"])
-    runnable_from = first_session_on_or_after(first_end + pd.Timedelta(days=1))
-    basis = (f"Nvidia's market value on day 0 needs a share count of a fiscal year ended before it, and the "
-             f"facts' first (fundamentals.csv, {first['fiscal_period']}) ended {first_end:%Y-%m-%d}")
-    if event_date <= first_end:
-        raise DataUnavailableError(f"event_date: {event_date:%Y-%m-%d} is too early for this chapter: {basis}; "
-                             f"it can run from {runnable_from:%Y-%m-%d}")
-    early = [f"{d:%Y-%m-%d}" for d in day0s if d <= first_end]
-    if early:
-        raise ParameterError(f"control_events: milestones with day 0 {early} are too early: {basis}; "
-                             f"give milestones from {runnable_from:%Y-%m-%d}")
+    returns = daily_returns(list(symbols))
+    needed = -ESTIMATION_WINDOW[0]
+    starts: dict[str, pd.Timestamp | None] = {}
+    for symbol in symbols:
+        own = returns[symbol].dropna().index
+        starts[symbol] = own[needed] if len(own) > needed else None
+    return starts
+
+
+def history_constraint(date: pd.Timestamp, chips: Sequence[str], china: Sequence[str],
+                       starts: dict[str, pd.Timestamp | None]) -> tuple[str, pd.Timestamp | None] | None:
+    """Return (why, first date that works) if ``date`` is too early for Nvidia or a group, else None.
+
+    Nvidia needs its own estimation window; each group needs :data:`MIN_GROUP_FIRMS` firms with one
+    (all of them if the group has fewer). The first date is None where the data never suffice.
+    """
+    needed = -ESTIMATION_WINDOW[0]
+    problems: list[tuple[str, pd.Timestamp | None]] = []
+
+    def data_start(symbol: str) -> str:
+        first = daily_returns([symbol])[symbol].first_valid_index()
+        return f"{symbol} from {first:%Y-%m-%d}" if first is not None else f"{symbol} without data"
+
+    nvda = starts.get("NVDA")
+    if nvda is None or date < nvda:
+        problems.append((f"Nvidia needs {needed} sessions of returns before the event day for its market model "
+                         f"(returns of {data_start('NVDA')})", nvda))
+    for name, members in ((CHIPS_GROUP, chips), (CHINA_GROUP, china)):
+        minimum = min(MIN_GROUP_FIRMS, len(members))
+        ready = [s for s in members if starts.get(s) is not None and starts[s] <= date]
+        if len(ready) >= minimum:
+            continue
+        dates = sorted(d for d in (starts.get(s) for s in members) if d is not None)
+        first = dates[minimum - 1] if len(dates) >= minimum else None
+        have = "none has" if not ready else f"only {', '.join(ready)} {'has' if len(ready) == 1 else 'have'}"
+        late = "; ".join(data_start(s) for s in members if s not in ready)
+        problems.append((f"its {name} group needs {minimum} stocks with {needed} sessions of returns before the "
+                         f"event day for its tests, and {have} them (returns of {late})", first))
+    if not problems:
+        return None
+    firsts = [first for _, first in problems]
+    return "; ".join(why for why, _ in problems), (None if None in firsts else max(firsts))
+
+
+def check_histories(event_date: pd.Timestamp, day0s: pd.Series, chips: Sequence[str], china: Sequence[str]) -> None:
+    """Raise if the event day (DataUnavailableError) or a milestone (ParameterError) is too early for the study.
+
+    The abnormal returns need price histories only (:func:`history_constraint`); no share count
+    limits the chapter, since a milestone without one simply has no dollar figure.
+    """
+    starts = history_starts(list(dict.fromkeys(["NVDA", *chips, *china])))
+    found = history_constraint(event_date, chips, china, starts)
+    if found:
+        why, first = found
+        when = f"it can run from {first:%Y-%m-%d}" if first is not None else "the data never allow it"
+        raise DataUnavailableError(f"event_date: {event_date:%Y-%m-%d} is too early for this chapter: {why}; {when}")
+    for day0 in day0s:
+        found = history_constraint(day0, chips, china, starts)
+        if found:
+            why, first = found
+            when = f"give milestones from {first:%Y-%m-%d}" if first is not None else "the data never allow it"
+            raise ParameterError(f"control_events: the milestone with day 0 {day0:%Y-%m-%d} is too early: {why}; "
+                                 f"{when}")
 
 
 @dataclass(frozen=True)
@@ -348,7 +403,6 @@ class SanctionsParameters:
             raise ParameterError(f"control_events: every milestone falls on the event day {date:%Y-%m-%d}; "
                                  "give at least one other date")
         controls.index = pd.Index([str(n) for n in range(1, len(controls) + 1)], name="milestone")
-        check_nvidia_share_counts(controls["day0"], date)
         chips = _check_symbol_set(chip_symbols, DEFAULT_CHIP_SYMBOLS, "chip_symbols")
         if "NVDA" not in chips:
             raise ParameterError("chip_symbols: must include NVDA (the chapter asks what the events cost Nvidia)")
@@ -356,6 +410,8 @@ class SanctionsParameters:
         shared = sorted(set(chips) & set(china))
         if shared:
             raise ParameterError(f"chip_symbols and china_symbols share {shared}; a firm belongs to one group")
+        kinds = load_universe().loc[list(china), "kind"]
+        check_histories(date, controls["day0"], chips, [s for s in china if kinds[s] == "stock"])
         first_day = parse_date(comparison_start, "comparison_start")
         position = sessions(MARKET).searchsorted(first_day, side="left")
         if position == 0:

@@ -17,7 +17,6 @@ from deepseek_monday.chapters.sanctions.china_performance import (
 from deepseek_monday.chapters.sanctions.event_study import (
     adjusted_p_values,
     interval_note,
-    market_value_error_sentence,
     sanctions_vs_event,
 )
 from deepseek_monday.chapters.sanctions.parameters import (
@@ -34,7 +33,8 @@ from deepseek_monday.chapters.sanctions.parameters import (
 from deepseek_monday.data.universe import load_universe
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.measures import group_study
-from deepseek_monday.present.tables import format_number
+from deepseek_monday.measures.levels import COUNT_MAX_GAP_DAYS
+from deepseek_monday.present.tables import MISSING, format_number
 from deepseek_monday.present.wording import of_total, p_text
 
 # The p-values the prose quotes; each is also glued as text ("p = 0.067", "p < 0.001") under <name>_text.
@@ -57,13 +57,12 @@ SINCE_STEMS = {CHINA_US_BASKET: "china_us", CHINA_HK_BASKET: "china_hk", CHIPS_B
 
 
 def percent_text(value: float, decimals: int = 2, signed: bool = True) -> str:
-    """Write a fraction as a percentage for prose: -0.1335 -> "-13.35 %" (with a true minus, a space before %)."""
-    return f"{format_number(100 * value, decimals, signed=signed)} %"
+    """Write a fraction as a percentage for prose: -0.1335 -> "-13.35 %" (with a true minus, a space before %).
 
-
-def billions_text(value: float, decimals: int = 0, signed: bool = True) -> str:
-    """Write a USD amount in billions for prose: -6.1e11 -> "-610 bn USD" (true minus)."""
-    return f"{format_number(value / 1e9, decimals, signed=signed)} bn USD"
+    A missing value is :data:`~deepseek_monday.present.tables.MISSING` alone (no "%").
+    """
+    text = format_number(100 * value, decimals, signed=signed)
+    return text if text == MISSING else f"{text} %"
 
 
 def _comparison_for(window_table: pd.DataFrame | None) -> pd.Series:
@@ -127,16 +126,14 @@ def headline_numbers(params: SanctionsParameters, comparison: pd.DataFrame, valu
         "worst_control_p": float(controls.at[worst, "nvda_p"]),
         "worst_control_p_holm": float(values.at[worst, "p_holm"]),
         "nvda_car_controls_sum": all_controls.total, "nvda_p_controls_sum": all_controls.p,
-        "nvda_value_event_bn": float(combined["event_value"]) / 1e9,
-        "nvda_value_controls_bn": float(combined["value_all"]) / 1e9,
-        "nvda_value_event_text": billions_text(float(combined["event_value"])),
-        "nvda_value_controls_text": billions_text(float(combined["value_all"])),
-        "market_value_first_text": billions_text(float(milestone_values["market_value"].iloc[0]), signed=False),
-        "market_value_last_text": billions_text(float(milestone_values["market_value"].iloc[-1]), signed=False),
-        "market_value_growth": format_number(float(milestone_values["market_value"].iloc[-1]
-                                                   / milestone_values["market_value"].iloc[0]), 1),
+        "price_level_growth": format_number(float(milestone_values["price"].iloc[-1]
+                                                  / milestone_values["price"].iloc[0]), 1),
         "first_control_value_date": _day(milestone_values["base_date"].iloc[0]),
         "last_control_value_date": _day(milestone_values["base_date"].iloc[-1]),
+        "dollar_coverage_sentence": dollar_coverage_sentence(values),
+        "n_valued_phrase": of_total(int(milestone_values["market_value"].notna().sum()), len(milestone_values),
+                                    "milestones"),
+        "count_max_gap_days": COUNT_MAX_GAP_DAYS,
         "fewest_estimation_days": int(estimation["fewest_days"].min()),
         "most_masked_days": int(estimation["most_masked"].max()),
         "timeline_base": _day(timeline["base_date"].min()),
@@ -170,12 +167,36 @@ def headline_numbers(params: SanctionsParameters, comparison: pd.DataFrame, valu
                                                                all_controls.total, all_controls.p)
     numbers["h800_milestones"] = milestones_mentioning(params.controls, "H800")
     numbers["interval_note"] = interval_note(comparison)
-    numbers["market_value_error"] = market_value_error_sentence()
     for name in P_VALUE_NAMES:
         numbers[f"{name}_text"] = p_text(float(numbers[name]))
     for name, decimals in PERCENT_NAMES.items():
         numbers[f"{name}_text"] = percent_text(float(numbers[name]), decimals)
     return numbers
+
+
+def dollar_coverage_sentence(values: pd.DataFrame) -> str:
+    """Say for how many milestones (and whether for the event day) the facts allow a dollar value.
+
+    A value needs a printed-close level and a filing cover count within ``COUNT_MAX_GAP_DAYS`` of the
+    base close (:func:`~deepseek_monday.chapters.sanctions.event_study.nvidia_market_values`).
+    """
+    milestones = values.drop(index=EVENT_DAY_LABEL)
+    n_valued, total = int(milestones["market_value"].notna().sum()), len(milestones)
+    event_valued = bool(pd.notna(values.at[EVENT_DAY_LABEL, "market_value"]))
+    if n_valued == 0 and not event_valued:
+        return (f"No cover count in the facts applies to any of the {total} milestones or to the event day, so the "
+                "tables below have no dollar figure; they say why.")
+    dates = [_day(d) for d in sorted(set(values["count_as_of"].dropna()))]
+    subject = (f"A cover count (as of {dates[0]}) applies" if len(dates) == 1
+               else f"Cover counts (as of {' and '.join(dates)}) apply")
+    if n_valued == 0:
+        text = f"{subject} to the event day only, to none of the {total} milestones"
+    else:
+        event = "and to the event day" if event_valued else "but not to the event day"
+        text = f"{subject} to {of_total(n_valued, total, 'milestones')} {event}"
+    if n_valued == total and event_valued:
+        return text + "."
+    return text + "; the others have no dollar figure, and the tables say why."
 
 
 def chips_group_definition(params: SanctionsParameters) -> group_study.GroupDefinition:
