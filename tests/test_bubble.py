@@ -3,6 +3,10 @@ documented values and for agreement with the claims ledger (the chapter and the 
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -338,3 +342,49 @@ def test_fundamentals_panels_break_lines_at_missing_quarters() -> None:
 
     assert [mdates.num2date(t).date() for t in ticks] == [ends[1].date(), ends[3].date()]
     assert [label.get_text() for label in fig.axes[2].get_xticklabels()] == ["FY2025 Q1", "FY2025 Q3"]
+
+
+# ---------------------------------------------------------------- the chapter in one call
+
+
+def glue_references(notebook: Path) -> dict[str, set[str]]:
+    """Return the glue names a notebook's markdown cells quote, by kind: text (``{glue:text}``, ``{glue}``),
+    md (``{glue:md}``, role or directive) and figure (``{glue:figure}`` directives); formats dropped."""
+    found: dict[str, set[str]] = {"text": set(), "md": set(), "figure": set()}
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        source = "".join(cell["source"])
+        for kind, name in re.findall(r"\{glue(?::(\w+))?\}`([^`]+)`", source):
+            found["md" if kind == "md" else "text"].add(name.split(":")[0])
+        for kind, name in re.findall(r"^```\{glue:(\w+)\}[ \t]+(\S+)", source, flags=re.MULTILINE):
+            found[kind].add(name)
+    return found
+
+
+def test_glue_references_finds_roles_and_directives(tmp_path: Path) -> None:
+    """SYNTHETIC notebook: every form of reference is found, formats dropped, code cells ignored."""
+    cells = [{"cell_type": "markdown", "source": "A {glue:text}`a:.1f` and {glue:md}`b_sentence`, {glue}`c`.\n"
+                                               "```{glue:figure} fig_d\n:name: x\n```\n```{glue:md} e\n```"},
+             {"cell_type": "code", "source": "glue('f', 1)  # {glue:text}`f`"}]
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps({"cells": cells}), encoding="utf-8")
+    assert glue_references(path) == {"text": {"a", "c"}, "md": {"b_sentence", "e"}, "figure": {"fig_d"}}
+
+
+@requires_real_data
+def test_compute_returns_every_glue_name_the_notebook_quotes() -> None:
+    """compute() on the default parameters holds every name the chapter's prose quotes, of the kind it quotes."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context():  # compute() sets the house style; undone for the other tests
+        results = bubble.compute(bubble.BubbleParameters.validate(MONDAY))
+    plt.close("all")
+    quoted = glue_references(Path(__file__).parents[1] / "notebooks" / "10_bubble.ipynb")
+    assert len(quoted["text"]) > 50 and len(quoted["figure"]) == 7
+    assert quoted["text"] | quoted["md"] <= set(results.numbers), (quoted["text"] | quoted["md"]) - set(results.numbers)
+    assert quoted["md"] <= results.markdown <= set(results.numbers), quoted["md"] - results.markdown
+    assert quoted["figure"] == set(results.figures)
+    assert {"level_record", "multiples", "sequoia", "headline", "claims"} <= set(results.tables)
+    assert all(isinstance(table, pd.DataFrame) and not table.empty for table in results.tables.values())

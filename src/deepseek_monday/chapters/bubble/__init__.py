@@ -5,11 +5,12 @@ tidy frames: :mod:`.record` (1. market value and the record), :mod:`.valuation` 
 :mod:`.overlay` (3. dot-com overlay), :mod:`.concentration` (4. concentration and volatility),
 :mod:`.sequoia` (5. Sequoia's question) and :mod:`.subjects` (the chapter's subjects). They
 read :mod:`.constants`, :mod:`.parameters` and :mod:`.data`; :mod:`.prose` and :mod:`.display`
-turn their results into sentences and tables. The package also re-exports the shared measures the chapter
+turn their results into sentences and tables; :func:`.results.compute` runs the whole chapter, returning every
+glued number, figure and shown table by name. The package also re-exports the shared measures the chapter
 reads (:mod:`deepseek_monday.measures.diluted_value`, :mod:`~deepseek_monday.measures.levels`,
-:mod:`~deepseek_monday.measures.stock_study`), so its notebook reads every name as ``bubble.X``. A measure
-the data cannot answer raises :class:`~deepseek_monday.claims.registry.NotCheckable` with the reason, which
-the chapter prints.
+:mod:`~deepseek_monday.measures.stock_study`), so every name reads as ``bubble.X``. A measure the data
+cannot answer raises :class:`~deepseek_monday.claims.registry.NotCheckable` with the reason, which the
+chapter prints.
 """
 
 from deepseek_monday.chapters.bubble.concentration import (
@@ -99,6 +100,7 @@ from deepseek_monday.chapters.bubble.record import (
     records_flagged_sentence,
     universe_stock_ranking,
 )
+from deepseek_monday.chapters.bubble.results import BubbleResults, compute
 from deepseek_monday.chapters.bubble.sequoia import (
     SequoiaQuestion,
     annual_data_centre_question,
@@ -153,6 +155,7 @@ __all__ = [
     "TRADING_DAYS_PER_YEAR",
     "ApproximationError",
     "BubbleParameters",
+    "BubbleResults",
     "ChapterData",
     "OverlaySeries",
     "SequoiaQuestion",
@@ -163,6 +166,7 @@ __all__ = [
     "approximation_table",
     "claim_counts",
     "company_record_losses",
+    "compute",
     "concentration",
     "concentration_sentence",
     "count_on",
