@@ -182,29 +182,24 @@ def test_real_chapter_after_the_factors_end(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_market.ipynb"
-# A glue reference in MyST: {glue:text}`name`, {glue:text}`name:+.2%`, {glue}`name` or ```{glue:figure} name
-GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)")
-GLUE_DIRECTIVE = re.compile(r"^```\{glue(?::\w+)?\}\s+(\S+)", re.M)
 TABLE_CELL = re.compile(r"results\.tables\[\"([^\"]+)\"\]")
 
 
-def notebook_glue_keys(path: Path) -> tuple[set[str], set[str]]:
-    """The glue names the notebook's markdown references, and the tables its code cells display."""
+def displayed_tables(path: Path) -> set[str]:
+    """The tables the notebook's code cells display (``results.tables["name"]``)."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    text = {kind: "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == kind)
-            for kind in ("markdown", "code")}
-    referenced = set(GLUE_ROLE.findall(text["markdown"])) | set(GLUE_DIRECTIVE.findall(text["markdown"]))
-    return referenced, set(TABLE_CELL.findall(text["code"]))
+    return set(TABLE_CELL.findall("\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")))
 
 
-def test_glue_keys_are_parsed_from_markdown_roles_and_directives(tmp_path: Path) -> None:
+def test_glue_names_are_parsed_from_markdown_roles_and_directives(tmp_path: Path) -> None:
     notebook = {"cells": [
         {"cell_type": "markdown", "source": ["On {glue:text}`event_day` it fell {glue:text}`drop:+.2%`.\n",
                                              "```{glue:figure} fig_x\n", ":name: x\n", "```"]},
-        {"cell_type": "code", "source": ["results.tables[\"table_y\"]"]}]}
+        {"cell_type": "code", "source": ["results.tables[\"table_y\"]  # {glue:text}`not_markdown`"]}]}
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps(notebook), encoding="utf-8")
-    assert notebook_glue_keys(path) == ({"event_day", "drop", "fig_x"}, {"table_y"})
+    assert glue_module.referenced_glue_names(path) == {"event_day", "drop", "fig_x"}
+    assert displayed_tables(path) == {"table_y"}
 
 
 def test_glue_results_glues_numbers_figures_and_tables_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -227,9 +222,11 @@ def test_compute_offers_every_glue_key_the_notebook_quotes(monkeypatch: pytest.M
     monkeypatch.setenv(DATA_ENV_VAR, str(REAL_DATA))
     import matplotlib.pyplot as plt
 
-    results = market.compute(MarketParameters.validate())
+    from deepseek_monday.build.runner import notebook_parameters
+
+    results = market.compute(MarketParameters.validate(**notebook_parameters(NOTEBOOK)))
     try:
-        referenced, displayed = notebook_glue_keys(NOTEBOOK)
+        referenced, displayed = glue_module.referenced_glue_names(NOTEBOOK), displayed_tables(NOTEBOOK)
         offered = set(results.numbers) | set(results.figures) | set(results.tables)
         assert len(referenced) > 30 and len(displayed) == 8
         assert referenced - offered == set(), "glue keys the notebook quotes but compute does not offer"

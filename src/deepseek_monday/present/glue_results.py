@@ -10,7 +10,10 @@ A chapter's ``compute`` returns a results object with three mappings, each keyed
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deepseek_monday.present.style import glue_figure
@@ -18,6 +21,10 @@ from deepseek_monday.present.style import glue_figure
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
+
+# A glue reference in MyST markdown: {glue:text}`name`, {glue:text}`name:+.2%`, {glue}`name`, ```{glue:figure} name
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)")
+GLUE_DIRECTIVE = re.compile(r"^```+\{glue(?::\w+)?\}[ \t]+(\S+)", re.M)
 
 
 def glue_numbers(numbers: Mapping[str, object]) -> None:
@@ -45,3 +52,10 @@ def glue_results(results: object) -> None:
     for name, fig in figures.items():
         glue_figure(name, fig)
     glue_tables(tables)
+
+
+def referenced_glue_names(notebook: str | Path) -> set[str]:
+    """Return the glue names that the markdown cells of the ``notebook`` file quote (roles and directives)."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    markdown = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown")
+    return set(GLUE_ROLE.findall(markdown)) | set(GLUE_DIRECTIVE.findall(markdown))
