@@ -6,6 +6,8 @@ tests (``requires_real_data``) run the chapter on the S&P 500 cross-section.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +22,7 @@ from deepseek_monday.data.cross_section import CrossSection, load_cross_section
 from deepseek_monday.data.paths import DATA_ENV_VAR
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.measures import market_wide as mw
+from deepseek_monday.present import glue_results as glue_module
 from tests.conftest import REAL_DATA, requires_real_data
 
 SYNTHETIC_GRID = sessions("XNYS")[(sessions("XNYS") >= "2015-01-02") & (sessions("XNYS") <= "2016-06-30")]
@@ -176,3 +179,61 @@ def test_real_chapter_after_the_factors_end(monkeypatch: pytest.MonkeyPatch) -> 
     assert inputs.factors is None and "factor models are not reported" in inputs.factor_note
     ar, _ = market.model_table(inputs)
     assert ar["FF3"].isna().all() and ar["Market model, SPY"].notna().all()
+
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_market.ipynb"
+TABLE_CELL = re.compile(r"results\.tables\[\"([^\"]+)\"\]")
+
+
+def displayed_tables(path: Path) -> set[str]:
+    """The tables the notebook's code cells display (``results.tables["name"]``)."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return set(TABLE_CELL.findall("\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")))
+
+
+def test_glue_names_are_parsed_from_markdown_roles_and_directives(tmp_path: Path) -> None:
+    notebook = {"cells": [
+        {"cell_type": "markdown", "source": ["On {glue:text}`event_day` it fell {glue:text}`drop:+.2%`.\n",
+                                             "```{glue:figure} fig_x\n", ":name: x\n", "```"]},
+        {"cell_type": "code", "source": ["results.tables[\"table_y\"]  # {glue:text}`not_markdown`"]}]}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    assert glue_module.referenced_glue_names(path) == {"event_day", "drop", "fig_x"}
+    assert displayed_tables(path) == {"table_y"}
+
+
+def test_glue_results_glues_numbers_figures_and_tables_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    import matplotlib.pyplot as plt
+    import myst_nb
+
+    calls: list[tuple[str, object, bool]] = []
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=True: calls.append((name, value, display)))
+    fig = plt.figure()
+    table = pd.DataFrame({"a": [1]})
+    glue_module.glue_results(market.MarketResults(numbers={"n": "1"}, figures={"fig_f": fig},
+                                                  tables={"table_t": table}))
+    assert [(name, display) for name, _, display in calls] == [("n", False), ("fig_f", False), ("table_t", False)]
+    assert calls[1][1] is fig and calls[2][1] is table
+    assert not plt.fignum_exists(fig.number)  # glued figures are closed
+
+
+@requires_real_data
+def test_compute_offers_every_glue_key_the_notebook_quotes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATA_ENV_VAR, str(REAL_DATA))
+    import matplotlib.pyplot as plt
+
+    from deepseek_monday.build.runner import notebook_parameters
+
+    results = market.compute(MarketParameters.validate(**notebook_parameters(NOTEBOOK)))
+    try:
+        referenced, displayed = glue_module.referenced_glue_names(NOTEBOOK), displayed_tables(NOTEBOOK)
+        offered = set(results.numbers) | set(results.figures) | set(results.tables)
+        assert len(referenced) > 30 and len(displayed) == 8
+        assert referenced - offered == set(), "glue keys the notebook quotes but compute does not offer"
+        assert displayed - set(results.tables) == set(), "tables the notebook displays but compute does not offer"
+        assert not (set(results.numbers) & set(results.figures)) and not (set(results.numbers) & set(results.tables))
+        assert all(isinstance(value, str) and value for value in results.numbers.values())
+        assert all(isinstance(table, pd.DataFrame) and not table.empty for table in results.tables.values())
+    finally:
+        for fig in results.figures.values():
+            plt.close(fig)

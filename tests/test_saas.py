@@ -6,6 +6,9 @@ real snapshot and facts.
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -564,3 +567,31 @@ def test_capex_figure_has_one_panel_per_company() -> None:
 ])
 def test_source_label_names_the_source_briefly(source: str, label: str) -> None:
     assert saas.source_label(source) == label
+
+
+SAAS_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "20_saas.ipynb"
+
+
+@requires_real_data
+def test_compute_offers_every_glue_key_the_notebook_quotes() -> None:
+    import matplotlib.pyplot as plt
+
+    from deepseek_monday.build.runner import notebook_parameters
+    from deepseek_monday.chapters import saas as chapter
+    from deepseek_monday.present.glue_results import referenced_glue_names
+
+    results = chapter.compute(chapter.SaasParameters.validate(**notebook_parameters(SAAS_NOTEBOOK)))
+    try:
+        referenced = referenced_glue_names(SAAS_NOTEBOOK)
+        cells = json.loads(SAAS_NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+        displayed = set(re.findall(r'results\.tables\["([^"]+)"\]',
+                                   "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")))
+        offered = set(results.numbers) | set(results.figures) | set(results.tables)
+        assert len(referenced) > 100 and len(displayed) == 14 and len(results.figures) == 7
+        assert referenced - offered == set(), "glue keys the notebook quotes but compute does not offer"
+        assert displayed - set(results.tables) == set(), "tables the notebook displays but compute does not offer"
+        assert not (set(results.numbers) & set(results.figures)) and not (set(results.numbers) & set(results.tables))
+        assert all(isinstance(table, pd.DataFrame) for table in results.tables.values())
+    finally:
+        for fig in results.figures.values():
+            plt.close(fig)

@@ -13,13 +13,16 @@ from deepseek_monday.chapters.market.analysis import (
     sector_study,
 )
 from deepseek_monday.chapters.market.parameters import DEFAULT_EVENT_DATE, MarketParameters
+from deepseek_monday.chapters.market.results import MarketResults, compute
 
 __all__ = [
     "DEFAULT_EVENT_DATE",
     "MarketInputs",
     "MarketParameters",
+    "MarketResults",
     "SectorStudy",
     "benchmark_table",
+    "compute",
     "level_table",
     "load_inputs",
     "model_spread",
