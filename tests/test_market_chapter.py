@@ -22,7 +22,7 @@ from deepseek_monday.data.cross_section import CrossSection, load_cross_section
 from deepseek_monday.data.paths import DATA_ENV_VAR
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.measures import market_wide as mw
-from deepseek_monday.present import glue_results as glue_module
+from deepseek_monday.present import glue as glue_module
 from tests.conftest import REAL_DATA, requires_real_data
 
 SYNTHETIC_GRID = sessions("XNYS")[(sessions("XNYS") >= "2015-01-02") & (sessions("XNYS") <= "2016-06-30")]
@@ -202,18 +202,17 @@ def test_glue_names_are_parsed_from_markdown_roles_and_directives(tmp_path: Path
     assert displayed_tables(path) == {"table_y"}
 
 
-def test_glue_results_glues_numbers_figures_and_tables_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_glue_results_glues_the_market_results_numbers_and_figures_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
     import matplotlib.pyplot as plt
     import myst_nb
 
     calls: list[tuple[str, object, bool]] = []
     monkeypatch.setattr(myst_nb, "glue", lambda name, value, display=True: calls.append((name, value, display)))
     fig = plt.figure()
-    table = pd.DataFrame({"a": [1]})
     glue_module.glue_results(market.MarketResults(numbers={"n": "1"}, figures={"fig_f": fig},
-                                                  tables={"table_t": table}))
-    assert [(name, display) for name, _, display in calls] == [("n", False), ("fig_f", False), ("table_t", False)]
-    assert calls[1][1] is fig and calls[2][1] is table
+                                                  tables={"table_t": pd.DataFrame({"a": [1]})}))
+    assert [(name, display) for name, _, display in calls] == [("n", False), ("fig_f", False)]  # tables shown by cells
+    assert calls[1][1] is fig
     assert not plt.fignum_exists(fig.number)  # glued figures are closed
 
 

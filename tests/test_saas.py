@@ -578,7 +578,7 @@ def test_compute_offers_every_glue_key_the_notebook_quotes() -> None:
 
     from deepseek_monday.build.runner import notebook_parameters
     from deepseek_monday.chapters import saas as chapter
-    from deepseek_monday.present.glue_results import referenced_glue_names
+    from deepseek_monday.present.glue import referenced_glue_names
 
     results = chapter.compute(chapter.SaasParameters.validate(**notebook_parameters(SAAS_NOTEBOOK)))
     try:

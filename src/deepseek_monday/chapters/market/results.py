@@ -1,7 +1,7 @@
 """Everything the market chapter computes, in one call: :func:`compute` returns :class:`MarketResults`.
 
 The chapter's notebook validates its parameters, calls :func:`compute` and glues the results with
-:func:`deepseek_monday.present.glue_results.glue_results`; its prose quotes the glue names.
+:func:`deepseek_monday.present.glue.glue_results`; its prose quotes the glue names.
 """
 
 from __future__ import annotations
