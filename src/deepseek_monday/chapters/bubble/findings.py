@@ -146,8 +146,9 @@ def highest_multiple_sentence(series: pd.DataFrame, event_date: pd.Timestamp, ci
     day = before["price_to_sales"].idxmax()
     value = float(before.at[day, "price_to_sales"])
     against = ("above" if value > cisco_ps else "at" if round(value, 1) == round(cisco_ps, 1) else "below")
-    text = (f"Before the event {name}'s highest trailing multiple in the data was **{times(value)}** sales on "
-            f"{long_date(day)} (share count: {before.at[day, 'basis']}), {against} Cisco's {times(cisco_ps)}.")
+    text = (f"Over the sessions from {long_date(before.index[0])} to the event with a filing cover count in reach, "
+            f"{name}'s highest trailing multiple was **{times(value)}** sales on {long_date(day)}, {against} "
+            f"Cisco's {times(cisco_ps)}.")
     quarter = latest_known_quarter(accounts, day)
     position = accounts.index.get_loc(quarter)
     if position + 1 < len(accounts):

@@ -15,7 +15,6 @@ import pandas as pd
 
 from deepseek_monday.chapters.bubble.valuation import annual_value, fiscal_year_containing, latest_known_quarter
 from deepseek_monday.claims.registry import NotCheckable
-from deepseek_monday.measures.diluted_value import share_count_schedule, shares_on
 from deepseek_monday.measures.levels import CoverCount, counts_on, market_value_on
 
 COLUMNS = ["company", "when", "date", "price", "count", "market_value", "revenue", "revenue_basis",
@@ -93,17 +92,15 @@ def count_text(count: CoverCount) -> str:
 
 
 def shares_for_series(level: pd.Series, ticker: str, counts: pd.DataFrame) -> pd.DataFrame:
-    """Return the share count for each day of ``level``: the cover count where one is within reach, else the
-    annual weighted diluted count of the latest fiscal year ended before (columns shares and basis)."""
+    """Return the share count for each day of ``level``: the filing cover count within reach, NaN elsewhere.
+
+    Columns shares and basis. The facts' annual weighted diluted counts are a different definition
+    (facts README) and are never mixed into the series, so it covers only the days near a cover count.
+    """
     own = level.dropna()
     cover = counts_on(counts, own.index)["shares"]
-    try:
-        annual = shares_on(own.index, share_count_schedule(ticker))
-    except NotCheckable:
-        annual = pd.Series(np.nan, index=own.index)
-    shares = cover.fillna(annual)
-    basis = np.where(cover.notna(), "cover count", np.where(annual.notna(), "annual weighted diluted count", ""))
-    return pd.DataFrame({"shares": shares, "basis": basis}, index=own.index)
+    basis = np.where(cover.notna(), "cover count", "")
+    return pd.DataFrame({"shares": cover, "basis": basis}, index=own.index)
 
 
 def price_to_sales_at_levels(level: pd.Series, ticker: str, counts: pd.DataFrame,
