@@ -169,6 +169,15 @@ def _fresh_universe() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _matplotlib_settings_restored() -> Iterator[None]:
+    """Undo any rcParams a test changes (a chapter's compute() applies the house style), so order does not matter."""
+    import matplotlib
+
+    with matplotlib.rc_context():
+        yield
+
+
 _session_status: dict[str, int] = {}
 
 
