@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import requires_real_data
+from conftest import assert_house_numbers, requires_real_data
 
 from deepseek_monday.chapters import bubble
 from deepseek_monday.chapters.bubble import figures as bubble_figures
@@ -206,6 +206,7 @@ def test_market_value_panels_share_one_logarithmic_axis() -> None:
     fig.canvas.draw()
     labels = [label.get_text() for label in fig.axes[0].get_yticklabels()]
     assert labels == ["500", "1,000", "2,000", "3,000"]
+    assert_house_numbers(fig)
     plt.close(fig)
 
 
@@ -223,6 +224,7 @@ def test_own_history_bars_highlight_the_event_day() -> None:
     colours = {tuple(bar.get_facecolor()) for bar in ax.patches}
     assert len(colours) == 2
     assert any(MINUS in label.get_text() for label in ax.get_yticklabels())
+    assert_house_numbers(fig)
     plt.close(fig)
 
 
