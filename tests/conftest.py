@@ -196,3 +196,28 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(_session_status["exit"])
+
+
+# A percent sign glued to its number ("5%"): the house style writes "5 %".
+_GLUED_PERCENT = re.compile(r"\d%")
+
+
+def number_style_breaches(fig) -> list[str]:
+    """Return every text drawn in ``fig`` (tick labels, titles, labels, legends, annotations) that writes a
+    number against the house style: a hyphen-minus as a sign before a digit, or "%" without a space before it."""
+    from matplotlib.text import Text
+
+    from deepseek_monday.present.typography import hyphen_signs
+
+    fig.canvas.draw()  # tick labels get their text when drawn
+    breaches = []
+    for text in {t.get_text() for t in fig.findobj(Text) if t.get_text()}:
+        breaches += [f"hyphen-minus sign in {text!r}" for _ in hyphen_signs(text)]
+        breaches += [f"'%' without a space in {text!r}" for _ in _GLUED_PERCENT.finditer(text)]
+    return sorted(breaches)
+
+
+def assert_house_numbers(fig) -> None:
+    """Fail if a text of ``fig`` breaks the house number style (see :func:`number_style_breaches`)."""
+    breaches = number_style_breaches(fig)
+    assert not breaches, "\n".join(breaches)

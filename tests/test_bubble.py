@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import requires_real_data
+from conftest import assert_house_numbers, requires_real_data
 
 from deepseek_monday.chapters import bubble
 from deepseek_monday.claims import calculations as calc
@@ -342,6 +342,7 @@ def test_fundamentals_panels_break_lines_at_missing_quarters() -> None:
 
     assert [mdates.num2date(t).date() for t in ticks] == [ends[1].date(), ends[3].date()]
     assert [label.get_text() for label in fig.axes[2].get_xticklabels()] == ["FY2025 Q1", "FY2025 Q3"]
+    assert_house_numbers(fig)
 
 
 # ---------------------------------------------------------------- the chapter in one call

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import requires_real_data
+from conftest import assert_house_numbers, requires_real_data
 
 from deepseek_monday.chapters import bubble
 from deepseek_monday.chapters.bubble import figures as bubble_figures
@@ -194,13 +194,21 @@ def verdict_numbers(**changes: object) -> dict[str, object]:
 
 def test_verdict_counts_the_criteria_from_the_numbers() -> None:
     text = findings.verdict_paragraphs(verdict_numbers())
-    assert text.startswith("Of the five criteria set out at the start, the data meet 1, do not meet 2 and cannot "
-                           "decide 2.")
+    # A plain answer first, worded from the counts, then the counts.
+    assert text.startswith("Not on the whole: of the marks of a bubble, Syn showed fragility, but not a valuation "
+                           "like Cisco's at the dot-com peak or an aftermath like Cisco's; concentration and the "
+                           "revenue to justify the spending the data cannot decide. Of the five criteria set out at "
+                           "the start, the data meet 1, do not meet 2 and cannot decide 2.")
     assert "**Fragility.**" in text and "well below Cisco's 45.0 times" in text
     richer = findings.verdict_paragraphs(verdict_numbers(ps_event=50.0, after_1y=0.45))
     assert "the data meet 3, do not meet 0" in richer
+    assert richer.startswith("By the criteria the data can decide, yes: of the marks of a bubble, Syn showed "
+                             "fragility, a valuation like")
     unknown = findings.verdict_paragraphs(verdict_numbers(after_1y=np.nan))
-    assert "cannot decide 3" in unknown
+    assert "cannot decide 3" in unknown and unknown.startswith("In part: ")
+    calm = findings.verdict_paragraphs(verdict_numbers(fall=-0.01))
+    assert calm.startswith("Not on this evidence: of the marks of a bubble, Syn showed neither fragility, a valuation "
+                           "like Cisco's at the dot-com peak nor an aftermath like Cisco's;")
     assert "2.1 times its next-largest loss" in text
     unranked = findings.verdict_paragraphs(verdict_numbers(loss_multiple=""))  # the day is not in the history shown
     assert f"off its value in one session ({MINUS}17.00 %). Such a shock" in unranked
@@ -227,6 +235,7 @@ def test_market_value_panels_share_one_logarithmic_axis() -> None:
     fig.canvas.draw()
     labels = [label.get_text() for label in fig.axes[0].get_yticklabels()]
     assert labels == ["500", "1,000", "2,000", "3,000"]
+    assert_house_numbers(fig)
     plt.close(fig)
 
 
@@ -244,6 +253,7 @@ def test_own_history_bars_highlight_the_event_day() -> None:
     colours = {tuple(bar.get_facecolor()) for bar in ax.patches}
     assert len(colours) == 2
     assert any(MINUS in label.get_text() for label in ax.get_yticklabels())
+    assert_house_numbers(fig)
     plt.close(fig)
 
 

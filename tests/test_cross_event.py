@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import requires_real_data
+from conftest import assert_house_numbers, requires_real_data
 
 from deepseek_monday.chapters.cross_event import analysis as ce
 from deepseek_monday.chapters.cross_event import kinds
@@ -220,6 +220,8 @@ def test_figures_have_titles_and_labels(measures: ce.CrossEventMeasures) -> None
     heat = cf.group_heatmap(measures)
     assert heat._suptitle.get_text() == "Equity groups on each shock day"
     assert heat.axes[0].get_ylabel().startswith("Equity group")
+    assert_house_numbers(bars)
+    assert_house_numbers(heat)
     plt.close("all")
 
 
@@ -328,4 +330,5 @@ def test_kind_figure_marks_the_event(returns: pd.DataFrame) -> None:
     assert fig.axes[0].get_title(loc="left").startswith("Mega-cap stocks, pooled, since 21 May 2012")
     early = cf.kind_worst_days(kinds.rank_by_kind(returns, pd.Timestamp("2008-10-15")))
     assert "not in this ranking" in early.axes[0].get_title(loc="left")
+    assert_house_numbers(fig)
     plt.close("all")

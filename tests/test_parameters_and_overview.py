@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import requires_real_data
+from conftest import assert_house_numbers, requires_real_data
 
 from deepseek_monday.chapters.overview import analysis as overview
 from deepseek_monday.data.params import check_positive_int
@@ -120,6 +120,7 @@ def test_cumulative_panels_leave_out_series_without_data() -> None:
     assert [t.get_text() for t in left.get_legend().get_texts()] == ["S&P 500"]
     assert [ax.get_title() for ax in panels] == ["AI chips"]  # one small panel per group with data
     assert any("Xetra sessions" in text.get_text() for text in fig.texts)
+    assert_house_numbers(fig)
     plt.close(fig)
 
 

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import requires_real_data
+from conftest import assert_house_numbers, requires_real_data
 
 from deepseek_monday.chapters.saas import analysis as saas
 from deepseek_monday.chapters.saas import figures as saas_figures
@@ -333,8 +333,8 @@ def test_verdict_sentence_names_only_verdicts_that_occur() -> None:
 
 
 def test_distance_from_high_has_no_double_negative() -> None:
-    assert saas.distance_from_high(-0.37517) == "37.52% below it"
-    assert saas.distance_from_high(0.05, "the high", 1) == "5.0% above the high"
+    assert saas.distance_from_high(-0.37517) == "37.52 % below it"
+    assert saas.distance_from_high(0.05, "the high", 1) == "5.0 % above the high"
     assert saas.distance_from_high(0.0) == "at it"
 
 
@@ -442,6 +442,7 @@ def test_after_shock_figure_separates_baskets_and_etfs_synthetic() -> None:
     assert len(etf_lines) == 4 and len({colour for colour, _ in looks}) == 4
     assert not {colour for colour, _ in looks} & {saas_figures.BASKET_PALETTE[b] for b in saas.STOCK_BASKETS}
     assert middle.get_legend() is not None and not middle.texts
+    assert_house_numbers(fig)
     plt.close(fig)
 
 
@@ -556,6 +557,7 @@ def test_capex_figure_has_one_panel_per_company() -> None:
     assert any(text.get_text().startswith("Source:") for text in fig.texts)
     titles = [ax.get_title(loc="left") for ax in fig.axes]
     assert titles[0].startswith("Microsoft, fiscal 2025") and "not compared" in titles[0]
+    assert_house_numbers(fig)
 
 
 @pytest.mark.parametrize(("source", "label"), [  # SYNTHETIC source texts in the style of fundamentals.csv

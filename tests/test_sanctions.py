@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import requires_real_data
+from conftest import assert_house_numbers, requires_real_data
 
 from deepseek_monday.chapters import sanctions
 from deepseek_monday.claims import ledger
@@ -573,6 +573,7 @@ def test_compute_figure_has_titles_labels_and_source() -> None:
     assert fig.get_suptitle()
     assert all(ax.get_xlabel() and ax.get_title() for ax in fig.axes)
     assert any(text.get_text().startswith("Source:") for text in fig.texts)
+    assert_house_numbers(fig)
 
 
 @requires_real_data

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import nbformat
 import papermill
 import pytest
+from conftest import assert_house_numbers, number_style_breaches
 from PIL import Image
 
 from deepseek_monday.build.execution import KERNEL_NAME, ensure_kernel
@@ -170,21 +171,23 @@ def test_every_group_has_its_own_clearly_different_colour() -> None:
 
 
 @pytest.mark.parametrize(("low", "high", "labels"), [
-    (-0.08, 0.01, ["-10%", "-8%", "-6%", "-4%", "-2%", "0%", "2%"]),
-    (-0.2, 0.05, ["-25%", "-20%", "-15%", "-10%", "-5%", "0%", "5%", "10%"]),
-    (-0.003, 0.002, ["-0.4%", "-0.3%", "-0.2%", "-0.1%", "0.0%", "0.1%", "0.2%", "0.3%"]),
+    (-0.08, 0.01, ["\u221210 %", "\u22128 %", "\u22126 %", "\u22124 %", "\u22122 %", "0 %", "2 %"]),
+    (-0.2, 0.05, ["\u221225 %", "\u221220 %", "\u221215 %", "\u221210 %", "\u22125 %", "0 %", "5 %", "10 %"]),
+    (-0.003, 0.002, ["\u22120.4 %", "\u22120.3 %", "\u22120.2 %", "\u22120.1 %", "0.0 %", "0.1 %", "0.2 %", "0.3 %"]),
+    (0.0, 14.0, ["\u2212200 %", "0 %", "200 %", "400 %", "600 %", "800 %", "1,000 %", "1,200 %", "1,400 %", "1,600 %"]),
 ])
 def test_percent_axis_labels_follow_the_tick_step(low: float, high: float, labels: list[str]) -> None:
-    """SYNTHETIC line from ``low`` to ``high``: ticks at 1-2-5 steps, each label its tick's exact value."""
+    """SYNTHETIC line from ``low`` to ``high``: ticks at 1-2-5 steps, each label its tick's exact value, in the
+    house style (a true minus sign, a space before %, thousands separated)."""
     fig, ax = plt.subplots()
     ax.plot([0, 1], [low, high])
     style.percent_axis(ax.yaxis)
     fig.canvas.draw()
-    shown = [t.get_text().replace("\u2212", "-") for t in ax.get_yticklabels()]  # matplotlib prints a minus sign
+    shown = [t.get_text() for t in ax.get_yticklabels()]
     plt.close(fig)
     assert shown == labels
     for tick, text in zip(ax.get_yticks(), shown, strict=True):
-        assert float(text.rstrip("%")) == pytest.approx(100 * tick)
+        assert float(text.removesuffix(" %").replace("\u2212", "-").replace(",", "")) == pytest.approx(100 * tick)
 
 
 def test_percent_decimals_follow_the_step() -> None:
@@ -197,5 +200,45 @@ def test_percent_axis_keeps_fixed_decimals() -> None:
     ax.plot([0, 1], [-0.1, 0.1])
     style.percent_axis(ax.yaxis, decimals=1)
     fig.canvas.draw()
-    assert all(t.get_text().endswith(".0%") for t in ax.get_yticklabels())
+    assert all(t.get_text().endswith(".0 %") for t in ax.get_yticklabels())
     plt.close(fig)
+
+
+def test_percent_axis_in_percent_units_and_signed() -> None:
+    """SYNTHETIC values already in percent (as a heatmap's colour bar holds them), with a sign before gains."""
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [-4.0, 4.0])
+    style.percent_axis(ax.yaxis, in_percent=True, signed=True)
+    fig.canvas.draw()
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    plt.close(fig)
+    assert shown == [f"\u2212{n} %" for n in range(5, 0, -1)] + ["0 %"] + [f"+{n} %" for n in range(1, 6)]
+
+
+def test_rendered_ticks_use_the_minus_sign_and_a_space_before_percent() -> None:
+    """SYNTHETIC figure: a percent axis (the helper) and a plain numeric axis, as drawn on the canvas."""
+    fig, ax = plt.subplots()
+    ax.plot([-3.0, 2.0], [-0.12, 0.06])
+    style.percent_axis(ax.yaxis)
+    fig.canvas.draw()
+    y_labels = [t.get_text() for t in ax.get_yticklabels()]
+    x_labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert any(label.startswith("\u2212") for label in y_labels) and all(label.endswith(" %") for label in y_labels)
+    assert any(label.startswith("\u2212") for label in x_labels)  # axes.unicode_minus of the house style
+    assert not any("-" in label for label in y_labels + x_labels)
+    assert_house_numbers(fig)
+    plt.close(fig)
+
+
+def test_number_style_check_can_fail() -> None:
+    """SYNTHETIC figure with the two faults the check looks for, and the old ad-hoc formatter's labels."""
+    from matplotlib.ticker import FuncFormatter
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [-0.1, 0.1])
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0%}"))  # glued "%", hyphen-minus
+    ax.set_title("a fall of -5 %")
+    breaches = number_style_breaches(fig)
+    plt.close(fig)
+    assert any("hyphen-minus" in b and "-5 %" in b for b in breaches)
+    assert any("without a space" in b for b in breaches) and any("'-10%'" in b for b in breaches)

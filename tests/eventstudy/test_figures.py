@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib
 import numpy as np
 import pytest
+from conftest import assert_house_numbers
 from scipy import stats
 
 from deepseek_monday.errors import ParameterError
@@ -62,4 +63,5 @@ def test_plot_has_labelled_axes_and_one_line_per_group(result):
     assert axes.get_ylabel() == "Cumulative abnormal return (%)"
     labels = [line.get_label() for line in axes.get_lines() if not line.get_label().startswith("_")]
     assert sorted(labels) == ["All", "G0", "G1", "solo"]
-    assert "95%" in axes.get_title()
+    assert "95 % confidence" in axes.get_title()
+    assert_house_numbers(axes.figure)

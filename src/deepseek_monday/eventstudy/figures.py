@@ -120,7 +120,7 @@ def plot_car_paths(paths: pd.DataFrame, ax: Axes | None = None, title: str | Non
     ax.axhline(0.0, color="0.3", linewidth=0.8)
     ax.axvline(0.0, color="0.3", linewidth=0.8, linestyle="--")
     level = paths.attrs.get("level", 0.95)
-    ax.set_title(title or f"Cumulative abnormal returns with {level:.0%} confidence bands")
+    ax.set_title(title or f"Cumulative abnormal returns with {100 * level:g} % confidence bands")
     ax.set_xlabel(X_LABEL)
     ax.set_ylabel(Y_LABEL)
     ax.legend(fontsize="small", frameon=False)

@@ -117,15 +117,22 @@ def percent_decimals(step: float) -> int:
     return 6
 
 
-def percent_axis(axis, decimals: int | None = None) -> None:
-    """Format an axis holding fractions (0.05) as percentages (5%), with ticks at 1-2-5 steps.
+def percent_formatter(decimals: int | None = None, in_percent: bool = False, signed: bool = False):
+    """Return a tick formatter writing percentages in the house style: ``\u221210 %``, ``0.5 %``, ``1,200 %``.
 
-    The labels carry as many decimals as the tick step needs (0 for whole percents, 1 for
-    0.5 %), so that no tick is mislabelled by rounding; ``decimals`` fixes the number instead.
+    A true minus sign, a space before %, thousands separated (the prose's and tables' style, see
+    :func:`deepseek_monday.present.tables.format_number`). The values are fractions (0.05 is
+    5 %), or percentages already with ``in_percent``. The labels carry as many decimals as the
+    tick step needs (0 for whole percents, 1 for 0.5 %), so that no tick is mislabelled by
+    rounding; ``decimals`` fixes the number instead. ``signed`` writes "+" before a gain.
     """
-    from matplotlib.ticker import Formatter, MaxNLocator
+    from matplotlib.ticker import Formatter
 
-    class StepPercentFormatter(Formatter):
+    from deepseek_monday.present.tables import format_number
+
+    scale = 1.0 if in_percent else 100.0
+
+    class PercentFormatter(Formatter):
         tick_values: tuple[float, ...] = ()
 
         def set_locs(self, locs) -> None:
@@ -134,12 +141,23 @@ def percent_axis(axis, decimals: int | None = None) -> None:
         def __call__(self, value: float, pos: int | None = None) -> str:
             ticks = sorted(set(self.tick_values))
             steps = [b - a for a, b in itertools.pairwise(ticks) if b - a > 0]
-            places = decimals if decimals is not None else percent_decimals(min(steps)) if steps else 0
-            percent = round(value * 100, places)
-            return self.fix_minus(f"{percent + 0.0:.{places}f}%")  # + 0.0 turns -0 into 0
+            places = decimals if decimals is not None else percent_decimals(min(steps) * scale / 100) if steps else 0
+            percent = round(value * scale, places) + 0.0  # + 0.0 turns -0 into 0
+            return f"{format_number(percent, places, signed=signed and percent != 0)} %"
+
+    return PercentFormatter()
+
+
+def percent_axis(axis, decimals: int | None = None, in_percent: bool = False, signed: bool = False) -> None:
+    """Format an axis holding fractions (0.05) as percentages (5 %), with ticks at 1-2-5 steps.
+
+    Every percentage axis of the book goes through here (see :func:`percent_formatter` for the
+    labels: a true minus, a space before %); ``in_percent`` for values already in percent.
+    """
+    from matplotlib.ticker import MaxNLocator
 
     axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))
-    axis.set_major_formatter(StepPercentFormatter())
+    axis.set_major_formatter(percent_formatter(decimals, in_percent, signed))
 
 
 def finish(fig: Figure, title: str, source: str, legend: FigureLegend | None = None) -> Figure:

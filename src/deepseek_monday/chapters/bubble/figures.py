@@ -27,7 +27,7 @@ ROLE_COLOURS = {"stock": _COLOURS[0], "index": _COLOURS[1], "semiconductors": _C
 ERA_STYLES = {"AI era": "-", "dot-com era": "--"}
 HIGHLIGHT, MUTED, REFERENCE = _COLOURS[3], "0.65", "0.3"
 
-_BILLIONS = FuncFormatter(lambda value, _: f"{value / 1e9:,.0f}")
+_BILLIONS = FuncFormatter(lambda value, _: format_number(value / 1e9, 0))
 
 
 def _finish_with_legend(fig: Figure, axes: list[Axes], title: str, source: str, columns: int) -> Figure:
@@ -214,7 +214,7 @@ def sequoia_bars(table: pd.DataFrame, quarters: pd.Index, question: SequoiaQuest
     positions = range(len(values))
     ax.bar(positions, values.fillna(0).to_numpy(), color=ROLE_COLOURS["stock"],
            label=f"{ticker} data-centre revenue x 4 (run-rate) x {SEQUOIA_COST_MULTIPLE:g} / "
-                 f"(1 - {100 * SEQUOIA_END_USER_MARGIN:.0f} %)")
+                 f"(1 \u2212 {100 * SEQUOIA_END_USER_MARGIN:.0f} %)")
     for position, value in zip(positions, values, strict=True):
         if pd.isna(value):
             ax.text(position, 0, "no data", rotation=90, ha="center", va="bottom", fontsize=7, color=REFERENCE)

@@ -215,8 +215,8 @@ def verdict_paragraphs(numbers: dict[str, object]) -> str:
     open_.append(f"**Revenue to justify the spending.** Sequoia's arithmetic puts the AI revenue needed at "
                   f"{n['sequoia_text']} a year on the data-centre revenue known at the event; what AI applications "
                   "earn is not in the data.")
-    verdict = (f"Of the five criteria set out at the start, the data meet {len(met)}, do not meet {len(not_met)} "
-               f"and cannot decide {len(open_)}.")
+    verdict = (f"{plain_answer(n['name'], met, not_met, open_)} Of the five criteria set out at the start, the data "
+               f"meet {len(met)}, do not meet {len(not_met)} and cannot decide {len(open_)}.")
     change = (f"What would change this verdict: earnings that fall as Cisco's did (from {n['cisco_income_text']} "
               f"in its fiscal year of the peak to a loss of {n['cisco_loss_text']} the year after), which would "
               f"lift {n['name']}'s price-to-earnings ratio at any given price; multiples that climb to Cisco's "
@@ -224,6 +224,35 @@ def verdict_paragraphs(numbers: dict[str, object]) -> str:
               "an S&P 500 total and share counts for March 2000 in the facts.")
     bullets = "\n".join(f"- {line}" for line in met + not_met + open_)
     return f"{verdict}\n\n{bullets}\n\n{change}"
+
+
+# How the plain answer names each criterion (by the bold label that opens its bullet).
+CRITERION_NAMES = {"Fragility": "fragility", "Valuation": "a valuation like Cisco's at the dot-com peak",
+                   "The aftermath": "an aftermath like Cisco's", "Concentration": "concentration",
+                   "Revenue to justify the spending": "the revenue to justify the spending"}
+
+
+def _criteria(bullets: list[str], conjunction: str = "and") -> str:
+    names = [CRITERION_NAMES.get(bullet[2:bullet.index(".**")], bullet) for bullet in bullets]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
+
+
+def plain_answer(name: str, met: list[str], not_met: list[str], open_: list[str]) -> str:
+    """Answer "a bubble?" in one plain sentence from which criteria the data meet, do not meet and cannot decide.
+
+    The bullets are :func:`verdict_paragraphs`' (each opens with its criterion in bold). "Not on this evidence"
+    if the data meet none, "yes" if they meet every one they can decide, "not on the whole" if they meet fewer
+    than they reject, "in part" otherwise.
+    """
+    opening = ("Not on this evidence" if not met else "By the criteria the data can decide, yes" if not not_met
+               else "Not on the whole" if len(met) < len(not_met) else "In part")
+    if not met:
+        shown = f"{name} showed neither {_criteria(not_met, 'nor')}" if len(not_met) > 1 else \
+            f"{name} did not show {_criteria(not_met)}"
+    else:
+        shown = f"{name} showed {_criteria(met)}" + (f", but not {_criteria(not_met, 'or')}" if not_met else "")
+    return f"{opening}: of the marks of a bubble, {shown}" + (
+        f"; {_criteria(open_)} the data cannot decide." if open_ else ".")
 
 
 def loss_multiple(history: pd.DataFrame, date: pd.Timestamp) -> str:

@@ -8,12 +8,11 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter
 
 from deepseek_monday.chapters.cross_event.analysis import MEASURES, CrossEventMeasures
 from deepseek_monday.chapters.cross_event.kinds import KIND_TITLES, KindRanks, worst_for_figure
-from deepseek_monday.present.style import SNAPSHOT_SOURCE, finish, long_date, percent_axis
-from deepseek_monday.present.tables import format_percent
+from deepseek_monday.present.style import SNAPSHOT_SOURCE, finish, long_date, percent_axis, percent_formatter
+from deepseek_monday.present.tables import format_number, format_percent
 
 # The highlight day in the house palette's first colour; the other days in grey.
 HIGHLIGHT_COLOUR = sns.color_palette("colorblind", 10).as_hex()[0]
@@ -58,7 +57,7 @@ def index_move_panels(measures: CrossEventMeasures) -> Figure:
             if np.isnan(value):
                 ax.text(0, position, " no data", va="center", ha="left", fontsize=8, color="0.35")
                 continue
-            text = f"{value:+.1%}" if is_percent else f"{value:+.1f}"
+            text = format_percent(value, 1, signed=True) if is_percent else format_number(value, 1, signed=True)
             ax.text(value, position, f" {text} ", va="center", ha="left" if value >= 0 else "right", fontsize=8,
                     fontweight="bold" if days[position] == measures.highlight else "normal")
         # A fixed title position spares matplotlib's costly automatic placement.
@@ -79,7 +78,8 @@ def group_heatmap(measures: CrossEventMeasures) -> Figure:
     """
     values = measures.groups * 100
     counts = measures.group_counts.reindex_like(values)
-    annotations = np.array([[("" if np.isnan(v) else f"{v:+.1f} %\nn={n}") for v, n in zip(row_v, row_n, strict=True)]
+    annotations = np.array([[("" if np.isnan(v) else f"{format_number(v, 1, signed=True)} %\nn={n}")
+                             for v, n in zip(row_v, row_n, strict=True)]
                             for row_v, row_n in zip(values.to_numpy(), counts.to_numpy(), strict=True)])
     limit = float(np.nanmax(np.abs(values.to_numpy())))
     days = list(values.columns)
@@ -87,7 +87,7 @@ def group_heatmap(measures: CrossEventMeasures) -> Figure:
     sns.heatmap(values, ax=ax, cmap="RdBu", center=0, vmin=-limit, vmax=limit, annot=annotations, fmt="",
                 annot_kws={"fontsize": 8}, linewidths=0.6, linecolor="white",
                 cbar_kws={"label": "Equal-weighted mean return (%)",
-                          "format": FuncFormatter(lambda x, _: f"{x:+.0f} %" if x else "0 %")})
+                          "format": percent_formatter(0, in_percent=True, signed=True)})
     for (i, j), value in np.ndenumerate(values.to_numpy()):
         if np.isnan(value):
             ax.text(j + 0.5, i + 0.5, "no member\nwith data", ha="center", va="center", fontsize=7, color="0.4")

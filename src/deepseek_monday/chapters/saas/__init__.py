@@ -8,3 +8,4 @@ The package re-exports the analysis module's names, so after ``from deepseek_mon
 from deepseek_monday.chapters.saas.analysis import *  # noqa: F403
 from deepseek_monday.chapters.saas.results import SaasResults as SaasResults
 from deepseek_monday.chapters.saas.results import compute as compute
+from deepseek_monday.chapters.saas.synthesis import capex_cut, plain_answer, synthesis_answer  # noqa: F401

@@ -37,7 +37,7 @@ from deepseek_monday.errors import DataUnavailableError, DataValidationError, Pa
 from deepseek_monday.eventstudy import window_label
 from deepseek_monday.measures import group_study
 from deepseek_monday.measures.event_day import group_summary
-from deepseek_monday.present.tables import MINUS, MISSING, format_number, readable
+from deepseek_monday.present.tables import MINUS, MISSING, format_number, format_percent, readable
 from deepseek_monday.present.wording import of_total, p_text
 
 MARKET = "XNYS"  # every basket member is a US listing priced on NYSE sessions
@@ -1190,10 +1190,10 @@ def software_numbers(params: SaasParameters) -> dict[str, object]:
 
 
 def distance_from_high(change: float, high: str = "it", decimals: int = 2) -> str:
-    """Return a change from a high in words, without a double negative: -0.3752 -> "37.52% below it"."""
+    """Return a change from a high in words, without a double negative: -0.3752 -> "37.52 % below it"."""
     if np.isclose(change, 0.0):
         return f"at {high}"
-    return f"{abs(change):.{decimals}%} {'below' if change < 0 else 'above'} {high}"
+    return f"{format_percent(abs(change), decimals)} {'below' if change < 0 else 'above'} {high}"
 
 
 def claim_window_numbers(windows: pd.DataFrame, drawdowns: pd.DataFrame) -> dict[str, object]:

@@ -27,7 +27,8 @@ from deepseek_monday.chapters.saas.analysis import (
     line_label,
 )
 from deepseek_monday.eventstudy import plot_car_paths
-from deepseek_monday.present.style import GROUP_PALETTE, SNAPSHOT_SOURCE, finish, percent_axis
+from deepseek_monday.present.style import GROUP_PALETTE, SNAPSHOT_SOURCE, finish, percent_axis, percent_formatter
+from deepseek_monday.present.tables import format_number
 
 # Each basket takes the house colour of the universe group it is drawn from first.
 BASKET_PALETTE: dict[str, str] = {basket: GROUP_PALETTE[groups[0]] for basket, groups in BASKET_SOURCE_GROUPS.items()}
@@ -145,9 +146,11 @@ def returns_heatmap(frame: pd.DataFrame, params: SaasParameters) -> Figure:
     limit = float(np.nanpercentile(np.abs(values), 98)) if np.isfinite(values).any() else 1.0
     labels = [symbol for _, symbol in frame.index]
     fig, ax = plt.subplots(figsize=(11, 0.3 * len(frame) + 2.0))
+    numbers = np.array([["" if np.isnan(v) else format_number(round(v) + 0.0, 0) for v in row] for row in values])
     sns.heatmap(pd.DataFrame(values, index=labels, columns=frame.columns), ax=ax, cmap="RdBu", center=0.0,
-                vmin=-limit, vmax=limit, annot=np.round(values) + 0.0, fmt=".0f", annot_kws={"fontsize": 7},
-                linewidths=0.3, linecolor="white", cbar_kws={"label": "Daily return (%, colour capped)"})
+                vmin=-limit, vmax=limit, annot=numbers, fmt="", annot_kws={"fontsize": 7},
+                linewidths=0.3, linecolor="white",
+                cbar_kws={"label": "Daily return (%, colour capped)", "format": percent_formatter(in_percent=True)})
     baskets = [basket for basket, _ in frame.index]
     strip = blended_transform_factory(ax.transAxes, ax.transData)
     for row, basket in enumerate(baskets):  # a colour strip left of the labels marks each row's basket
@@ -175,6 +178,7 @@ def basket_car_paths(paths: pd.DataFrame, params: SaasParameters) -> Figure:
                    title="Stocks of each basket, market model, equal-weighted")
     ax.set_xlabel(X_SESSIONS)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    percent_axis(ax.yaxis, in_percent=True)  # plot_car_paths draws percentages
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="Basket")
     return finish(fig, f"Cumulative abnormal returns around {params.event_date:%-d %B %Y}", SNAPSHOT_SOURCE)
 
@@ -200,7 +204,7 @@ def cloud_claim_figure(prices: pd.DataFrame, windows: pd.DataFrame, drawdowns: p
     left.set_title("The two weeks before article 002")
     left.set_xlabel("Date")
     left.set_ylabel(f"Return since the close of {start:%-d %b %Y} (%)")
-    left.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    left.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
     left.tick_params(axis="x", rotation=45)
     left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=3)
     percent_axis(left.yaxis)

@@ -145,7 +145,7 @@ def _milestone_key(events: pd.DataFrame, width: int) -> list[str]:
     for label, row in events.iterrows():
         mark = "≈" if row["approximate"] else " "
         text = "event day of this report" if label == EVENT_DAY_LABEL else row["event"].split(" (")[0]
-        prefix = f"{label:>2}  {mark}{row['day0']:%d %b %Y}  "
+        prefix = f"{label:>2}  {mark}{row['day0'].day:>2} {row['day0']:%b %Y}  "  # aligned, no leading zero
         lines = textwrap.wrap(text, width - len(prefix), max_lines=2, placeholder=" …")
         entries.append(prefix + ("\n" + " " * len(prefix)).join(lines))
     return entries

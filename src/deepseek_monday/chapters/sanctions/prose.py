@@ -171,6 +171,7 @@ def headline_numbers(params: SanctionsParameters, comparison: pd.DataFrame, valu
         numbers[f"{name}_text"] = p_text(float(numbers[name]))
     for name, decimals in PERCENT_NAMES.items():
         numbers[f"{name}_text"] = percent_text(float(numbers[name]), decimals)
+    numbers["answer_sentence"] = answer_sentence(numbers)
     return numbers
 
 
@@ -197,6 +198,29 @@ def dollar_coverage_sentence(values: pd.DataFrame) -> str:
     if n_valued == total and event_valued:
         return text + "."
     return text + "; the others have no dollar figure, and the tables say why."
+def answer_sentence(numbers: dict[str, object], significance: float = SIGNIFICANCE) -> str:
+    """Answer the chapter's question in one plain sentence, worded by the signs and tests of ``numbers``
+    (:func:`headline_numbers`' keys): did the efficiency hit Nvidia harder than the export controls did, and did
+    China tech do better than US chip firms after the R1 release? Prices cannot show the cause; the sentence says so.
+    """
+    event, p_event = float(numbers["nvda_car_event"]), float(numbers["nvda_p_event"])
+    worst = float(numbers["worst_control_car"])
+    china, chips = float(numbers["since_china_us_common"]), float(numbers["since_us_chip_firms_common"])
+    event_hit = event < 0 and p_event < significance
+    harder = event < worst
+    china_ahead = china > chips
+    opening = ("The prices fit the irony" if event_hit and harder and china_ahead
+               else "The prices fit the irony in part" if event_hit else "The prices do not show the irony")
+    against = (f"a larger fall than on any of the {numbers['n_controls']} export-control milestones (the worst "
+               f"{numbers['worst_control_car_text']}; {numbers['nvda_holm_phrase']} significant once the tests allow "
+               "for their number)" if harder else
+               f"less than on {numbers['worst_control']}, the worst of the export-control milestones "
+               f"({numbers['worst_control_car_text']})")
+    return (f"{opening}: on {numbers['event_day']} the DeepSeek news moved Nvidia by "
+            f"{numbers['nvda_car_event_text']} beyond its market model ({numbers['nvda_p_event_text']}), {against}, "
+            f"and after the R1 release the US-listed China stocks {'beat' if china_ahead else 'trailed'} the US chip "
+            f"firms ({numbers['since_china_us_common_text']} against {numbers['since_us_chip_firms_common_text']} to "
+            f"{numbers['common_end']}); whether the export controls caused DeepSeek's efficiency, prices cannot show.")
 
 
 def chips_group_definition(params: SanctionsParameters) -> group_study.GroupDefinition:
