@@ -7,6 +7,9 @@ snapshot and facts.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -764,3 +767,35 @@ def test_groups_holm_sentence_reads_plainly() -> None:
                                               "on any milestone.")
     assert groups_holm_sentence(2, 0, 14) == ("US chip firms as a group moved significantly on 2 of the 14 "
                                               "milestones, China tech on none.")
+
+
+SANCTIONS_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "30_sanctions.ipynb"
+
+
+@requires_real_data
+def test_compute_offers_every_glue_key_the_notebook_quotes() -> None:
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from deepseek_monday.build.runner import notebook_parameters
+    from deepseek_monday.present.glue import referenced_glue_names
+
+    with matplotlib.rc_context():  # compute() sets the house style; undone for the other tests
+        results = sanctions.compute(sanctions.SanctionsParameters.validate(**notebook_parameters(SANCTIONS_NOTEBOOK)))
+    try:
+        referenced = referenced_glue_names(SANCTIONS_NOTEBOOK)
+        cells = json.loads(SANCTIONS_NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+        displayed = set(re.findall(r'results\.tables\["([^"]+)"\]',
+                                   "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")))
+        offered = set(results.numbers) | set(results.figures) | set(results.tables)
+        assert len(referenced) > 100 and len(displayed) == 14 and len(results.figures) == 4
+        assert referenced - offered == set(), "glue keys the notebook quotes but compute does not offer"
+        assert displayed - set(results.tables) == set(), "tables the notebook displays but compute does not offer"
+        assert {name for name in referenced if name.startswith("fig_")} == set(results.figures)
+        assert not (set(results.numbers) & set(results.figures)) and not (set(results.numbers) & set(results.tables))
+        assert not results.markdown  # the chapter glues its numbers as they are, none as Markdown
+        assert all(isinstance(table, pd.DataFrame) for table in results.tables.values())
+        assert all(not results.tables[name].empty for name in displayed - {"exclusions"})  # none may be left out
+    finally:
+        for fig in results.figures.values():
+            plt.close(fig)

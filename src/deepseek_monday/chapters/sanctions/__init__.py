@@ -6,8 +6,8 @@ cost in abnormal returns (:mod:`.event_study`); how the China stocks did against
 after the R1 release (:mod:`.china_performance`); and what DeepSeek-V3's compute figures say
 against Llama 3.1 405B and the GPT-4 estimate (:mod:`.compute_efficiency`). They read
 :mod:`.parameters` (settings, parameters, the event list and its day-0 rule); :mod:`.prose`
-gathers the numbers the text quotes. Claims are judged by the claims ledger only
-(:func:`theme_claims_table` shapes its rows).
+gathers the numbers the text quotes; :func:`compute` (:mod:`.results`) runs the whole chapter for its
+notebook. Claims are judged by the claims ledger only (:func:`theme_claims_table` shapes its rows).
 """
 
 from deepseek_monday.chapters.sanctions.china_performance import (
@@ -121,6 +121,7 @@ from deepseek_monday.chapters.sanctions.prose import (
     significant_after_holm,
     sum_verdict,
 )
+from deepseek_monday.chapters.sanctions.results import compute
 
 __all__ = [
     "BESIDE_GROUP",
@@ -156,6 +157,7 @@ __all__ = [
     "combined_car",
     "comparison_paths",
     "comparison_table",
+    "compute",
     "compute_claims_table",
     "compute_models_table",
     "compute_ratio",
