@@ -14,6 +14,7 @@ import pandas as pd
 from deepseek_monday.chapters.saas import analysis as saas
 from deepseek_monday.chapters.saas import figures
 from deepseek_monday.chapters.saas.analysis import SaasParameters
+from deepseek_monday.chapters.saas.synthesis import synthesis_answer
 from deepseek_monday.claims import ledger
 from deepseek_monday.data.facts import load_capex_guidance
 from deepseek_monday.present import style
@@ -104,4 +105,5 @@ def compute(params: SaasParameters) -> SaasResults:
     tables["table_guidance"] = saas.display_guidance(saas.guidance_revisions(capex))
     tables["table_capex"] = saas.display_capex(capex)
     tables["table_claims"] = saas.display_claims(claims)
+    numbers["synthesis_answer"] = synthesis_answer(study, paths, relative, outcomes, params)
     return SaasResults(numbers=numbers, figures=fig, tables=tables)
