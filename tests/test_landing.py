@@ -29,4 +29,4 @@ def test_the_software_answer_claims_no_order_when_neither_portfolio_is_significa
 @requires_real_data
 def test_the_sanctions_answer_names_the_day_for_a_one_day_window() -> None:
     text = landing.sanctions_answer(pd.Timestamp("2025-01-27"))["sanctions_answer"]
-    assert text.startswith("On 27 January 2025, Nvidia's abnormal return was ")
+    assert text.startswith("On 27 January 2025, Nvidia's abnormal return, measured as the milestones are, was ")

@@ -181,7 +181,7 @@ def sanctions_answer(event_date: pd.Timestamp) -> dict[str, object]:
     survivors = ("none stays significant" if holm == 0 else f"{holm} stay{'s' if holm == 1 else ''} significant")
     when = (f"On {long_date(event_date)}" if params.window == (0, 0)
             else f"Over sessions {params.window_text} around {long_date(event_date)}")
-    text = (f"{when}, Nvidia's abnormal return was "
+    text = (f"{when}, Nvidia's abnormal return, measured as the milestones are, was "
             f"**{format_percent(event['nvda_car'], signed=True)}** ({p_text(float(event['nvda_p']))}). Of its "
             f"{len(controls)} export-control milestones, {survivors} at the 5 % level once the tests are adjusted for "
             f"reading them all at once (Holm); together they add up to "
