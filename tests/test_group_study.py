@@ -160,9 +160,10 @@ def test_sanctions_chapter_quotes_the_group_study_for_the_event_day(study: group
     assert numbers["chips_study_car"] == q["car"] and numbers["chips_study_p"] == q["p"]
     assert numbers["chips_study_p_kp"] == q["p_kp"] and numbers["chips_study_n"] == q["n_firms"]
     assert numbers["chips_study_car_text"] in numbers["chips_study_sentence"]
-    # The notebook glues these numbers, and its headline table and summary bullet quote them.
+    # The chapter's compute() glues these numbers, and its headline table and summary bullet quote them.
+    glued = sanctions.compute(params).numbers
+    assert all(glued[key] == value for key, value in numbers.items())
     source = _notebook_source("30_sanctions.ipynb")
-    assert "numbers |= sanctions.group_study_numbers(params)" in source
     assert "{glue:text}`chips_study_sentence`" in source
     bullet = source.split("**The event day.**")[1].split("- **")[0]
     assert "chips_study_car_text" in bullet and "chips_study_p_text" in bullet
