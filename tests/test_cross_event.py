@@ -5,7 +5,9 @@ Tests marked SYNTHETIC use made-up series; the others read the real snapshot.
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -19,6 +21,7 @@ from deepseek_monday.data.prices import price_panel
 from deepseek_monday.data.spikes import flagged_days
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.measures import event_day
+from deepseek_monday.present.glue import referenced_glue_names
 from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import MISSING, format_number
 
@@ -332,3 +335,35 @@ def test_kind_figure_marks_the_event(returns: pd.DataFrame) -> None:
     assert "not in this ranking" in early.axes[0].get_title(loc="left")
     assert_house_numbers(fig)
     plt.close("all")
+
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "40_cross_event.ipynb"
+
+
+@requires_real_data
+def test_compute_offers_every_glue_key_the_notebook_quotes() -> None:
+    """compute() on the notebook's defaults offers every name its prose quotes and every table a cell shows."""
+    import matplotlib
+
+    from deepseek_monday.build.runner import notebook_parameters
+    from deepseek_monday.chapters import cross_event as chapter
+
+    with matplotlib.rc_context():  # compute() sets the house style; undone for the other tests
+        results = chapter.compute(chapter.CrossEventParameters.validate(**notebook_parameters(NOTEBOOK)))
+    try:
+        cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        displayed = set(re.findall(r'results\.tables\["([^"]+)"\]', code))
+        referenced = referenced_glue_names(NOTEBOOK)
+        offered = set(results.numbers) | set(results.figures) | set(results.tables)
+        assert len(referenced) > 80 and len(displayed) == 12 and len(results.figures) == 3
+        assert referenced - offered == set(), "glue keys the notebook quotes but compute does not offer"
+        assert displayed == set(results.tables), "tables the notebook displays differ from those compute offers"
+        assert set(re.findall(r"\{glue:md\}`([^`:]+)", prose)) <= results.markdown <= set(results.numbers)
+        assert set(kinds.SENTENCES) <= results.markdown and "highlight_day" not in results.markdown
+        assert not (set(results.numbers) & set(results.figures)) and not (set(results.numbers) & set(results.tables))
+        assert all(isinstance(table, pd.DataFrame) and not table.empty for table in results.tables.values())
+    finally:
+        for fig in results.figures.values():
+            plt.close(fig)

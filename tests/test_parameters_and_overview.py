@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import assert_house_numbers, requires_real_data
 
+from deepseek_monday.chapters import overview as chapter
 from deepseek_monday.chapters.overview import analysis as overview
 from deepseek_monday.data.params import check_positive_int
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.measures import event_day
+from deepseek_monday.present.glue import referenced_glue_names
 from deepseek_monday.present.tables import MISSING, format_number
 
 pytestmark = requires_real_data
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "00_overview.ipynb"
 
 
 @pytest.mark.parametrize(
@@ -162,3 +170,30 @@ def test_overview_event_study_tables_come_from_group_study() -> None:
     assert MISSING not in set(benchmarks.loc["AI chips"].drop("Market model, local index (%)"))  # US: every measure
     assert overview.path_groups(study, groups) == groups
 
+
+
+def test_compute_offers_every_glue_key_the_notebook_quotes() -> None:
+    """compute() on the notebook's defaults offers every name its prose quotes and every table a cell shows."""
+    import matplotlib
+
+    from deepseek_monday.build.runner import notebook_parameters
+
+    with matplotlib.rc_context():  # compute() sets the house style; undone for the other tests
+        results = chapter.compute(chapter.OverviewParameters.validate(**notebook_parameters(NOTEBOOK)))
+    try:
+        cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        displayed = set(re.findall(r'results\.tables\["([^"]+)"\]', code))
+        referenced = referenced_glue_names(NOTEBOOK)
+        offered = set(results.numbers) | set(results.figures) | set(results.tables)
+        assert len(referenced) >= 20 and len(displayed) == 9 and len(results.figures) == 3
+        assert referenced - offered == set(), "glue keys the notebook quotes but compute does not offer"
+        assert displayed == set(results.tables), "tables the notebook displays differ from those compute offers"
+        assert set(re.findall(r"\{glue:md\}`([^`:]+)", prose)) <= results.markdown <= set(results.numbers)
+        assert {"group_sentence", "index_paragraph", "benchmark_note", "chips_sentence"} <= results.markdown
+        assert not (set(results.numbers) & set(results.figures)) and not (set(results.numbers) & set(results.tables))
+        assert all(isinstance(table, pd.DataFrame) and not table.empty for table in results.tables.values())
+    finally:
+        for fig in results.figures.values():
+            plt.close(fig)

@@ -1,7 +1,10 @@
-"""The cross-event chapter: its measures (:mod:`.analysis`) and figures (:mod:`.figures`).
+"""The cross-event chapter: its measures (:mod:`.analysis`), figures (:mod:`.figures`) and :func:`.results.compute`.
 
 The package re-exports the analysis module's names, so after ``from deepseek_monday.chapters import cross_event``
-``cross_event.X`` works as with the former flat module.
+``cross_event.X`` works as with the former flat module; :func:`compute` runs the whole chapter, returning every
+glued number, figure and shown table by name.
 """
 
 from deepseek_monday.chapters.cross_event.analysis import *  # noqa: F403
+from deepseek_monday.chapters.cross_event.results import CrossEventResults as CrossEventResults
+from deepseek_monday.chapters.cross_event.results import compute as compute
