@@ -137,7 +137,7 @@ def test_price_to_sales_uses_only_quarters_published_before_the_date(synthetic_s
          r"volatility_window: 21 trading days is longer than context_days \(10\)"),
         ({"event_date": "2025-01-27", "volatility_window": 1000},
          r"volatility_window: 1000 trading days is longer than context_days \(125\)"),
-        ({"event_date": "2024-01-10", "focus": "ARM"}, "focus: ARM's data run 2023-09-14"),
+        ({"event_date": "2024-01-10", "focus": "ARM"}, "focus: the chapter measures ARM.s market value, but the facts"),
     ],
 )
 def test_parameters_fail_clearly(kwargs: dict, message: str) -> None:

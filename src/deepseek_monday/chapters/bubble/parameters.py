@@ -126,7 +126,8 @@ class BubbleParameters:
         position = market.get_loc(date)
         start, end = market[position - before], market[position + MIN_SESSIONS_AFTER]
         # Parameters first, then what the data allow (a DataUnavailableError leaves the chapter out of an
-        # edition, so it must not hide a malformed parameter); the era overlap, the latest constraint, first.
+        # edition, so it must not hide a malformed parameter); the focus's share count, the narrowest
+        # constraint, first, so that the range its message names is one the chapter can really serve.
         focus = _check_listing(focus, "focus", ("stock",))
         benchmark = _check_listing(benchmark, "benchmark", ("etf", "index"))
         if benchmark == focus:
@@ -135,6 +136,7 @@ class BubbleParameters:
             raise ParameterError(f"semiconductor_etf: {semiconductor_etf!r} is not one of {SEMICONDUCTOR_ETFS} "
                                  "(the snapshot has no series of the PHLX Semiconductor index itself)")
         peak = check_trading_day(dotcom_peak, "XNYS", "dotcom_peak")
+        _check_share_count(focus, date, market)
         peak_window = (peak - pd.Timedelta(days=search), peak + pd.Timedelta(days=search)
                        + pd.DateOffset(years=horizon))
         for symbol in (DOTCOM_STOCK, DOTCOM_INDEX):
@@ -147,5 +149,4 @@ class BubbleParameters:
         for symbol, parameter in ((focus, "focus"), (benchmark, "benchmark")):
             _check_coverage(symbol, parameter, start, end, (date, before, MIN_SESSIONS_AFTER))
         _check_coverage(str(semiconductor_etf), "semiconductor_etf", start, date, (date, before, 0))
-        _check_share_count(focus, date, market)
         return cls(date, focus, benchmark, str(semiconductor_etf), peak, lookback, search, horizon, window, context)
