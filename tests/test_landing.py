@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pandas as pd
 from conftest import requires_real_data
 
@@ -30,3 +34,30 @@ def test_the_software_answer_claims_no_order_when_neither_portfolio_is_significa
 def test_the_sanctions_answer_names_the_day_for_a_one_day_window() -> None:
     text = landing.sanctions_answer(pd.Timestamp("2025-01-27"))["sanctions_answer"]
     assert text.startswith("On 27 January 2025, Nvidia's abnormal return, measured as the milestones are, was ")
+
+
+INTRO = Path(__file__).resolve().parents[1] / "notebooks" / "intro.ipynb"
+
+
+@requires_real_data
+def test_compute_offers_every_glue_key_the_landing_page_quotes() -> None:
+    """compute() on the notebook's defaults offers every name its prose quotes and every table a cell shows."""
+    from deepseek_monday.build.runner import RUNNER_PARAMETERS, notebook_parameters
+    from deepseek_monday.claims.ledger import LedgerParameters
+    from deepseek_monday.present.glue import referenced_glue_names
+
+    parameters = {k: v for k, v in notebook_parameters(INTRO).items() if k not in RUNNER_PARAMETERS}
+    results = landing.compute(LedgerParameters.validate(**parameters))
+    cells = json.loads(INTRO.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    displayed = set(re.findall(r'results\.tables\["([^"]+)"\]', code))
+    referenced = referenced_glue_names(INTRO)
+    assert len(referenced) > 10 and len(displayed) == 3 and not results.figures
+    assert referenced - set(results.numbers) == set(), "glue keys the notebook quotes but compute does not offer"
+    assert displayed == set(results.tables), "tables the notebook displays differ from those compute offers"
+    assert set(re.findall(r"\{glue:md\}`([^`:]+)", prose)) <= results.markdown <= set(results.numbers)
+    assert {"opening", "bubble_answer", "saas_answer", "sanctions_answer"} <= results.markdown
+    assert "verdict_sentence" not in results.markdown
+    assert all(isinstance(table, pd.DataFrame) and not table.empty for table in results.tables.values())
+    assert list(results.tables["table_day"].index) == list(landing.DAY_SYMBOLS)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
 from conftest import requires_real_data
 
 from deepseek_monday.data import provenance
@@ -40,3 +45,36 @@ def test_manifest_table_is_readable() -> None:
 
 def test_long_date_has_no_leading_zero() -> None:
     assert style.long_date("2024-08-05") == "5 August 2024"
+
+
+DATA_PAGE = Path(__file__).resolve().parents[1] / "notebooks" / "data_sources.ipynb"
+
+
+def test_compute_offers_every_glue_key_the_data_page_quotes() -> None:
+    """compute() on the notebook's defaults offers every name its prose quotes and every table a cell shows."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from deepseek_monday.build.runner import notebook_parameters
+    from deepseek_monday.data.prices import check_data_dir
+    from deepseek_monday.present import data_page
+    from deepseek_monday.present.glue import referenced_glue_names
+
+    with matplotlib.rc_context():  # compute() sets the house style; undone for the other tests
+        results = data_page.compute(check_data_dir(**notebook_parameters(DATA_PAGE)))
+    try:
+        cells = json.loads(DATA_PAGE.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        displayed = set(re.findall(r'results\.tables\["([^"]+)"\]', code))
+        referenced = referenced_glue_names(DATA_PAGE)
+        offered = set(results.numbers) | set(results.figures) | set(results.tables)
+        assert len(referenced) > 10 and len(displayed) == 5 and set(results.figures) == {"fig_coverage"}
+        assert referenced - offered == set(), "glue keys the notebook quotes but compute does not offer"
+        assert displayed == set(results.tables), "tables the notebook displays differ from those compute offers"
+        assert not results.markdown and not (set(results.numbers) & set(results.tables))
+        assert all(isinstance(table, pd.DataFrame) for table in results.tables.values())
+        assert not results.tables["table_manifest"].empty and not results.tables["table_facts"].empty
+        assert results.numbers["n_flagged"] == str(len(results.tables["table_flagged"]))
+    finally:
+        for fig in results.figures.values():
+            plt.close(fig)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import requires_real_data
 
 from deepseek_monday.claims import ledger as ledger_module
 from deepseek_monday.claims.catalogue import load_claims
@@ -346,3 +347,32 @@ def test_event_day_sentence_names_the_claims_day_when_the_edition_differs() -> N
     assert other.endswith("this edition's event day is Monday 5 August 2024, so the verdicts below are those "
                           "of 27 January 2025.")
     assert "0 claims" not in other
+
+
+LEDGER_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "claims_ledger.ipynb"
+
+
+@requires_real_data
+def test_compute_offers_every_glue_key_the_notebook_quotes(ledger: pd.DataFrame) -> None:
+    """compute() on the notebook's defaults offers every name its prose quotes and every table a cell shows."""
+    import json
+    import re
+
+    from deepseek_monday.build.runner import notebook_parameters
+    from deepseek_monday.claims import results as ledger_results
+    from deepseek_monday.present.glue import referenced_glue_names
+
+    params = ledger_module.LedgerParameters.validate(**notebook_parameters(LEDGER_NOTEBOOK))
+    results = ledger_results.compute(params, claims=ledger)
+    cells = json.loads(LEDGER_NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    displayed = re.findall(r'results\.tables\["([^"]+)"\]', code)
+    referenced = referenced_glue_names(LEDGER_NOTEBOOK)
+    assert len(referenced) > 25 and len(displayed) == len(set(displayed)) == 13 and not results.figures
+    assert referenced - set(results.numbers) == set(), "glue keys the notebook quotes but compute does not offer"
+    assert set(displayed) == set(results.tables), "tables the notebook displays differ from those compute offers"
+    assert set(re.findall(r"\{glue:md\}`([^`:]+)", prose)) <= results.markdown <= set(results.numbers)
+    assert {"conflicts", "apparent_conflicts"} <= results.markdown and "n_claims" not in results.markdown
+    assert all(isinstance(table, pd.DataFrame) and not table.empty for table in results.tables.values())
+    assert results.numbers["n_claims"] == len(ledger)

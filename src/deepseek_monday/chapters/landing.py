@@ -5,12 +5,15 @@ functions with their default parameters for the edition's event date; it compute
 its own beyond the index return of the PHLX Semiconductor index. It sits in ``chapters/``
 (not ``present/``) because it imports the chapters, and no chapter imports it. A chapter
 that cannot run for a date (its parameters fail validation, or the data do not reach) gives a
-paragraph saying so instead of numbers.
+paragraph saying so instead of numbers. :func:`compute` gathers the whole page: the notebook validates
+its parameters, calls it and glues the results with :func:`deepseek_monday.present.glue.glue_results`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,9 +22,13 @@ from deepseek_monday.data.prices import load_snapshot, price_panel
 from deepseek_monday.errors import DeepSeekMondayError, NotCheckable
 from deepseek_monday.measures import group_study
 from deepseek_monday.measures.levels import value_loss
+from deepseek_monday.present.glue import ChapterResults
 from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import format_bn, format_percent
 from deepseek_monday.present.wording import p_text
+
+if TYPE_CHECKING:
+    from deepseek_monday.claims.ledger import LedgerParameters
 
 # The day the five articles' claims concern (their own dates are 27 to 30 January 2025).
 ARTICLES_DAY = pd.Timestamp("2025-01-27")
@@ -253,3 +260,33 @@ def verdict_sentence(numbers: dict[str, object]) -> str:
     parts = [f"{numbers.get(f'n_{verdict.name.lower()}', 0)} {verdict.value}" for verdict in Verdict]
     return (f"The five articles make {numbers['n_claims']} quantitative claims. The claims ledger finds "
             + ", ".join(parts[:-1]) + f" and {parts[-1]}.")
+
+
+@dataclass(frozen=True)
+class LandingResults(ChapterResults):
+    """The landing page's results: ``numbers`` and ``tables`` (no figures) by the names the notebook uses.
+
+    ``tables`` holds each shown table and, as ``*_csv``, the numbers a reader downloads with it.
+    """
+
+
+def compute(params: LedgerParameters) -> LandingResults:
+    """Gather the landing page for ``params``: the ledger's verdicts, the key findings, the theme answers,
+    the data's dates, the day in numbers and the verdicts by article."""
+    from deepseek_monday.chapters import overview
+    from deepseek_monday.claims import ledger
+
+    claims = ledger.evaluate()
+    verdicts = ledger.headline_numbers(claims, params)
+    numbers: dict[str, object] = dict(verdicts)
+    numbers["verdict_sentence"] = verdict_sentence(verdicts)
+    numbers |= overview.key_findings(params.event_date)
+    numbers["opening"] = opening(params.event_date)
+    numbers["chip_index_sentence"] = chip_index_sentence(params.event_date)
+    answers = theme_answers(params.event_date)
+    numbers |= answers
+    numbers |= data_dates()
+    day = day_table(params.event_date)
+    counts = ledger.verdict_table(claims, by="article")
+    tables = {"table_day": display_day_table(day), "table_day_csv": day, "table_verdicts": counts}
+    return LandingResults(numbers=numbers, figures={}, tables=tables, markdown=frozenset({"opening", *answers}))
