@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.figure import Figure
 
 from deepseek_monday.data.facts import load_ai_compute, load_events, load_fundamentals
 from deepseek_monday.data.prices import Snapshot, load_snapshot
 from deepseek_monday.data.returns import daily_returns
 from deepseek_monday.data.universe import load_universe
-from deepseek_monday.present.style import GROUP_PALETTE, finish, long_date
+from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import MISSING, readable
 
 # The manifest's ``validated`` column starts with "yes" for a file whose values were checked
@@ -103,26 +101,6 @@ def gap_table() -> pd.DataFrame:
             rows.append((symbol, int(undefined.sum()), long_date(dates[-1])))
     table = pd.DataFrame(rows, columns=["Symbol", "Undefined returns", "Latest such date"])
     return readable(table, index="Symbol")
-
-
-def coverage_figure(snapshot: Snapshot) -> Figure:
-    """Return a timeline of each file's first to last date, coloured by group."""
-    universe = load_universe()
-    manifest = snapshot.manifest
-    order = [s for s in universe.index if s in manifest.index]
-    fig, ax = plt.subplots(figsize=(9, 0.17 * len(order) + 1.5))
-    for position, symbol in enumerate(reversed(order)):
-        start = pd.Timestamp(manifest.at[symbol, "first_date"])
-        end = pd.Timestamp(manifest.at[symbol, "last_date"])
-        ax.plot([start, end], [position, position], linewidth=4,
-                color=GROUP_PALETTE[universe.at[symbol, "group"]], solid_capstyle="butt")
-    ax.set_yticks(range(len(order)), list(reversed(order)), fontsize=7)
-    ax.set_xlabel("Date (first to last row of each file)")
-    ax.set_ylabel("Symbol (grouped as in the universe)")
-    handles = [plt.Line2D([], [], color=colour, linewidth=4, label=group)
-               for group, colour in GROUP_PALETTE.items() if group in set(universe["group"])]
-    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return finish(fig, "Coverage of the price snapshot", "the snapshot's MANIFEST.csv")
 
 
 def facts_summary() -> pd.DataFrame:
