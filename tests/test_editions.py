@@ -51,13 +51,16 @@ def test_edition_source_has_config_pages_and_assets_but_no_canonical_notebooks(t
 
 def test_publish_copies_built_editions_and_writes_an_index(tmp_path: Path) -> None:
     root = fake_project(tmp_path)
-    assert editions.publish(root) is None  # no canonical site yet
-    (root / "_build" / "html").mkdir(parents=True)
-    (root / "_build" / "html" / "index.html").write_text("canonical")
     built = root / "_build" / "editions" / "2024-08-05" / "html"
     built.mkdir(parents=True)
     (built / "index.html").write_text("edition")
     editions.record(root, "2024-08-05", {"event_date": "2024-08-05"})
+    standalone = publish_without_figures(root)  # no canonical site yet: only the stand-alone index
+    assert standalone == root / "_build" / "editions" / "index.html"
+    assert 'href="2024-08-05/html/index.html"' in standalone.read_text()
+    assert not (root / "_build" / "html").exists()
+    (root / "_build" / "html").mkdir(parents=True)
+    (root / "_build" / "html" / "index.html").write_text("canonical")
     (root / "_build" / "editions" / "2020-03-16").mkdir()  # recorded nowhere, no HTML: not listed
     index = publish_without_figures(root)
     assert (root / "_build" / "html" / "editions" / "2024-08-05" / "index.html").read_text() == "edition"

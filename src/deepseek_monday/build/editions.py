@@ -349,20 +349,31 @@ def _replace_tree(source: Path, destination: Path) -> None:
     staging.rename(destination)
 
 
-def publish(root: Path, site: Path | None = None) -> Path | None:
-    """Publish every built edition in the canonical site and write its editions index.
+def publish(root: Path, site: Path | None = None) -> Path:
+    """Write the editions index and publish every built edition in the canonical site.
 
-    An edition already published from the same sources (its build's sources digest,
-    recorded in :data:`PUBLISHED_FILE`) is left as it is; the others are copied, with
-    hard links where the file system allows; editions no longer built are removed.
+    The stand-alone index ``_build/editions/index.html`` (linking each edition's own
+    site) is always written. When the canonical site exists (``site``, by default
+    ``_build/html``), the editions are also copied into its ``editions/`` folder, with
+    hard links where the file system allows, and indexed there: an edition already
+    published from the same sources (its build's sources digest, recorded in
+    :data:`PUBLISHED_FILE`) is left as it is, editions no longer built are removed.
 
-    ``site`` defaults to ``_build/html``. Returns the index's path, or None when the
+    Returns the index inside the canonical site, or the stand-alone index when the
     canonical site has not been built yet.
     """
     site = site or root / "_build" / "html"
-    if not (site / "index.html").is_file():
-        return None
     editions = built_editions(root)
+    canonical = canonical_record(root)
+    days = {str(e.get("parameters", {}).get("event_date", "")) for e in [*editions, canonical or {}]}
+    figures = key_figures(sorted(days - {""}))
+    editions = sorted(editions, key=lambda e: (e.get("gallery", {}).get("position", len(editions)), e["name"]))
+    standalone = editions_dir(root) / "index.html"
+    standalone.parent.mkdir(parents=True, exist_ok=True)
+    standalone.write_text(
+        index_page(editions, "{name}/html/index.html", "../html/index.html", "../html/_static", canonical, figures))
+    if not (site / "index.html").is_file():
+        return standalone
     target = site / "editions"
     target.mkdir(exist_ok=True)
     record_path = target / PUBLISHED_FILE
@@ -382,14 +393,7 @@ def publish(root: Path, site: Path | None = None) -> Path | None:
             _replace_tree(built, target / name)
             published[name] = digest
     record_path.write_text(json.dumps(published, indent=1, sort_keys=True))
-    canonical = canonical_record(root)
-    days = {str(e.get("parameters", {}).get("event_date", "")) for e in [*editions, canonical or {}]}
-    figures = key_figures(sorted(days - {""}))
-    editions = sorted(editions, key=lambda e: (e.get("gallery", {}).get("position", len(editions)), e["name"]))
     (target / "index.html").write_text(index_page(editions, "{name}/index.html", "../index.html", "../_static",
                                                   canonical, figures))
-    editions_dir(root).mkdir(parents=True, exist_ok=True)
-    (editions_dir(root) / "index.html").write_text(
-        index_page(editions, "{name}/html/index.html", "../html/index.html", "../html/_static", canonical, figures))
     return target / "index.html"
 
