@@ -31,10 +31,24 @@ def test_group_summary_averages_stocks_only_and_never_a_level() -> None:
     # The ETF sits beside the chip stocks, never averaged in; the volatility level is not a return.
     assert summary.at["AI chips", "instruments"] == 2
     assert summary.at["AI chips", "mean"] == pytest.approx(-0.07)
-    assert summary.at["indices/benchmarks", "instruments"] == 1
-    assert summary.at["indices/benchmarks", "best"] == pytest.approx(-0.01)
+    assert summary.at["AI chips", "worst"] == pytest.approx(-0.10)  # the ETF's -50 % is not the group's worst
     assert "China" not in summary.index  # no return, no group
-    assert list(summary.index) == ["AI chips", "indices/benchmarks"]  # by mean, worst first
+    assert list(summary.index) == ["AI chips"]
+
+
+def test_group_summary_gives_no_average_for_a_group_without_stocks() -> None:
+    """SYNTHETIC: two indices, two coins and an ETF-only group, each with returns, get no group average."""
+    table = pd.DataFrame({
+        "name": ["Index 1", "Index 2", "Coin 1", "Coin 2", "Currency", "Chip ETF", "Stock"],
+        "group": ["indices/benchmarks", "indices/benchmarks", "crypto", "crypto", "FX", "AI chips", "Europe"],
+        "kind": ["index", "index", "crypto", "crypto", "fx", "etf", "stock"],
+        "return": [-0.02, 0.01, -0.05, 0.03, 0.004, -0.04, 0.02],
+        "note": [""] * 7,
+    }, index=pd.Index(["I1", "I2", "C1", "C2", "FX1", "ETF", "S"], name="symbol"))
+    summary = event_day.group_summary(table)
+    assert list(summary.index) == ["Europe"]
+    for group in (*event_day.NON_EQUITY_GROUPS, "AI chips"):
+        assert group not in summary.index, group
 
 
 def test_breadth_counts_returns_and_names_the_extremes() -> None:
@@ -52,7 +66,7 @@ def test_event_day_table_and_group_summary() -> None:
     summary = event_day.group_summary(table)
     # VIX is a volatility level: shown in the table, never averaged.
     assert not np.isnan(table.loc["VIX", "return"])
-    assert summary.loc["indices/benchmarks", "instruments"] == 1
+    assert "indices/benchmarks" not in summary.index  # SPY and VIX: no stocks, no group average
     assert summary.loc["hyperscalers and megacaps", "mean"] == table.loc["AAPL", "return"]
 
 

@@ -14,6 +14,7 @@ from conftest import assert_house_numbers, requires_real_data
 
 from deepseek_monday.chapters import overview as chapter
 from deepseek_monday.chapters.overview import analysis as overview
+from deepseek_monday.chapters.overview import figures
 from deepseek_monday.data.params import check_positive_int
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.measures import event_day
@@ -56,6 +57,22 @@ def test_cumulative_returns_compound_own_returns() -> None:
     assert paths["NVDA"].iloc[-1] == pytest.approx(np.prod(1 + window) - 1)
     groups = overview.group_cumulative_returns(returns, params.event_date, 3, 2)
     assert list(groups.index) == [-3, -2, -1, 0, 1, 2]
+    assert list(groups.columns) == ["AI chips"]  # SPY is no stock: indices/benchmarks has no average
+
+
+def test_group_paths_average_stocks_only_and_other_assets_stay_apart() -> None:
+    params = overview.OverviewParameters.validate("2025-01-27", symbols=["NVDA", "AMD", "SMH", "BTC-USD", "EURUSD"])
+    returns = overview.load_event_returns(params)
+    groups = overview.group_cumulative_returns(returns, params.event_date, 3, 2)
+    assert list(groups.columns) == ["AI chips"]
+    stocks = returns.reindex(overview.window_sessions(params.event_date, 3, 2).index)[["NVDA", "AMD"]]
+    assert groups["AI chips"].iloc[-1] == pytest.approx(np.prod(1 + stocks.mean(axis=1)) - 1)  # SMH not in it
+    others = overview.other_asset_returns(returns, params.event_date, 3, 2)
+    assert list(others.columns) == ["BTC-USD", "EURUSD"]  # each on its own, never averaged
+    assert list(others.index) == [-3, -2, -1, 0, 1, 2]
+    # Bitcoin compounds its weekend days too: day 0 (Monday 27 January) includes 25 and 26 January.
+    btc = returns["BTC-USD"].loc["2025-01-22":"2025-01-27"]
+    assert others.at[0, "BTC-USD"] == pytest.approx(np.prod(1 + btc) - 1)
 
 
 def test_readable_overview_tables() -> None:
@@ -115,30 +132,62 @@ def test_market_names_are_readable() -> None:
         "NYSE", "Xetra", "HKEX", "Tokyo Stock Exchange", "XLON"]
 
 
+def panel_title(ax: plt.Axes) -> str:
+    """The axes' title wherever the style places it (the house style sets it on the left)."""
+    return "".join(ax.get_title(loc) for loc in ("left", "center", "right"))
+
+
 def test_cumulative_panels_leave_out_series_without_data() -> None:
     """SYNTHETIC paths: an all-NaN index and an all-NaN group get no line and no legend entry."""
-    from deepseek_monday.chapters.overview import figures
-
     dates = pd.bdate_range("2030-01-01", periods=5)
     indices = pd.DataFrame({"GSPC": [0.0, 0.01, -0.02, 0.0, 0.01], "IXIC": np.nan}, index=dates)
-    groups = pd.DataFrame({"AI chips": [0.0, -0.05, -0.1, -0.08, -0.07], "crypto": np.nan},
+    groups = pd.DataFrame({"AI chips": [0.0, -0.05, -0.1, -0.08, -0.07], "Europe": np.nan},
                           index=pd.Index(range(-2, 3), name="rel_day"))
     fig = figures.cumulative_panels(indices, groups, dates[2], market="XETR")
     left, *panels = fig.axes
     assert [t.get_text() for t in left.get_legend().get_texts()] == ["S&P 500"]
-    assert [ax.get_title() for ax in panels] == ["AI chips"]  # one small panel per group with data
+    assert [panel_title(ax) for ax in panels] == ["AI chips"]  # one small panel per group with data
     assert any("Xetra sessions" in text.get_text() for text in fig.texts)
     assert_house_numbers(fig)
     plt.close(fig)
 
 
+def test_other_assets_share_one_panel_one_line_each() -> None:
+    """SYNTHETIC paths: Bitcoin and EUR/USD are two lines of one panel, never a group's panel or average."""
+    dates = pd.bdate_range("2030-01-01", periods=5)
+    rel = pd.Index(range(-2, 3), name="rel_day")
+    indices = pd.DataFrame({"GSPC": [0.0, 0.01, -0.02, 0.0, 0.01]}, index=dates)
+    groups = pd.DataFrame({"AI chips": [0.0, -0.05, -0.1, -0.08, -0.07]}, index=rel)
+    others = pd.DataFrame({"BTC-USD": [0.0, 0.02, -0.03, 0.01, 0.0], "EURUSD": [0.0, 0.001, 0.002, 0.0, -0.001]},
+                          index=rel)
+    fig = figures.cumulative_panels(indices, groups, dates[2], others=others)
+    _, *panels = fig.axes
+    assert [panel_title(ax) for ax in panels] == ["AI chips", figures.OTHER_ASSETS_TITLE]
+    labels = [t.get_text() for t in panels[-1].get_legend().get_texts()]
+    assert len(labels) == 2 and labels[0].startswith("BTC-USD") and labels[1].startswith("EURUSD")
+    plt.close(fig)
+
+
+def test_cumulative_figure_has_no_panel_of_a_group_without_stocks() -> None:
+    results = chapter.compute(overview.OverviewParameters.validate("2025-01-27"))
+    fig = results.figures["fig_cumulative"]
+    titles = [panel_title(ax) for ax in fig.axes]
+    assert not set(titles) & set(event_day.NON_EQUITY_GROUPS), titles
+    assert "AI chips" in titles and figures.OTHER_ASSETS_TITLE in titles
+    assert not set(results.tables["table_group_summary"].index) & set(event_day.NON_EQUITY_GROUPS)
+    assert "Stocks" in results.tables["table_group_summary"].columns
+    assert "Averaging each group's stocks" in str(results.numbers["group_sentence"])
+    plt.close("all")
+
+
 def test_group_sentence_with_no_one_or_several_equity_groups() -> None:
     """SYNTHETIC group means: the sentence never indexes an empty summary."""
     several = pd.DataFrame({"mean": [-0.05, 0.01]}, index=["AI chips", "Europe"])
-    assert overview.group_sentence(several) == ("Averaged with equal weights, the hardest-hit equity group was "
-                                                "*AI chips* (-5.00%) and the best-placed was *Europe* (+1.00%).")
+    assert overview.group_sentence(several) == (
+        "Averaging each group's stocks with equal weights, the hardest-hit group was "
+        "*AI chips* (-5.00%) and the best-placed was *Europe* (+1.00%).")
     assert overview.group_sentence(several.iloc[:1]) == (
-        "Averaged with equal weights, the only equity group, *AI chips*, returned -5.00%.")
+        "Averaging its stocks with equal weights, the only group of stocks, *AI chips*, returned -5.00%.")
     assert "no group average" in overview.group_sentence(several.iloc[:0])
 
 

@@ -23,7 +23,7 @@ INDEX_ROWS: dict[str, str] = {
     "SMH": "SMH semiconductor ETF (context)",
     "SOXX": "SOXX semiconductor ETF (context)",
 }
-# Groups left out when the prose compares equity groups.
+# Groups without stocks: never averaged (their members are shown one by one).
 NON_EQUITY_GROUPS = ("indices/benchmarks", "crypto", "FX")
 # Kinds whose percentage change is not an asset return (VIX is a volatility level).
 NOT_RETURNS = ("volatility",)
@@ -58,16 +58,16 @@ def event_day_returns(returns: pd.DataFrame, event_date: pd.Timestamp) -> pd.Dat
 
 
 def group_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Return per group: instruments with a return, equal-weighted mean, median, min and max.
+    """Return per group of stocks: stocks with a return, their equal-weighted mean, median, min and max.
 
-    Series of a kind in ``NOT_RETURNS`` are left out. In a group that has stocks only the stocks
-    count: the ETFs and indices that hold or track them are shown beside them in the instrument
-    table, never averaged in (an ETF of chip stocks is not one more chip stock).
+    Only stocks are averaged. ETFs and indices that hold or track a group's stocks are shown beside
+    them in the instrument table, never averaged in (an ETF of chip stocks is not one more chip
+    stock); a group without stocks (``NON_EQUITY_GROUPS``: indices, crypto, FX) has no average at
+    all, since averaging the S&P 500 with the DAX, or Bitcoin with the euro, is no group's return.
+    The count column keeps its name ``instruments``; it counts stocks.
     """
-    usable = table[~table["kind"].isin(NOT_RETURNS)].dropna(subset=["return"])
-    has_stocks = usable.groupby("group", observed=True)["kind"].transform(lambda kinds: (kinds == "stock").any())
-    usable = usable[~has_stocks | (usable["kind"] == "stock")]
-    grouped = usable.groupby("group", observed=True)["return"]
+    stocks = table[table["kind"] == "stock"].dropna(subset=["return"])
+    grouped = stocks.groupby("group", observed=True)["return"]
     summary = grouped.agg(instruments="count", mean="mean", median="median", worst="min", best="max")
     return summary.sort_values("mean")
 

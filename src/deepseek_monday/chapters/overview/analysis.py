@@ -74,21 +74,42 @@ def cumulative_returns(returns: pd.DataFrame, event_date: pd.Timestamp, before: 
 
 def group_cumulative_returns(returns: pd.DataFrame, event_date: pd.Timestamp, before: int,
                              after: int, market: str = "XNYS") -> pd.DataFrame:
-    """Return each group's equal-weighted cumulative return over the window, on market sessions.
+    """Return each group's equal-weighted cumulative return of its stocks over the window, on market sessions.
 
-    On each session of ``market`` the group's return is the mean of its members' returns
-    that day (members without a session that day, and kinds in ``NOT_RETURNS``, are left
-    out); these are compounded.
+    On each session of ``market`` the group's return is the mean of its stocks' returns that day
+    (stocks without a session that day are left out); these are compounded. Only stocks count, as
+    in :func:`group_summary`: ETFs and indices are never averaged in, and a group without stocks
+    (indices, crypto, FX) has no column (see :func:`other_asset_returns`).
     """
     window = window_sessions(event_date, before, after, market)
     universe = load_universe().loc[returns.columns]
-    members = universe.index[~universe["kind"].isin(NOT_RETURNS)]
+    members = universe.index[universe["kind"] == "stock"]
     inside = returns.reindex(window.index)[members]
     groups = universe.loc[members, "group"]
     daily = inside.T.groupby(groups.to_numpy()).mean().T
     compounded = (1.0 + daily).cumprod() - 1.0
     compounded.index = pd.Index(window.to_numpy(), name="rel_day")
     return compounded[[g for g in GROUPS if g in compounded.columns]]
+
+
+# Groups without stocks whose members the cumulative figure draws one by one (the indices have their own panel).
+OTHER_ASSET_GROUPS = ("crypto", "FX")
+
+
+def other_asset_returns(returns: pd.DataFrame, event_date: pd.Timestamp, before: int, after: int,
+                        market: str = "XNYS") -> pd.DataFrame:
+    """Return each member of ``OTHER_ASSET_GROUPS`` (Bitcoin, EUR/USD) on its own, never averaged.
+
+    Each compounds its own returns from the window's first to last session (Bitcoin's weekend days
+    included) and is read at the close of each ``market`` session; the index is the relative day.
+    """
+    universe = load_universe().loc[returns.columns]
+    members = universe.index[universe["group"].isin(OTHER_ASSET_GROUPS) & ~universe["kind"].isin(NOT_RETURNS)]
+    window = window_sessions(event_date, before, after, market)
+    own = cumulative_returns(returns[members], event_date, before, after, market)
+    read = own.ffill().reindex(window.index)
+    read.index = pd.Index(window.to_numpy(), name="rel_day")
+    return read
 
 
 def load_event_returns(parameters: OverviewParameters) -> pd.DataFrame:
@@ -138,25 +159,27 @@ def index_paragraph(indices: pd.DataFrame) -> str:
 
 
 def group_sentence(equity_groups: pd.DataFrame) -> str:
-    """Return the sentence (Markdown) on the hardest-hit and best-placed equity group of :func:`group_summary`.
+    """Return the sentence (Markdown) on the hardest-hit and best-placed group of stocks.
 
-    ``equity_groups`` is the summary without ``NON_EQUITY_GROUPS``, sorted by mean return.
+    ``equity_groups`` is :func:`group_summary` (groups of stocks only, each averaged over its stocks), sorted
+    by mean return.
     """
     if equity_groups.empty:
-        return "None of this edition's instruments belongs to an equity group, so no group average is given."
+        return "None of this edition's instruments is a stock, so no group average is given."
     worst, best = equity_groups.index[0], equity_groups.index[-1]
     worst_mean, best_mean = float(equity_groups["mean"].iloc[0]), float(equity_groups["mean"].iloc[-1])
     if len(equity_groups) == 1:
-        return f"Averaged with equal weights, the only equity group, *{worst}*, returned {worst_mean:+.2%}."
-    return (f"Averaged with equal weights, the hardest-hit equity group was *{worst}* ({worst_mean:+.2%}) and the "
-            f"best-placed was *{best}* ({best_mean:+.2%}).")
+        return (f"Averaging its stocks with equal weights, the only group of stocks, *{worst}*, "
+                f"returned {worst_mean:+.2%}.")
+    return (f"Averaging each group's stocks with equal weights, the hardest-hit group was *{worst}* "
+            f"({worst_mean:+.2%}) and the best-placed was *{best}* ({best_mean:+.2%}).")
 
 
 def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, indices: pd.DataFrame,
                      parameters: OverviewParameters) -> dict[str, object]:
     """Return the numbers the chapter's prose quotes, keyed by glue name."""
     moved = breadth(table)
-    equity_groups = summary[~summary.index.isin(NON_EQUITY_GROUPS)]
+    equity_groups = summary[~summary.index.isin(NON_EQUITY_GROUPS)]  # group_summary has none of them; kept as a guard
     numbers: dict[str, object] = {
         "event_day": f"{parameters.event_date:%A} {long_date(parameters.event_date)}",
         "window": f"{parameters.lookback_days} trading days before to {parameters.lookahead_days} after",
@@ -209,9 +232,9 @@ def display_event_table(table: pd.DataFrame, event_date: pd.Timestamp) -> pd.Dat
 
 
 def display_group_summary(summary: pd.DataFrame) -> pd.DataFrame:
-    """Return the group summary as readers see it: instruments and returns in percent, per group."""
+    """Return the group summary as readers see it: stocks and their returns in percent, per group of stocks."""
     shown = pd.DataFrame({
-        "Instruments": summary["instruments"].astype(int),
+        "Stocks": summary["instruments"].astype(int),
         "Mean return (%)": summary["mean"] * 100, "Median return (%)": summary["median"] * 100,
         "Worst return (%)": summary["worst"] * 100, "Best return (%)": summary["best"] * 100,
     }, index=pd.Index(summary.index.astype(str), name="Group"))

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from deepseek_monday.chapters.overview.analysis import market_name
+from deepseek_monday.data.universe import company_name
 from deepseek_monday.measures.event_day import INDEX_ROWS, NOT_RETURNS
 from deepseek_monday.present.style import (
     GROUP_PALETTE,
@@ -48,18 +49,26 @@ def _small_multiples(fig: Figure, grid, cells: list[tuple[int, int]], sharey=Non
     return axes
 
 
-def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: pd.Timestamp,
-                      market: str = "XNYS") -> Figure:
-    """Headline indices (by date, left) and one small panel per group (by relative day, ``market`` sessions).
+# Title of the small panel that draws the assets of groups without stocks one by one.
+OTHER_ASSETS_TITLE = "Crypto and FX"
 
-    Each group's panel draws its own line in the group's colour over the other groups in light
-    grey, on one shared scale, so no group hides another. Series and groups with no data in
-    the window are left out.
+
+def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: pd.Timestamp,
+                      market: str = "XNYS", others: pd.DataFrame | None = None) -> Figure:
+    """Headline indices (by date, left), one small panel per group of stocks and one of ``others``.
+
+    ``groups`` holds each group's equal-weighted path of its stocks (by relative day, ``market``
+    sessions); each group's panel draws its own line in the group's colour over the other groups in
+    light grey, on one shared scale, so no group hides another. ``others`` (Bitcoin, EUR/USD: assets
+    of groups without stocks) share a last panel, one line per asset, never averaged. Series and
+    groups with no data in the window are left out.
     """
     indices = indices.dropna(axis=1, how="all")
     groups = groups.dropna(axis=1, how="all")
+    others = pd.DataFrame() if others is None else others.dropna(axis=1, how="all")
     columns = 3
-    rows = max(1, -(-len(groups.columns) // columns))
+    n_panels = len(groups.columns) + (1 if len(others.columns) else 0)
+    rows = max(1, -(-n_panels // columns))
     fig = plt.figure(figsize=(13, max(6.0, 1.9 * rows + 1.6)))
     grid = fig.add_gridspec(rows, 2 + columns, width_ratios=[1.3, 1.3, 1, 1, 1])
     left = fig.add_subplot(grid[:, :2])
@@ -76,27 +85,37 @@ def cumulative_panels(indices: pd.DataFrame, groups: pd.DataFrame, event_date: p
     left.tick_params(axis="x", rotation=45)
     left.legend(fontsize=7, ncols=2, loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
     percent_axis(left.yaxis)
-    cells = [(i // columns, 2 + i % columns) for i in range(len(groups.columns))]
+    cells = [(i // columns, 2 + i % columns) for i in range(n_panels)]
     panels = _small_multiples(fig, grid, cells)
-    for position, (ax, group) in enumerate(zip(panels, groups.columns, strict=True)):
+    for ax, group in zip(panels, groups.columns, strict=False):
         for other in groups.columns:
             if other != group:
                 ax.plot(groups.index, groups[other].to_numpy(), color="0.85", linewidth=0.8)
         ax.plot(groups.index, groups[group].to_numpy(), color=GROUP_PALETTE[group], linewidth=2)
+        ax.set_title(group, fontsize=9, color=GROUP_PALETTE[group])
+    if len(others.columns):
+        ax = panels[-1]
+        for symbol, style in zip(others.columns, ["-", "--", ":", "-."] * len(others.columns), strict=False):
+            ax.plot(others.index, others[symbol].to_numpy(), color="0.15", linestyle=style, linewidth=1.6,
+                    label=instrument_label(symbol, company_name(symbol), width=14))
+        ax.set_title(OTHER_ASSETS_TITLE, fontsize=9, color="0.2")
+        ax.legend(fontsize=6, loc="best", frameon=False)
+    for position, ax in enumerate(panels):
         ax.axvline(0, color="0.3", linestyle="--", linewidth=0.8)
         ax.axhline(0, color="0.3", linewidth=0.6)
-        ax.set_title(group, fontsize=9, color=GROUP_PALETTE[group] if group != "FX" else "0.4")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
         ax.tick_params(labelsize=7)
         row, column = cells[position]
         if column != 2:
             ax.tick_params(labelleft=False)
-        if row != rows - 1 and position + columns < len(groups.columns):
+        if row != rows - 1 and position + columns < n_panels:
             ax.tick_params(labelbottom=False)
     if panels:
         percent_axis(panels[0].yaxis)
-        fig.text(0.99, 0.08, f"Groups, equal-weighted; x: trading days relative to the event "
-                 f"({market_name(market)} sessions); grey: the other groups", ha="right", fontsize=8, color="0.3")
+        fig.text(0.99, 0.09, "Groups: equal-weighted mean of their stocks (grey: the other groups); "
+                 "crypto and FX: one line per asset, never averaged\n"
+                 f"x: trading days relative to the event ({market_name(market)} sessions)",
+                 ha="right", va="top", fontsize=8, color="0.3")
     return finish(fig, f"Cumulative returns around {long_date(event_date)}", SNAPSHOT_SOURCE)
 
 

@@ -72,7 +72,11 @@ def compute(params: OverviewParameters) -> OverviewResults:
     group_paths = overview.group_cumulative_returns(
         returns, params.event_date, params.lookback_days, params.lookahead_days, params.market
     )
-    fig["fig_cumulative"] = figures.cumulative_panels(window_returns, group_paths, params.event_date, params.market)
+    other_paths = overview.other_asset_returns(
+        returns, params.event_date, params.lookback_days, params.lookahead_days, params.market
+    )
+    fig["fig_cumulative"] = figures.cumulative_panels(window_returns, group_paths, params.event_date, params.market,
+                                                      others=other_paths)
 
     # How abnormal was it?
     groups = overview.overview_groups(params.symbols)
