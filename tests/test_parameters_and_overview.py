@@ -185,9 +185,9 @@ def test_group_sentence_with_no_one_or_several_equity_groups() -> None:
     several = pd.DataFrame({"mean": [-0.05, 0.01]}, index=["AI chips", "Europe"])
     assert overview.group_sentence(several) == (
         "Averaging each group's stocks with equal weights, the hardest-hit group was "
-        "*AI chips* (-5.00%) and the best-placed was *Europe* (+1.00%).")
+        "*AI chips* (\u22125.00 %) and the best-placed was *Europe* (+1.00 %).")
     assert overview.group_sentence(several.iloc[:1]) == (
-        "Averaging its stocks with equal weights, the only group of stocks, *AI chips*, returned -5.00%.")
+        "Averaging its stocks with equal weights, the only group of stocks, *AI chips*, returned \u22125.00 %.")
     assert "no group average" in overview.group_sentence(several.iloc[:0])
 
 

@@ -26,7 +26,7 @@ from deepseek_monday.measures.event_day import event_day_returns as event_day_re
 from deepseek_monday.measures.event_day import group_summary as group_summary
 from deepseek_monday.measures.levels import value_loss
 from deepseek_monday.present.style import long_date
-from deepseek_monday.present.tables import MINUS, MISSING, format_number, readable
+from deepseek_monday.present.tables import MINUS, MISSING, format_number, format_percent, readable
 
 # Readable names of the exchange calendars a chapter can count trading days on.
 MARKET_NAMES: dict[str, str] = {"XNYS": "NYSE", "XETR": "Xetra", "XHKG": "HKEX", "XTKS": "Tokyo Stock Exchange"}
@@ -170,9 +170,10 @@ def group_sentence(equity_groups: pd.DataFrame) -> str:
     worst_mean, best_mean = float(equity_groups["mean"].iloc[0]), float(equity_groups["mean"].iloc[-1])
     if len(equity_groups) == 1:
         return (f"Averaging its stocks with equal weights, the only group of stocks, *{worst}*, "
-                f"returned {worst_mean:+.2%}.")
+                f"returned {format_percent(worst_mean, signed=True)}.")
     return (f"Averaging each group's stocks with equal weights, the hardest-hit group was *{worst}* "
-            f"({worst_mean:+.2%}) and the best-placed was *{best}* ({best_mean:+.2%}).")
+            f"({format_percent(worst_mean, signed=True)}) and the best-placed was *{best}* "
+            f"({format_percent(best_mean, signed=True)}).")
 
 
 def headline_numbers(table: pd.DataFrame, summary: pd.DataFrame, indices: pd.DataFrame,
