@@ -44,6 +44,39 @@ def test_warm_load_uses_the_parquet_cache(synthetic_cross_section: Path, isolate
     pd.testing.assert_frame_equal(warm.returns, cold.returns, check_freq=False)
 
 
+def test_warm_cache_reads_the_files_in_processes_into_the_same_panel(
+        synthetic_cross_section: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cross_section, "PARALLEL_READ_MIN_FILES", 1)  # the 4 SYNTHETIC files in 2 processes
+    assert cross_section.warm_cache(workers=2)
+    assert len(list(isolated_cache.glob("cross-section-*.parquet"))) == 2
+    assert not cross_section.warm_cache(workers=2)  # cached: nothing read again
+    manifest = cross_section.read_manifest(synthetic_cross_section)
+    serial_prices, serial_notes = cross_section._validate_prices(synthetic_cross_section, manifest)
+    warm = load_cross_section()
+    pd.testing.assert_frame_equal(warm.prices, serial_prices, check_freq=False)
+    pd.testing.assert_frame_equal(warm.quality_notes, serial_notes)
+
+
+def test_reading_in_processes_reports_the_first_bad_file_in_manifest_order(
+        synthetic_cross_section: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cross_section, "PARALLEL_READ_MIN_FILES", 1)
+    manifest = cross_section.read_manifest(synthetic_cross_section)
+    first, last = manifest.index[0], manifest.index[-1]  # in different processes' shares
+    for symbol in (first, last):
+        path = synthetic_cross_section / "prices" / f"{symbol}.csv"
+        path.write_text(path.read_text().replace("2025-01-17", "2025-01-18"))  # a Saturday
+    with pytest.raises(DataValidationError, match=rf"{first}\.csv: 2025-01-18 is not an NYSE session"):
+        cross_section._validate_prices(synthetic_cross_section, manifest, workers=2)
+
+
+def test_warm_cache_leaves_a_missing_cross_section_to_the_chapters(tmp_path: Path, isolated_cache: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATA_ENV_VAR, str(tmp_path))
+    assert not cross_section.warm_cache(workers=2)
+    with pytest.raises(DataValidationError, match=r"no MANIFEST\.csv"):
+        load_cross_section()
+
+
 def test_damaged_file_is_refused_by_its_sha256(synthetic_cross_section: Path) -> None:
     load_cross_section()
     path = synthetic_cross_section / "prices" / "SOFT.csv"

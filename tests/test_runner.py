@@ -220,6 +220,27 @@ def test_jupyter_book_process_reports_failure_and_a_prepared_one_is_stopped_unus
     assert process.poll() is not None  # no build was asked for: the process is gone
 
 
+def test_the_order_learns_durations_measured_during_the_run(tmp_path: Path) -> None:
+    """SYNTHETIC jobs and durations: with nothing recorded, each chapter's first run orders its others."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["short", "long", "short", "long", "middle"]
+    jobs = [execution.Job(name, tmp_path / f"{name}.ipynb", tmp_path / f"{number}.ipynb", {}, tmp_path)
+            for number, name in enumerate(names)]
+    seconds = {"short": 1.0, "long": 9.0, "middle": 4.0}
+    durations: dict[str, float] = {}
+    started: list[str] = []
+
+    def done(job: execution.Job, result: float) -> None:
+        durations[job.name] = result
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        execution.run_longest_first(pool, 1, jobs, durations,
+                                    lambda job: started.append(job.name) or seconds[job.name], done)
+    # unknown chapters first, in the given order; then the known ones, longest first
+    assert started == ["short", "long", "middle", "long", "short"]
+
+
 def test_jobs_start_longest_first_by_recorded_durations(tmp_path: Path) -> None:
     jobs = [execution.Job(name, tmp_path / f"{name}.ipynb", tmp_path / "out", {}, tmp_path)
             for name in ("short", "new", "long", "middle")]

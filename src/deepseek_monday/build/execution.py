@@ -7,6 +7,7 @@ the project's own data files) and the versions of the libraries that shape its o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -15,8 +16,8 @@ import shutil
 import sys
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -180,6 +181,27 @@ def longest_first(jobs: list[Job], durations: Mapping[str, float]) -> list[Job]:
     return sorted(jobs, key=lambda job: -durations.get(job.name, math.inf))
 
 
+def run_longest_first(pool: Executor, slots: int, jobs: list[Job], durations: Mapping[str, float],
+                      run: Callable[[Job], Any], on_done: Callable[[Job, Any], None]) -> None:
+    """Run ``run(job)`` for every job in ``pool``, ``slots`` at a time, each time starting the longest.
+
+    The next job is chosen when a slot frees, by :func:`longest_first` over ``durations`` as
+    they are then: ``on_done(job, result)`` may record a job's duration, so on a first run (no
+    record) the first notebook of a chapter teaches the order of that chapter's others, and the
+    longest no longer start last.
+    """
+    pending = list(jobs)
+    running: dict[Future[Any], Job] = {}
+    while pending or running:
+        while pending and len(running) < slots:
+            job = longest_first(pending, durations)[0]
+            pending.remove(job)
+            running[pool.submit(run, job)] = job
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            on_done(running.pop(future), future.result())
+
+
 def _read_durations(path: Path | None) -> dict[str, float]:
     try:
         durations = json.loads(path.read_text(encoding="utf-8")) if path else {}
@@ -188,7 +210,7 @@ def _read_durations(path: Path | None) -> dict[str, float]:
     return {str(k): float(v) for k, v in durations.items()} if isinstance(durations, dict) else {}
 
 
-def _timed_job(job: Job, failed_dir: Path, template_socket: str) -> tuple[str | None, float]:
+def _timed_job(job: Job, *, failed_dir: Path, template_socket: str) -> tuple[str | None, float]:
     start = time.perf_counter()
     message = execute_job(job, failed_dir, template_socket)
     return message, time.perf_counter() - start
@@ -202,8 +224,8 @@ def run_jobs(jobs: list[Job], failed_dir: Path, workers: int = 1, progress: bool
     With ``warm_kernels``, kernels are forked from a template that has done the notebooks'
     imports once (``template``, or one started here; see :mod:`deepseek_monday.build.kernel_template`);
     otherwise each is spawned.
-    Jobs start longest first by the durations recorded in ``durations_path``, which is
-    then updated.
+    Jobs start longest first by the durations recorded in ``durations_path`` and those
+    measured during the run (:func:`run_longest_first`); the record is then updated.
     """
     if not jobs:
         return []
@@ -222,12 +244,12 @@ def run_jobs(jobs: list[Job], failed_dir: Path, workers: int = 1, progress: bool
     with kernel_template(jobs, failed_dir.parent / "kernel-template.log", warm_kernels, template) as socket_path:
         if workers <= 1 or len(jobs) == 1:
             for job in jobs:
-                record(job, *_timed_job(job, failed_dir, socket_path))
+                record(job, *_timed_job(job, failed_dir=failed_dir, template_socket=socket_path))
         else:
             with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-                futures = {pool.submit(_timed_job, job, failed_dir, socket_path): job for job in jobs}
-                for future in as_completed(futures):
-                    record(futures[future], *future.result())
+                run_longest_first(pool, min(workers, len(jobs)), jobs, durations,
+                                  functools.partial(_timed_job, failed_dir=failed_dir, template_socket=socket_path),
+                                  lambda job, result: record(job, *result))
     bar.close()
     if durations_path is not None:
         durations_path.parent.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,7 @@ from deepseek_monday.build.jupyter_book_process import JupyterBookProcess
 from deepseek_monday.build.kernel_template import KernelTemplate
 from deepseek_monday.chapters import registry
 from deepseek_monday.chapters.registry import Page
+from deepseek_monday.data import cross_section
 from deepseek_monday.data.facts import check_facts
 from deepseek_monday.data.paths import html_sources_stamp, project_root
 from deepseek_monday.errors import DataUnavailableError, DeepSeekMondayError, ParameterError
@@ -381,6 +382,8 @@ def build(overrides: Mapping[str, Any] | None = None, execute: bool = True, root
             raise ParameterError("an edition for other parameters must be executed; drop --no-execute")
         source = editions.prepare_source(root, name)
         target = editions.editions_dir(root) / name / "html"
+    if execute:
+        cross_section.warm_cache(workers=workers)  # a new snapshot's cold read on every core, before validation
     resolved = resolve_parameters(CHAPTERS, overrides, root, {"edition": name}) if execute else None
     report.unavailable = dict(resolved.unavailable) if resolved else {}
     with JupyterBookProcess() as jupyter_book:
@@ -419,6 +422,7 @@ def build_gallery(gallery: list[editions.GalleryEdition], root: Path | None = No
     root = root or project_root()
     workers = workers or os.cpu_count() or 1
     write_toc(root)
+    cross_section.warm_cache(workers=workers)  # a new snapshot's cold read on every core, before validation
     defaults = canonical_defaults(CHAPTERS, root)
     cache = ExecutionCache(_build_dir(root) / "cache" / "executed")
     shared = shared_inputs_digest(root)

@@ -21,8 +21,11 @@ served from a stale cache.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -38,6 +41,7 @@ from deepseek_monday.errors import DataValidationError, ParameterError
 log = logging.getLogger(__name__)
 
 CROSS_SECTION_FOLDER = "universe-sp500"
+PARALLEL_READ_MIN_FILES = 100  # fewer files per process than this: the processes' start-up costs more than it saves
 CONSTITUENTS_COLUMNS = ["symbol", "yahoo_symbol", "name", "gics_sector", "gics_sub_industry", "date_added",
                         "price_file", "price_source", "source"]
 CALENDAR = "XNYS"
@@ -184,10 +188,10 @@ def _check_members(directory: Path, constituents: pd.DataFrame, manifest: pd.Dat
         )
 
 
-def _validate_prices(directory: Path, manifest: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read every price file (validated against its manifest row) into a wide panel on NYSE sessions."""
+def _read_members(directory: Path, manifest: pd.DataFrame) -> list[tuple[pd.Series, list[dict]]]:
+    """Read and validate the price files of ``manifest``'s rows, in its order (one worker's share)."""
     nyse = sessions(CALENDAR)
-    columns, notes = {}, []
+    read = []
     for symbol, expected in manifest.iterrows():
         path = directory / "prices" / f"{symbol}.csv"
         frame, file_notes = read_price_file(path, expected)
@@ -196,9 +200,29 @@ def _validate_prices(directory: Path, manifest: pd.DataFrame) -> tuple[pd.DataFr
             raise DataValidationError(
                 f"{path}: {frame['date'][off].iloc[0]:%Y-%m-%d} is not an NYSE session ({int(off.sum())} such rows)"
             )
-        columns[symbol] = pd.Series(frame[expected["price_column"]].to_numpy(), index=frame["date"])
-        notes.extend(file_notes)
-    panel = pd.DataFrame(columns)
+        read.append((pd.Series(frame[expected["price_column"]].to_numpy(), index=frame["date"], name=symbol),
+                     file_notes))
+    return read
+
+
+def _validate_prices(directory: Path, manifest: pd.DataFrame, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read every price file (validated against its manifest row) into a wide panel on NYSE sessions.
+
+    With ``workers`` > 1 the files are read in that many processes, each a contiguous share of the
+    manifest, so the error raised for several bad files is still the first file's in manifest order.
+    """
+    workers = max(1, min(workers, len(manifest) // PARALLEL_READ_MIN_FILES))
+    if workers == 1:
+        read = _read_members(directory, manifest)
+    else:
+        bounds = np.linspace(0, len(manifest), workers + 1).astype(int)
+        shares = [manifest.iloc[start:stop] for start, stop in itertools.pairwise(bounds)]
+        # spawn, not fork: the caller may be a kernel or hold threads
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            read = [item for share in pool.map(_read_members, [directory] * workers, shares) for item in share]
+    nyse = sessions(CALENDAR)
+    panel = pd.DataFrame({series.name: series for series, _ in read})
+    notes = [note for _, file_notes in read for note in file_notes]
     grid = nyse[(nyse >= panel.index.min()) & (nyse <= panel.index.max())]
     panel = panel.reindex(grid)
     panel.index.name, panel.columns.name = "date", "symbol"
@@ -270,3 +294,25 @@ def load_cross_section(data_dir: str | os.PathLike[str] | None = None) -> CrossS
     _check_members(directory, constituents, manifest)
     verify_checksums(directory, manifest)
     return _load(directory, _checksum(directory, manifest))
+
+
+def warm_cache(data_dir: str | os.PathLike[str] | None = None, workers: int = 1) -> bool:
+    """Validate the price files into the parquet cache, in ``workers`` processes, unless it is cached.
+
+    The first load of a new snapshot reads every price file; a build calls this before its
+    chapters so that this cold read uses every core. Returns whether the cache was built;
+    a missing or invalid cross-section is left to the chapters that load it, which report it
+    in their own terms (nothing is built).
+    """
+    try:
+        directory = cross_section_dir(data_dir)
+        manifest = read_manifest(directory)
+        _check_members(directory, read_constituents(directory), manifest)
+        verify_checksums(directory, manifest)
+        checksum = _checksum(directory, manifest)
+        if _cache_path(checksum).is_file():
+            return False
+        _write_cache(checksum, *_validate_prices(directory, manifest, workers))
+    except DataValidationError:
+        return False
+    return True

@@ -230,12 +230,12 @@ def read_price_file(path: Path, expected: pd.Series) -> tuple[pd.DataFrame, list
     notes: list[dict] = []
     frame = pd.DataFrame({"date": parsed})
     for column in [*PRICE_FIELDS, "volume"]:
-        text = raw[column].str.strip()
-        values = pd.to_numeric(text.where(text != ""), errors="coerce")
-        not_numeric = (text != "") & values.isna()
-        if not_numeric.any():
-            position = int(np.flatnonzero(not_numeric)[0])
-            raise _fail(path, position, dates, f"{column} {text.iloc[position]!r} is not a number")
+        values = pd.to_numeric(raw[column], errors="coerce")  # surrounding blanks allowed; blank -> NaN
+        unparsed = raw[column][values.isna()]
+        unparsed = unparsed[unparsed != ""].str.strip()  # only the few cells that did not parse are stripped
+        if (unparsed != "").any():
+            position = raw.index.get_loc(unparsed.index[np.flatnonzero(unparsed != "")[0]])
+            raise _fail(path, position, dates, f"{column} {unparsed[unparsed != ''].iloc[0]!r} is not a number")
         if column not in (source, "volume"):
             placeholder = values == 0
             for position in np.flatnonzero(placeholder):
