@@ -6,16 +6,12 @@ Each figure is the wall time of the real command on this machine:
             each date's new cache entries and edition are removed afterwards
   gallery   `deepseek_monday editions` (editions.yml, 7 editions incl. the canonical one): cold (no
             _build/, no data/cache) and warm (the same command again, nothing changed)
-  ablation  (--ablation) one edition executed afresh (`build_edition(force)` in this process),
-            with everything, without the jupyter-book process prepared during execution, and
-            without the longest-first order (no durations record): what each saves
-  html      (--html) the HTML build alone, run in a jupyter-book process prepared HEAD_START s before
-            (its imports done, as while notebooks execute) and in one started when the build is due:
-            the most the prepared process can save on an edition
+  ablation  (--ablation) one edition executed afresh (`build(use_cache=False)` in this process),
+            with the longest-first order and without it (no durations record): what it saves
 Targets (issue 22): edition <= 20 s median; gallery <= 180 s cold, <= 10 s warm.
 The machine is shared: the load average is printed with the figures.
 
-Run from the project root: python benchmarks/bench_build.py [--dates 2024-08-05 ...] [--ablation] [--html]
+Run from the project root: python benchmarks/bench_build.py [--dates 2024-08-05 ...] [--ablation]
 It rewrites _build/ and data/cache (build products) and book/*.ipynb (byte-identical results).
 """
 
@@ -60,11 +56,10 @@ def new_date_edition(day: str) -> float:
 
 
 def ablation(day: str, repeats: int) -> None:
-    """Time one edition executed afresh with and without each speed-up (in this process)."""
-    from deepseek_monday.build import jupyter_book_process, runner
+    """Time one edition executed afresh with and without the longest-first order (in this process)."""
+    from deepseek_monday.build import runner
 
     durations = ROOT / "_build" / "cache" / "durations.json"
-    recorded = durations.read_text() if durations.is_file() else None
 
     def run() -> float:
         start = time.perf_counter()
@@ -72,16 +67,10 @@ def ablation(day: str, repeats: int) -> None:
         return time.perf_counter() - start
 
     run()  # warm this process's imports and the record of durations
-    recorded = durations.read_text() if durations.is_file() else recorded
-    results: dict[str, list[float]] = {"everything": [], "no prepared jupyter-book": [], "no longest-first": []}
-    prepare = jupyter_book_process.JupyterBookProcess.prepare
+    recorded = durations.read_text() if durations.is_file() else None
+    results: dict[str, list[float]] = {"everything": [], "no longest-first": []}
     for _ in range(repeats):
         results["everything"].append(run())
-        jupyter_book_process.JupyterBookProcess.prepare = lambda self: None  # started only when run
-        try:
-            results["no prepared jupyter-book"].append(run())
-        finally:
-            jupyter_book_process.JupyterBookProcess.prepare = prepare
         durations.unlink(missing_ok=True)  # no record: jobs start in the registry's order
         seconds = run()
         durations.unlink(missing_ok=True)
@@ -96,48 +85,15 @@ def ablation(day: str, repeats: int) -> None:
               + ("" if name == "everything" else f"  saves {median - base:+.1f} s"))
 
 
-HEAD_START = 12.0  # seconds a prepared process is given before its build: far less than an edition's execution
-
-
-def prepared_html(repeats: int) -> None:
-    """Time the book's HTML build in a prepared jupyter-book process and in one started when due, alternately."""
-    from deepseek_monday.build import runner
-    from deepseek_monday.build.jupyter_book_process import JupyterBookProcess
-
-    target = ROOT / "_build" / "bench-html"
-    results: dict[str, list[float]] = {"started when due": [], "prepared": []}
-    runner.build_html(ROOT, target, force=True)  # warm the file system's caches
-    for run in range(repeats):
-        for mode in (("prepared", "started when due") if run % 2 else ("started when due", "prepared")):
-            with JupyterBookProcess() as jupyter_book:
-                if mode == "prepared":
-                    jupyter_book.prepare()
-                    time.sleep(HEAD_START)
-                start = time.perf_counter()
-                runner.build_html(ROOT, target, force=True, jupyter_book=jupyter_book)
-                results[mode].append(time.perf_counter() - start)
-    shutil.rmtree(target, ignore_errors=True)
-    base = statistics.median(results["started when due"])
-    print(f"\nHTML build of the book, {repeats} runs each (load {load()})")
-    for name, values in results.items():
-        median = statistics.median(values)
-        print(f"  {name:28} median {median:6.1f} s  ({', '.join(f'{v:.1f}' for v in values)})"
-              + ("" if name == "started when due" else f"  saves {base - median:+.1f} s"))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dates", nargs="+", default=["2024-11-05", "2023-03-13", "2022-09-13"],
                         help="new dates for the edition figure (not in editions.yml)")
     parser.add_argument("--ablation", action="store_true", help="also measure what each speed-up saves")
-    parser.add_argument("--html", action="store_true", help="only the HTML build, prepared process or not")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--skip-gallery", action="store_true")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; load average at start {load()}")
-    if args.html:
-        prepared_html(args.repeats)
-        return
     rows = []
     if not args.skip_gallery:
         shutil.rmtree(ROOT / "_build", ignore_errors=True)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -14,7 +12,6 @@ import pytest
 from nbclient.exceptions import DeadKernelError
 
 from deepseek_monday.build import execution, runner
-from deepseek_monday.build.jupyter_book_process import PREPARE_NICENESS, JupyterBookProcess
 from deepseek_monday.build.runner import (
     NotebookExecutionError,
     build_html,
@@ -188,36 +185,6 @@ def test_failed_html_build_leaves_previous_book_untouched(tmp_path: Path) -> Non
     assert "A first edition." in (tmp_path / "_build" / "html" / "intro.html").read_text()
     assert sorted(p.name for p in (tmp_path / "_build").iterdir()) == [".html.sources", "html",
                                                                       "jupyter-book-failed.log"]
-
-
-def test_prepared_jupyter_book_process_builds_the_same_site_at_lower_priority(tmp_path: Path) -> None:
-    write_book(tmp_path, "Built by a process started before its arguments were known.")
-    arguments = ["build", str(tmp_path), "--builder", "html", "-W", "-n", "--keep-going"]
-    with JupyterBookProcess() as prepared:
-        prepared.prepare()
-        pid, expected = prepared._process.pid, os.getpriority(os.PRIO_PROCESS, 0) + PREPARE_NICENESS
-        deadline = time.monotonic() + 30
-        while os.getpriority(os.PRIO_PROCESS, pid) != expected and time.monotonic() < deadline:
-            time.sleep(0.05)  # the process lowers its own priority first thing
-        assert os.getpriority(os.PRIO_PROCESS, pid) == expected
-        completed = prepared.run([*arguments, "--path-output", str(tmp_path / "prepared")])
-    assert completed.returncode == 0, completed.stderr
-    direct = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), *arguments,
-                             "--path-output", str(tmp_path / "direct")], capture_output=True, text=True, check=True)
-    assert "build succeeded" in completed.stdout and "build succeeded" in direct.stdout
-    pages = [Path("_build/html") / name for name in ("intro.html", "genindex.html", "searchindex.js")]
-    for page in pages:
-        assert (tmp_path / "prepared" / page).read_bytes() == (tmp_path / "direct" / page).read_bytes()
-
-
-def test_jupyter_book_process_reports_failure_and_a_prepared_one_is_stopped_unused(tmp_path: Path) -> None:
-    completed = JupyterBookProcess().run(["build", str(tmp_path / "missing")])  # started when run
-    assert completed.returncode != 0 and "missing" in completed.stdout + completed.stderr
-    prepared = JupyterBookProcess()
-    prepared.prepare()
-    process = prepared._process
-    prepared.close()
-    assert process.poll() is not None  # no build was asked for: the process is gone
 
 
 def test_the_order_learns_durations_measured_during_the_run(tmp_path: Path) -> None:

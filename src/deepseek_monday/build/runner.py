@@ -16,6 +16,8 @@ import copy
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -38,7 +40,6 @@ from deepseek_monday.build.execution import (
     run_jobs,
     shared_inputs_digest,
 )
-from deepseek_monday.build.jupyter_book_process import JupyterBookProcess
 from deepseek_monday.build.kernel_template import KernelTemplate
 from deepseek_monday.chapters import registry
 from deepseek_monday.chapters.registry import Page
@@ -54,6 +55,8 @@ __all__ = ["CHAPTERS", "BuildReport", "NotebookExecutionError", "Resolved", "bui
 CHAPTERS: tuple[Page, ...] = registry.NOTEBOOKS
 # Parameters the runner sets itself; notebooks may declare them, overrides may not.
 RUNNER_PARAMETERS = ("edition",)
+# jupyter-book's own command line, run in this interpreter (its package has no ``__main__``).
+JUPYTER_BOOK = "from jupyter_book.cli.main import main; main()"
 
 
 @dataclass
@@ -244,7 +247,7 @@ def _run_plans(plans: list[_Plan], root: Path, cache: ExecutionCache, workers: i
 def execute_chapters(chapters: tuple[Page, ...], overrides: Mapping[str, Any], root: Path,
                      destination: Path, workers: int = 1, runner_values: Mapping[str, Any] | None = None,
                      use_cache: bool = True, progress: bool = False, warm_kernels: bool = True,
-                     template: KernelTemplate | None = None, on_execute: Callable[[], None] | None = None,
+                     template: KernelTemplate | None = None,
                      resolved: Resolved | None = None) -> tuple[list[Path], list[Path]]:
     """Validate, execute the chapters whose key is not cached, and copy them to ``destination``.
 
@@ -255,8 +258,7 @@ def execute_chapters(chapters: tuple[Page, ...], overrides: Mapping[str, Any], r
     Executed notebooks are cached under their key, so any edition with the same inputs
     reuses them. ``use_cache=False`` re-executes everything (and refreshes the cache).
     ``warm_kernels`` forks kernels from a preloaded template, ``template`` if the caller
-    started one (see :func:`execution.run_jobs`). ``on_execute`` is called before any
-    chapter is executed (not when all are cached).
+    started one (see :func:`execution.run_jobs`).
     Returns (executed, reused); unavailable chapters' pages count as neither. Nothing in
     ``destination`` changes unless every chapter succeeded.
     """
@@ -266,8 +268,6 @@ def execute_chapters(chapters: tuple[Page, ...], overrides: Mapping[str, Any], r
     staging = Path(tempfile.mkdtemp(prefix="execute-", dir=_build_dir(root)))
     try:
         plan = _plan(chapters, resolved, root, destination, staging, shared, cache, use_cache)
-        if plan.jobs and on_execute is not None:
-            on_execute()
         [result] = _run_plans([plan], root, cache, workers, progress, warm_kernels, template)
         return result
     finally:
@@ -307,12 +307,10 @@ def _link_icon_from_redirect(html: Path) -> None:
         redirect.write_text(f'<link rel="icon" href="_static/{icon.name}" />\n{text}', encoding="utf-8")
 
 
-def build_html(source: Path, target: Path | None = None, force: bool = False,
-               jupyter_book: JupyterBookProcess | None = None) -> tuple[Path, bool]:
+def build_html(source: Path, target: Path | None = None, force: bool = False) -> tuple[Path, bool]:
     """Build the HTML book of ``source`` and swap it into ``target`` (default ``source/_build/html``).
 
     Skips the build when ``target`` was built from the same sources (unless ``force``).
-    ``jupyter_book``: a process prepared for the build, if the caller started one.
     Returns the target and whether it was rebuilt.
     """
     target = target or source / "_build" / "html"
@@ -324,7 +322,8 @@ def build_html(source: Path, target: Path | None = None, force: bool = False,
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="book-", dir=target.parent))
     arguments = ["build", str(source), "--path-output", str(staging), "--builder", "html", "-W", "-n", "--keep-going"]
-    completed = (jupyter_book or JupyterBookProcess()).run(arguments)
+    completed = subprocess.run([sys.executable, "-c", JUPYTER_BOOK, *arguments], capture_output=True, text=True,
+                               check=False)
     built = staging / "_build" / "html"
     if completed.returncode != 0 or not (built / "index.html").is_file():
         log_path = target.parent / "jupyter-book-failed.log"
@@ -386,13 +385,11 @@ def build(overrides: Mapping[str, Any] | None = None, execute: bool = True, root
         cross_section.warm_cache(workers=workers)  # a new snapshot's cold read on every core, before validation
     resolved = resolve_parameters(CHAPTERS, overrides, root, {"edition": name}) if execute else None
     report.unavailable = dict(resolved.unavailable) if resolved else {}
-    with JupyterBookProcess() as jupyter_book:
-        if execute:
-            # Executed chapters mean a new HTML build: its process imports while they run.
-            report.executed, report.reused = execute_chapters(
-                CHAPTERS, overrides, root, source / "book", workers, {"edition": name}, use_cache, progress,
-                warm_kernels, template, on_execute=jupyter_book.prepare, resolved=resolved)
-        report.html, report.html_rebuilt = build_html(source, target, jupyter_book=jupyter_book)
+    if execute:
+        report.executed, report.reused = execute_chapters(
+            CHAPTERS, overrides, root, source / "book", workers, {"edition": name}, use_cache, progress,
+            warm_kernels, template, resolved=resolved)
+    report.html, report.html_rebuilt = build_html(source, target)
     ran = [chapter.name for chapter in CHAPTERS if chapter.name not in report.unavailable]
     recorded = overrides if name is not None else {"event_date": defaults.get("event_date")}
     editions.record(root, name, recorded, ran, report.unavailable, gallery_entry)
