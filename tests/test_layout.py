@@ -17,7 +17,7 @@ PACKAGE = "deepseek_monday"
 SOURCE = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 # Layers below the chapters: none of them may import a chapter or the build.
 LOWER_LAYERS = ("data", "eventstudy", "measures", "claims", "present")
-# Layers below the claims: they may not import the claims either.
+# Layers below the claims and the presentation: they may not import either.
 BELOW_CLAIMS = ("data", "eventstudy", "measures")
 # Modules of the package outside every layer, importable by all (they import no layer above them).
 BOTTOM_MODULES = ("errors", "pages")
@@ -65,8 +65,8 @@ def violations(sources: Mapping[str, str]) -> list[str]:
             problem = ""
             if layer in (*LOWER_LAYERS, *BOTTOM_MODULES) and to_layer in ("chapters", "build"):
                 problem = f"the {layer} layer imports the {to_layer} layer"
-            elif layer in BELOW_CLAIMS and to_layer == "claims":
-                problem = f"the {layer} layer imports the claims, which sit above it"
+            elif layer in BELOW_CLAIMS and to_layer in ("claims", "present"):
+                problem = f"the {layer} layer imports the {to_layer} layer, which sits above it"
             elif layer in BOTTOM_MODULES and to_layer and to_layer not in BOTTOM_MODULES:
                 problem = f"{layer} is below every layer but imports {to_layer}"
             elif layer == "build" and to_layer == "chapters" and (len(to) < 2 or to[1] != BUILD_ENTRY):
@@ -111,7 +111,9 @@ def test_the_package_keeps_its_layers() -> None:
     ("deepseek_monday.present.tables", "from deepseek_monday.chapters import registry",
      "the present layer imports the chapters layer"),
     ("deepseek_monday.measures.diluted_value", "from deepseek_monday.claims import calculations",
-     "the measures layer imports the claims"),
+     "the measures layer imports the claims layer"),
+    ("deepseek_monday.data.spikes", "def f():\n    from deepseek_monday.present.style import long_date",
+     "the data layer imports the present layer"),
     ("deepseek_monday.pages", "from deepseek_monday.data.paths import project_root", "pages is below every layer"),
     ("deepseek_monday.build.runner", "from deepseek_monday.chapters.bubble import BubbleParameters",
      "the build knows chapters only through chapters.registry"),

@@ -9,9 +9,8 @@ from pathlib import Path
 import pandas as pd
 from conftest import requires_real_data
 
-from deepseek_monday.data import provenance
 from deepseek_monday.data.prices import load_snapshot
-from deepseek_monday.present import style
+from deepseek_monday.present import provenance, style
 
 pytestmark = requires_real_data
 

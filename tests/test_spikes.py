@@ -65,3 +65,13 @@ def test_real_snapshot_flags_the_known_sp500_bad_print() -> None:
     assert gspc.at[pd.Timestamp("1935-04-16"), "return"] == pytest.approx(8.22 / 9.13 - 1, abs=1e-3)
     assert not flagged["date"].between("2025-01-01", "2025-12-31").any()  # the event's own days are real
     assert snapshot.derived("flagged days", lambda: None) is snapshot.derived("flagged days", lambda: None)
+
+
+@requires_real_data
+def test_the_sentence_names_each_left_out_day_in_house_style() -> None:
+    from deepseek_monday.present.wording import flagged_sentence
+
+    sentence = flagged_sentence(["GSPC"], {"GSPC": "S&P 500"})
+    assert sentence.startswith("Four days are left out of the rankings as suspected bad prints")
+    assert "S&P 500 on 16 April 1935 (\u221210.0 %, undone by +9.6 % on the next session)" in sentence
+    assert flagged_sentence(["NVDA"]) == ""  # no flagged day: nothing to say

@@ -133,27 +133,6 @@ def without_flagged(returns: pd.DataFrame) -> pd.DataFrame:
     return drop_flagged(returns, flagged_days(list(returns.columns)))
 
 
-def flagged_sentence(symbols: list[str], names: Mapping[str, str] | None = None) -> str:
-    """Return the sentence saying which flagged days of ``symbols`` a ranking leaves out ("" if none)."""
-    from deepseek_monday.present.style import long_date
-
-    flagged = flagged_days(symbols)
-    if flagged.empty:
-        return ""
-    names = dict(names or {})
-    items = [f"{names.get(f['symbol'], f['symbol'])} on {long_date(f['date'])} ({f['return']:+.1%}, undone by "
-             f"{f['next_return']:+.1%} on the next session)" for _, f in flagged.iterrows()]
-    listed = items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; and " + items[-1]
-    count = "One day is" if len(items) == 1 else f"{_count_word(len(items))} days are"
-    return (f"{count} left out of the rankings as suspected bad prints (an isolated one-day spike that the next "
-            f"session reverses; both returns are left out): {listed}.")
-
-
-def _count_word(n: int) -> str:
-    words = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight", 9: "Nine", 10: "Ten"}
-    return words.get(n, str(n))
-
-
 def flagged_table(flagged: pd.DataFrame) -> pd.DataFrame:
     """Return flagged days as readers see them: symbol, date, the spike and its reversal in percent."""
     return pd.DataFrame({

@@ -97,16 +97,14 @@ def plot_car_paths(paths: pd.DataFrame, ax: Axes | None = None, title: str | Non
                    palette: dict[str, str] | None = None) -> Axes:
     """Draw CAR paths (from :func:`car_paths`) with their bands on ``ax``, in percent.
 
-    One line per group (or symbol) and event date; group lines take the house palette's
-    colour when ``deepseek_monday.present.style`` is available (``palette`` overrides it).
+    One line per group (or symbol) and event date; a group line takes its colour from
+    ``palette`` (group -> colour) when given, else matplotlib's cycle.
     """
     import matplotlib.pyplot as plt  # plotting only: the engine and car_paths do without matplotlib
 
-    from deepseek_monday.present.style import GROUP_PALETTE
-
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
-    palette = GROUP_PALETTE if palette is None else palette
+    palette = palette or {}
     by_symbol = "symbol" in paths.columns
     several_dates = paths["event_date"].nunique() > 1
     for (label, event_date), part in paths.groupby(["symbol" if by_symbol else "group",

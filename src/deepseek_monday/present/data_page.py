@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from deepseek_monday.data import provenance, spikes
+from deepseek_monday.data import spikes
 from deepseek_monday.data.prices import load_snapshot
 from deepseek_monday.data.universe import UNAVAILABLE_INSTRUMENTS
-from deepseek_monday.present import style
+from deepseek_monday.present import provenance, style
 from deepseek_monday.present.coverage import coverage_figure
 from deepseek_monday.present.glue import ChapterResults
 

@@ -1,8 +1,14 @@
-"""Small sentence builders the chapters share: counts out of a total and p-values in words."""
+"""Small sentence builders the chapters share: counts out of a total, p-values, left-out bad prints."""
 
 from __future__ import annotations
 
-from deepseek_monday.present.tables import MISSING, format_p_value
+from collections.abc import Mapping
+
+from deepseek_monday.data.spikes import flagged_days
+from deepseek_monday.present.style import long_date
+from deepseek_monday.present.tables import MISSING, format_p_value, format_percent
+
+COUNT_WORDS = {2: "Two", 3: "Three", 4: "Four", 5: "Five", 6: "Six", 7: "Seven", 8: "Eight", 9: "Nine", 10: "Ten"}
 
 
 def of_total(count: int, total: int, noun: str, singular: str | None = None) -> str:
@@ -30,3 +36,18 @@ def p_text(p: float) -> str:
     if shown == MISSING:
         return "p not available"
     return f"p < {shown[1:]}" if shown.startswith("<") else f"p = {shown}"
+
+
+def flagged_sentence(symbols: list[str], names: Mapping[str, str] | None = None) -> str:
+    """Return the sentence saying which flagged days of ``symbols`` a ranking leaves out ("" if none)."""
+    flagged = flagged_days(symbols)
+    if flagged.empty:
+        return ""
+    names = dict(names or {})
+    items = [f"{names.get(f['symbol'], f['symbol'])} on {long_date(f['date'])} "
+             f"({format_percent(f['return'], 1, signed=True)}, undone by "
+             f"{format_percent(f['next_return'], 1, signed=True)} on the next session)" for _, f in flagged.iterrows()]
+    listed = items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; and " + items[-1]
+    count = "One day is" if len(items) == 1 else f"{COUNT_WORDS.get(len(items), str(len(items)))} days are"
+    return (f"{count} left out of the rankings as suspected bad prints (an isolated one-day spike that the next "
+            f"session reverses; both returns are left out): {listed}.")

@@ -21,11 +21,12 @@ from deepseek_monday.chapters.bubble.data import ChapterData
 from deepseek_monday.chapters.bubble.parameters import BubbleParameters
 from deepseek_monday.claims import calculations as calc
 from deepseek_monday.claims.registry import NotCheckable
-from deepseek_monday.data.spikes import flagged_sentence, without_flagged
+from deepseek_monday.data.spikes import without_flagged
 from deepseek_monday.data.universe import load_universe
 from deepseek_monday.eventstudy import EventStudyResult
 from deepseek_monday.measures.event_day import event_day_returns
 from deepseek_monday.measures.stock_study import market_model_study
+from deepseek_monday.present.wording import flagged_sentence
 
 
 def largest_falls(prices: pd.Series, returns: pd.Series, n: int = 5) -> pd.DataFrame:

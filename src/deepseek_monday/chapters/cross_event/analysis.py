@@ -18,12 +18,13 @@ from deepseek_monday.claims import calculations as calc
 from deepseek_monday.data.params import check_event_date
 from deepseek_monday.data.prices import price_panel
 from deepseek_monday.data.returns import daily_returns
-from deepseek_monday.data.spikes import flagged_sentence, without_flagged
+from deepseek_monday.data.spikes import without_flagged
 from deepseek_monday.data.universe import GROUPS, load_universe
 from deepseek_monday.errors import ParameterError
 from deepseek_monday.measures.event_day import NON_EQUITY_GROUPS, breadth, event_day_returns, group_summary, index_moves
 from deepseek_monday.present.style import long_date
 from deepseek_monday.present.tables import format_number, format_percent, readable
+from deepseek_monday.present.wording import flagged_sentence
 
 DEFAULT_SHOCK_DAYS = ("2000-04-14", "2008-10-15", "2020-03-16", "2024-08-05", "2025-01-27", "2025-04-03",
                       "2025-04-04")
