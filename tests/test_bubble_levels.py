@@ -120,6 +120,23 @@ def test_count_on_prefers_the_latest_before_then_the_earliest_after_within_the_g
     assert applied["shares"].iloc[0] == 1.0 and np.isnan(applied["shares"].iloc[1])
 
 
+def test_counts_on_applies_count_on_to_every_date() -> None:
+    """SYNTHETIC counts: the vectorised rule gives count_on's answer on every day, gaps and edges included."""
+    counts = pd.DataFrame({"as_of": pd.to_datetime(["2024-12-01", "2024-01-01", "2024-04-15"]),  # unsorted
+                           "shares": [3.0, 1.0, 2.0], "note": ["", "", ""]})
+    dates = pd.date_range("2023-06-01", "2025-06-01", freq="D")
+    for max_gap in (0, 30, 183):
+        applied = levels.counts_on(counts, dates, max_gap=max_gap)
+        ordered = counts.sort_values("as_of")
+        for date in dates:
+            try:
+                count = levels.count_on(ordered, date, max_gap=max_gap)
+                assert (applied.at[date, "shares"], applied.at[date, "as_of"]) == (count.shares, count.as_of)
+            except NotCheckable:
+                assert np.isnan(applied.at[date, "shares"]) and pd.isna(applied.at[date, "as_of"])
+    assert levels.counts_on(counts.iloc[:0], dates[:3])["shares"].isna().all()
+
+
 def test_level_loss_is_count_times_the_fall_of_the_printed_level() -> None:
     level = adjusted([100.0, 90.0, 99.0])
     counts = pd.DataFrame({"as_of": pd.to_datetime(["2025-01-01"]), "shares": [1e9], "note": [""]})

@@ -170,17 +170,27 @@ def count_on(counts: pd.DataFrame, date: pd.Timestamp, ticker: str = "",
 
 
 def counts_on(counts: pd.DataFrame, dates: pd.DatetimeIndex, max_gap: int = COUNT_MAX_GAP_DAYS) -> pd.DataFrame:
-    """Return :func:`count_on` for every date: columns shares and as_of (NaN/NaT where no count applies)."""
-    shares, as_of = [], []
-    for date in dates:
-        try:
-            count = count_on(counts, date, max_gap=max_gap)
-            shares.append(count.shares)
-            as_of.append(count.as_of)
-        except NotCheckable:
-            shares.append(np.nan)
-            as_of.append(pd.NaT)
-    return pd.DataFrame({"shares": shares, "as_of": pd.DatetimeIndex(as_of)}, index=dates)
+    """Return :func:`count_on` for every date: columns shares and as_of (NaN/NaT where no count applies).
+
+    The same rule, vectorised over the dates: the latest count on or before each date if it is
+    within ``max_gap`` days, else the earliest after it within ``max_gap`` days.
+    """
+    ordered = counts.sort_values("as_of", kind="stable")
+    if ordered.empty:
+        return pd.DataFrame({"shares": np.nan, "as_of": pd.NaT}, index=dates)
+    stamps = ordered["as_of"].to_numpy(dtype="datetime64[ns]")
+    days = pd.DatetimeIndex(dates).to_numpy(dtype="datetime64[ns]")
+    one_day = np.timedelta64(1, "D")
+    latest = np.searchsorted(stamps, days, side="right") - 1  # the last count dated on or before each date
+    following = latest + 1  # the first count dated after it
+    last = len(stamps) - 1
+    before = (latest >= 0) & ((days - stamps[latest.clip(0, last)]) // one_day <= max_gap)
+    after = ~before & (following <= last) & ((stamps[following.clip(0, last)] - days) // one_day <= max_gap)
+    chosen = np.where(before, latest, np.where(after, following, -1))
+    found = chosen >= 0
+    shares = np.where(found, ordered["shares"].to_numpy(dtype=float)[chosen.clip(0, last)], np.nan)
+    as_of = pd.DatetimeIndex(np.where(found, stamps[chosen.clip(0, last)], np.datetime64("NaT")))
+    return pd.DataFrame({"shares": shares, "as_of": as_of}, index=dates)
 
 
 # ---------------------------------------------------------------- market values and one-day losses
