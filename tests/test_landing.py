@@ -61,3 +61,14 @@ def test_compute_offers_every_glue_key_the_landing_page_quotes() -> None:
     assert "verdict_sentence" not in results.markdown
     assert all(isinstance(table, pd.DataFrame) and not table.empty for table in results.tables.values())
     assert list(results.tables["table_day"].index) == list(landing.DAY_SYMBOLS)
+
+
+@requires_real_data
+def test_the_bubble_answer_ends_with_the_chapters_own_verdict() -> None:
+    from deepseek_monday.chapters import bubble
+
+    day = pd.Timestamp("2025-01-27")
+    answer = str(landing.bubble_answer(day)["bubble_answer"])
+    verdict = str(bubble.compute(bubble.BubbleParameters.validate(day)).numbers["verdict_answer_sentence"])
+    assert answer.endswith(f"**Verdict.** {verdict}")  # one answer to the question across the book
+    assert re.search(r"the data meet \d, do not meet \d and cannot decide \d\.$", verdict)

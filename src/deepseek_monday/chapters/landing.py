@@ -28,6 +28,7 @@ from deepseek_monday.present.tables import format_bn, format_percent
 from deepseek_monday.present.wording import p_text
 
 if TYPE_CHECKING:
+    from deepseek_monday.chapters.bubble import BubbleParameters
     from deepseek_monday.claims.ledger import LedgerParameters
 
 # The day the five articles' claims concern (their own dates are 27 to 30 January 2025).
@@ -131,8 +132,24 @@ def bubble_answer(event_date: pd.Timestamp) -> dict[str, object]:
     else:
         text += (f" The market valued {company_name(subject.ticker)} at **{own:.1f} times** its trailing revenue; "
                  f"Cisco at its dot-com peak stood at {cisco['price_to_sales']:.1f} times the revenue of its last "
-                 "fiscal year (both at printed closes). The chapter weighs these against five marks of a bubble.")
+                 "fiscal year (both at printed closes).")
+    try:
+        text += f" **Verdict.** {bubble_verdict(params)}"
+    except (NotCheckable, DeepSeekMondayError) as why:
+        text += f" The chapter's verdict cannot be given for this date ({why})."
     return {"bubble_answer": text}
+
+
+def bubble_verdict(params: BubbleParameters) -> str:
+    """The bubble chapter's own plain answer and count of criteria, from its one computation (figures closed)."""
+    import matplotlib.pyplot as plt
+
+    from deepseek_monday.chapters.bubble import results
+
+    computed = results.compute(params)
+    for figure in computed.figures.values():
+        plt.close(figure)
+    return str(computed.numbers["verdict_answer_sentence"])
 
 
 def saas_answer(event_date: pd.Timestamp) -> dict[str, object]:

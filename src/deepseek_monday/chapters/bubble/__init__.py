@@ -52,6 +52,7 @@ from deepseek_monday.chapters.bubble.findings import (
     level_record_sentence,
     ranking_sentence,
     valuation_numbers_at_levels,
+    verdict_answer,
     verdict_inputs,
     verdict_paragraphs,
 )
@@ -245,6 +246,7 @@ __all__ = [
     "valuation_numbers",
     "valuation_numbers_at_levels",
     "valuation_subject",
+    "verdict_answer",
     "verdict_inputs",
     "verdict_paragraphs",
     "vix_sentence",

@@ -177,8 +177,8 @@ def concentration_sentence(companies: pd.DataFrame, summary: pd.DataFrame, event
             "large companies without a count in the facts are left out.")
 
 
-def verdict_paragraphs(numbers: dict[str, object]) -> str:
-    """Return the chapter's closing verdict from the measured numbers (see :func:`verdict_inputs`)."""
+def verdict_answer(numbers: dict[str, object]) -> tuple[str, list[str]]:
+    """Return the plain answer with its count of criteria, and one bullet per criterion (see :func:`verdict_inputs`)."""
     n = numbers
     met, not_met, open_ = [], [], []
     if n["fall"] <= -0.10:
@@ -217,12 +217,19 @@ def verdict_paragraphs(numbers: dict[str, object]) -> str:
                   "earn is not in the data.")
     verdict = (f"{plain_answer(n['name'], met, not_met, open_)} Of the five criteria set out at the start, the data "
                f"meet {len(met)}, do not meet {len(not_met)} and cannot decide {len(open_)}.")
+    return verdict, met + not_met + open_
+
+
+def verdict_paragraphs(numbers: dict[str, object]) -> str:
+    """Return the chapter's closing verdict from the measured numbers (see :func:`verdict_inputs`)."""
+    n = numbers
+    verdict, criteria = verdict_answer(numbers)
     change = (f"What would change this verdict: earnings that fall as Cisco's did (from {n['cisco_income_text']} "
               f"in its fiscal year of the peak to a loss of {n['cisco_loss_text']} the year after), which would "
               f"lift {n['name']}'s price-to-earnings ratio at any given price; multiples that climb to Cisco's "
               "levels without the earnings to match; a path after the peak like Cisco's; or, for concentration, "
               "an S&P 500 total and share counts for March 2000 in the facts.")
-    bullets = "\n".join(f"- {line}" for line in met + not_met + open_)
+    bullets = "\n".join(f"- {line}" for line in criteria)
     return f"{verdict}\n\n{bullets}\n\n{change}"
 
 

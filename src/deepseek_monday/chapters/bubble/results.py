@@ -181,7 +181,8 @@ def compute(params: bubble.BubbleParameters) -> BubbleResults:
     cisco_years = bubble.fiscal_years(bubble.DOTCOM_STOCK)
     inputs = bubble.verdict_inputs(loss, history, multiples, overlay_summary, concentration_summary, sequoia,
                                    cisco_years, params.event_date, params.horizon_years, highest)
-    _add(numbers, {"verdict_sentences": bubble.verdict_paragraphs(inputs)})
+    _add(numbers, {"verdict_sentences": bubble.verdict_paragraphs(inputs),
+                   "verdict_answer_sentence": bubble.verdict_answer(inputs)[0]})  # the landing page quotes it
     # The headline numbers the prose glues, one table for nbval to compare.
     tables["headline"] = pd.DataFrame(
         {"Value": [bubble.findings.bn(loss.loss), bubble.findings.pct(loss.change),
