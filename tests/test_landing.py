@@ -72,3 +72,12 @@ def test_the_bubble_answer_ends_with_the_chapters_own_verdict() -> None:
     verdict = str(bubble.compute(bubble.BubbleParameters.validate(day)).numbers["verdict_answer_sentence"])
     assert answer.endswith(f"**Verdict.** {verdict}")  # one answer to the question across the book
     assert re.search(r"the data meet \d, do not meet \d and cannot decide \d\.$", verdict)
+
+
+def test_the_verdict_counts_quote_each_verdict_name() -> None:
+    """SYNTHETIC counts: names that hold commas and colons stay readable in the list."""
+    sentence = landing.verdict_sentence({"n_claims": 10, "n_confirmed": 6, "n_not_checkable": 4})
+    assert sentence.startswith("The five articles make 10 quantitative claims. The claims ledger's verdicts: "
+                               "6 \u201cconfirmed\u201d; ")
+    assert sentence.endswith("; and 4 \u201cnot checkable\u201d.")
+    assert "0 \u201cintraday: within the day's range\u201d" in sentence

@@ -274,9 +274,10 @@ def verdict_sentence(numbers: dict[str, object]) -> str:
     """Return the ledger's verdict counts in one sentence, for whatever verdicts the ledger has."""
     from deepseek_monday.claims.verdicts import Verdict
 
-    parts = [f"{numbers.get(f'n_{verdict.name.lower()}', 0)} {verdict.value}" for verdict in Verdict]
-    return (f"The five articles make {numbers['n_claims']} quantitative claims. The claims ledger finds "
-            + ", ".join(parts[:-1]) + f" and {parts[-1]}.")
+    # The verdicts' own names hold commas and colons: each is quoted, and the list is split by semicolons.
+    parts = [f"{numbers.get(f'n_{verdict.name.lower()}', 0)} \u201c{verdict.value}\u201d" for verdict in Verdict]
+    return (f"The five articles make {numbers['n_claims']} quantitative claims. The claims ledger's verdicts: "
+            + "; ".join(parts[:-1]) + f"; and {parts[-1]}.")
 
 
 @dataclass(frozen=True)
