@@ -77,3 +77,14 @@ def test_compute_offers_every_glue_key_the_data_page_quotes() -> None:
     finally:
         for fig in results.figures.values():
             plt.close(fig)
+
+
+def test_flagged_table_shows_each_flagged_day_in_percent_by_symbol_and_date() -> None:
+    """Synthetic flagged day (made up for the test): returns in decimals become percent, dates ISO."""
+    flagged = pd.DataFrame({"symbol": ["XYZ"], "date": pd.to_datetime(["2008-12-08"]), "return": [0.1731],
+                            "next_date": pd.to_datetime(["2008-12-09"]), "next_return": [-0.1335],
+                            "robust_sigma": [0.0098]})
+    table = provenance.flagged_table(flagged)
+    assert table.index.names == ["Symbol", "Date"]
+    assert table.loc[("XYZ", "2008-12-08")].to_dict() == {"Return (%)": 17.31, "Next session": "2008-12-09",
+                                                          "Next return (%)": -13.35, "Robust sigma (%)": 0.98}

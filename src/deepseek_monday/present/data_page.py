@@ -45,7 +45,7 @@ def compute(data_dir: str | os.PathLike[str] | None = None) -> DataPageResults:
     numbers["spike_rule"] = spike_rule_text()
     numbers["n_flagged"] = str(len(snapshot.flagged_days))
     numbers["unavailable"] = "; ".join(f"{name} ({where})" for name, where in UNAVAILABLE_INSTRUMENTS.items())
-    tables["table_flagged"] = spikes.flagged_table(snapshot.flagged_days)
+    tables["table_flagged"] = provenance.flagged_table(snapshot.flagged_days)
     tables["table_gaps"] = provenance.gap_table()
     tables["table_facts"] = provenance.facts_summary()
     return DataPageResults(numbers=numbers, figures=figures, tables=tables)

@@ -121,3 +121,14 @@ def facts_summary() -> pd.DataFrame:
     ]
     table = pd.DataFrame(rows, columns=["File", "Rows", "Covers", "Dates", "Secondary sources (share of rows)"])
     return readable(table, index="File")
+
+
+def flagged_table(flagged: pd.DataFrame) -> pd.DataFrame:
+    """Return flagged days as readers see them: symbol, date, the spike and its reversal in percent."""
+    return pd.DataFrame({
+        "Symbol": flagged["symbol"], "Date": flagged["date"].dt.strftime("%Y-%m-%d"),
+        "Return (%)": (100 * flagged["return"]).round(2),
+        "Next session": flagged["next_date"].dt.strftime("%Y-%m-%d"),
+        "Next return (%)": (100 * flagged["next_return"]).round(2),
+        "Robust sigma (%)": (100 * flagged["robust_sigma"]).round(2),
+    }).set_index(["Symbol", "Date"])
